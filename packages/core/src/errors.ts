@@ -1,0 +1,187 @@
+/**
+ * nhub's error hierarchy. Every class carries a `Symbol.for` marker so `X.isInstance(e)` works even when two
+ * copies of `@nhub/core` are installed (where `instanceof` fails). No error ever holds a key, a signature or a
+ * full SAS token: URLs and headers are redacted before they get here.
+ */
+
+const baseMarker = Symbol.for("nhub.error");
+
+function hasMarker(value: unknown, marker: symbol): boolean {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+}
+
+/** Options shared by every nhub error. */
+export interface NhubErrorOptions {
+  /** The underlying error, if any. */
+  readonly cause?: unknown;
+  /** Whether repeating the same request may succeed. Default false. */
+  readonly isRetryable?: boolean;
+}
+
+/** The base of every error nhub throws or rejects with. */
+export class NhubError extends Error {
+  readonly [baseMarker] = true;
+  override name = "NhubError";
+  /** A stable machine-readable name of the error kind, e.g. `NHUB_VALIDATION`. */
+  readonly code: string;
+  /** Whether repeating the same request may succeed (a throttled or failed-over service, a reset socket). */
+  readonly isRetryable: boolean;
+
+  constructor(message: string, code = "NHUB_ERROR", options: NhubErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.isRetryable = options.isRetryable ?? false;
+  }
+
+  /** True for any nhub error, from any copy of the package. */
+  static isInstance(error: unknown): error is NhubError {
+    return hasMarker(error, baseMarker);
+  }
+
+  /** A plain object safe to log or serialise. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
+    for (const [k, v] of Object.entries(this)) if (v !== undefined && k !== "cause") out[k] = v;
+    return out;
+  }
+}
+
+const validationMarker = Symbol.for("nhub.error.validation");
+
+/** Bad input, found before anything was sent. `field` names what is wrong and `rule` the rule it breaks. */
+export class ValidationError extends NhubError {
+  readonly [validationMarker] = true;
+  override name = "ValidationError";
+  /** Dotted path of the offending input, e.g. `tags`, `headers.apns-priority`, `payload.aps.alert`. */
+  readonly field: string;
+  /** Short machine-readable rule name, e.g. `max-length`, `required`, `xml-well-formed`. */
+  readonly rule: string;
+
+  constructor(field: string, rule: string, message: string, options: NhubErrorOptions = {}) {
+    super(`${field}: ${message}`, "NHUB_VALIDATION", { ...options, isRetryable: false });
+    this.field = field;
+    this.rule = rule;
+  }
+
+  static override isInstance(error: unknown): error is ValidationError {
+    return hasMarker(error, validationMarker);
+  }
+}
+
+const serviceMarker = Symbol.for("nhub.error.service");
+
+/** What the service said when it refused a request. */
+export interface ServiceErrorInit {
+  readonly statusCode: number;
+  readonly method: string;
+  /** The request URL; it never carries a token, nhub sends the token only in `Authorization`. */
+  readonly url: string;
+  readonly serviceCode?: string;
+  readonly detail?: string;
+  readonly trackingId?: string;
+  readonly correlationId?: string;
+  readonly retryAfterMs?: number;
+}
+
+/** A non-success HTTP answer from the hub (4xx or 5xx). */
+export class ServiceError extends NhubError {
+  readonly [serviceMarker] = true;
+  override name = "ServiceError";
+  /** The HTTP status, e.g. 401, 403, 429. */
+  readonly statusCode: number;
+  /** The `<Code>` of the service's XML error body, when it sent one. */
+  readonly serviceCode?: string;
+  /** The `<Detail>` of the service's XML error body: the service's own explanation. */
+  readonly detail?: string;
+  /** The `TrackingId` response header: quote it to Azure support. */
+  readonly trackingId?: string;
+  /** The `x-ms-correlation-request-id` response header. */
+  readonly correlationId?: string;
+  /** How long the service asked us to wait (`Retry-After` / `retry-after-ms`), in milliseconds. */
+  readonly retryAfterMs?: number;
+  readonly method: string;
+  readonly url: string;
+
+  constructor(init: ServiceErrorInit) {
+    const what = init.detail ? `: ${init.detail}` : "";
+    const track = init.trackingId ? ` (TrackingId ${init.trackingId})` : "";
+    super(`${init.method} ${init.url} failed with ${init.statusCode}${what}${track}`, "NHUB_SERVICE", {
+      isRetryable: isRetryableStatus(init.statusCode),
+    });
+    this.statusCode = init.statusCode;
+    this.serviceCode = init.serviceCode;
+    this.detail = init.detail;
+    this.trackingId = init.trackingId;
+    this.correlationId = init.correlationId;
+    this.retryAfterMs = init.retryAfterMs;
+    this.method = init.method;
+    this.url = init.url;
+  }
+
+  static override isInstance(error: unknown): error is ServiceError {
+    return hasMarker(error, serviceMarker);
+  }
+}
+
+/** Statuses worth repeating: timeouts, throttling and transient server faults. 501/505 never change. */
+export function isRetryableStatus(status: number): boolean {
+  return (
+    status === 408 || status === 429 || status === 500 || status === 502 || status === 503 || status === 504
+  );
+}
+
+const connectionMarker = Symbol.for("nhub.error.connection");
+
+/** The request never got an answer: refused, reset or dropped connection. It may or may not have arrived. */
+export class ConnectionError extends NhubError {
+  readonly [connectionMarker] = true;
+  override name = "ConnectionError";
+  constructor(message: string, options: NhubErrorOptions = {}) {
+    super(message, "NHUB_CONNECTION", { isRetryable: true, ...options });
+  }
+  static override isInstance(error: unknown): error is ConnectionError {
+    return hasMarker(error, connectionMarker);
+  }
+}
+
+const timeoutMarker = Symbol.for("nhub.error.timeout");
+
+/** The service did not answer within the timeout. The request may still have been processed. */
+export class TimeoutError extends NhubError {
+  readonly [timeoutMarker] = true;
+  override name = "TimeoutError";
+  constructor(message: string, options: NhubErrorOptions = {}) {
+    super(message, "NHUB_TIMEOUT", { isRetryable: true, ...options });
+  }
+  static override isInstance(error: unknown): error is TimeoutError {
+    return hasMarker(error, timeoutMarker);
+  }
+}
+
+const abortMarker = Symbol.for("nhub.error.abort");
+
+/** The caller's `AbortSignal` fired; nothing more will be attempted. */
+export class AbortError extends NhubError {
+  readonly [abortMarker] = true;
+  override name = "AbortError";
+  constructor(message = "the operation was aborted", options: NhubErrorOptions = {}) {
+    super(message, "NHUB_ABORTED", { ...options, isRetryable: false });
+  }
+  static override isInstance(error: unknown): error is AbortError {
+    return hasMarker(error, abortMarker);
+  }
+}
+
+const closedMarker = Symbol.for("nhub.error.closed");
+
+/** The hub was closed; create a new one to send again. */
+export class ClosedError extends NhubError {
+  readonly [closedMarker] = true;
+  override name = "ClosedError";
+  constructor(message = "the NotificationHub is closed") {
+    super(message, "NHUB_CLOSED");
+  }
+  static override isInstance(error: unknown): error is ClosedError {
+    return hasMarker(error, closedMarker);
+  }
+}

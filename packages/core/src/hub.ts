@@ -1,0 +1,405 @@
+import {
+  ConnectionStringError,
+  createSasTokenProvider,
+  parseConnectionString,
+  redactSasToken,
+  type TokenProvider,
+} from "@nhub/sas";
+import type { Dispatcher } from "undici";
+import { AbortError, ClosedError, ServiceError, ValidationError } from "./errors";
+import { assertHeaders, assertNotification, type Notification } from "./notification";
+import { type NotificationOutcome, parseErrorBody, parseNotificationOutcome } from "./outcome";
+import {
+  DEFAULT_RETRY,
+  parseRetryAfter,
+  type ResolvedRetry,
+  type RetryOptions,
+  resolveRetry,
+  withRetry,
+} from "./retry";
+import { toTagExpression } from "./tags";
+import {
+  createUndiciTransport,
+  type Transport,
+  type TransportRequest,
+  type TransportResponse,
+} from "./transport";
+
+/** The REST API version nhub speaks. */
+export const API_VERSION = "2020-06";
+
+/** Default time to wait for response headers, and then between body chunks. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * Where nhub writes what it does. `console` fits, and so does a pino logger; every method is optional.
+ * Nothing logged ever contains a key or a signature.
+ */
+export interface Logger {
+  debug?(message: string, ...rest: unknown[]): void;
+  info?(message: string, ...rest: unknown[]): void;
+  warn?(message: string, ...rest: unknown[]): void;
+  error?(message: string, ...rest: unknown[]): void;
+}
+
+/** Options of a {@link NotificationHub}. */
+export interface NotificationHubOptions {
+  /**
+   * Debug mode, as in the Python sample: every tag or broadcast send becomes a test send (`test=true`, so the
+   * answer lists the registrations reached) and each request and response is dumped to the logger at debug
+   * level, with the token's signature redacted. Without a logger the dump goes to `console.error`.
+   */
+  readonly debug?: boolean;
+  /** An undici dispatcher to send through (a `MockAgent` in tests, a `ProxyAgent` for proxies). */
+  readonly dispatcher?: Dispatcher;
+  /** A whole transport to send through, replacing undici (see {@link Transport}). */
+  readonly transport?: Transport;
+  /** Time to wait for response headers, and then between body chunks. Default 30 000 ms. */
+  readonly timeoutMs?: number;
+  /** Retry policy for every request of this hub; `false` turns retries off. Default {@link DEFAULT_RETRY}. */
+  readonly retry?: RetryOptions | false;
+  /** Where to log retries and debug dumps. */
+  readonly logger?: Logger;
+  /** Lifetime of each SAS token. Default 3600 s; nhub re-signs 5 minutes before expiry. */
+  readonly tokenTtlSeconds?: number;
+  /** Most sockets the hub's pool opens. Default unlimited. */
+  readonly connections?: number;
+}
+
+/** Options of one send. */
+export interface SendOptions {
+  /**
+   * Who receives it: a tag expression (`"sports && !politics"`), or a set of tags sent to anyone with any of
+   * them (`new Set(["a", "b"])` becomes `a || b`). Omit to broadcast to every registration.
+   */
+  readonly tags?: string | Iterable<string>;
+  /** Send as a test send: the answer lists up to 10 registrations reached. Tag and broadcast sends only. */
+  readonly test?: boolean;
+  /** Cancels the send, including any wait before a retry. */
+  readonly signal?: AbortSignal;
+  /** Extra platform headers for this send only; the same rules as a notification's own headers apply. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Retry policy for this send only; `false` sends exactly once. */
+  readonly retry?: RetryOptions | false;
+  /** Timeout for this send only. */
+  readonly timeoutMs?: number;
+}
+
+/** What the hub answered to a send. */
+export interface SendResult {
+  /** The HTTP status, 201 for an accepted send. */
+  readonly status: number;
+  /** The notification id from the `Location` header (Standard tier only). */
+  readonly notificationId?: string;
+  /** The `Location` header: the URL of the notification's outcome details (Standard tier only). */
+  readonly location?: string;
+  /** The `TrackingId` header: quote it to Azure support. */
+  readonly trackingId?: string;
+  /** The `x-ms-correlation-request-id` header. */
+  readonly correlationId?: string;
+  /** The parsed `NotificationOutcome` of a test send. */
+  readonly outcome?: NotificationOutcome;
+}
+
+/** A request to the hub's REST API, for packages that add operations (installations, registrations, jobs). */
+export interface HubRequest {
+  readonly method: TransportRequest["method"];
+  /** Path below the hub, starting with `/`, e.g. `/installations/abc`. `api-version` is added for you. */
+  readonly path: string;
+  /** Extra query parameters. */
+  readonly query?: Readonly<Record<string, string | undefined>>;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string | Uint8Array;
+  readonly signal?: AbortSignal;
+  readonly retry?: RetryOptions | false;
+  readonly timeoutMs?: number;
+}
+
+const HUB_NAME_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,258}[A-Za-z0-9])?$/;
+
+/**
+ * Checks a hub name against the service's rules: 1-260 characters of letters, digits, `.`, `-`, `_` and `/`,
+ * starting and ending with a letter or digit, with no empty path segment.
+ *
+ * @throws {ValidationError} with field `hubName`.
+ */
+export function assertHubName(hubName: string): void {
+  if (typeof hubName !== "string" || hubName.length === 0) {
+    throw new ValidationError("hubName", "required", "a hub name is required");
+  }
+  if (hubName.length > 260) {
+    throw new ValidationError(
+      "hubName",
+      "max-length",
+      `the hub name is ${hubName.length} characters; the limit is 260`,
+    );
+  }
+  if (!HUB_NAME_PATTERN.test(hubName) || hubName.includes("//")) {
+    throw new ValidationError(
+      "hubName",
+      "characters",
+      `"${hubName}" is not a valid hub name: use letters, digits, ".", "-", "_" and "/", starting and ending with a letter or digit`,
+    );
+  }
+}
+
+const consoleLogger: Logger = { debug: (m) => console.error(m), warn: (m) => console.error(m) };
+
+/**
+ * A client for one notification hub. Create one per hub and keep it: it holds a keep-alive connection pool and
+ * a SAS token it re-signs only shortly before expiry.
+ *
+ * @example
+ * const hub = new NotificationHub(process.env.NOTIFICATION_HUB_CONNECTION_STRING!, "myhub");
+ * await hub.send(createAppleNotification({ aps: { alert: "Hello!" } }), { tags: "sports" });
+ * await hub.close();
+ */
+export class NotificationHub {
+  /** The hub's name. */
+  readonly hubName: string;
+  /** The namespace root, e.g. `https://myns.servicebus.windows.net/`. */
+  readonly namespaceUrl: string;
+  /** The hub's URL, e.g. `https://myns.servicebus.windows.net/myhub`. */
+  readonly hubUrl: string;
+
+  readonly #origin: string;
+  readonly #basePath: string;
+  readonly #sendPath: string;
+  readonly #testSendPath: string;
+  readonly #tokens: TokenProvider;
+  readonly #transport: Transport;
+  readonly #retry: ResolvedRetry;
+  readonly #timeoutMs: number;
+  readonly #debug: boolean;
+  readonly #logger: Logger | undefined;
+  readonly #destroyed = new AbortController();
+  #closed = false;
+  #active = 0;
+  #drained: (() => void) | undefined;
+
+  /**
+   * @param connectionString `Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...`
+   * @param hubName the notification hub's name
+   * @throws {ValidationError} for a malformed connection string or hub name; nothing is sent.
+   */
+  constructor(connectionString: string, hubName: string, options: NotificationHubOptions = {}) {
+    let parts: ReturnType<typeof parseConnectionString>;
+    try {
+      parts = parseConnectionString(connectionString);
+    } catch (error) {
+      if (error instanceof ConnectionStringError) {
+        const field =
+          error.field === "connectionString" ? "connectionString" : `connectionString.${error.field}`;
+        throw new ValidationError(field, error.rule, error.message);
+      }
+      throw error;
+    }
+    assertHubName(hubName);
+    if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
+      throw new ValidationError(
+        "timeoutMs",
+        "positive",
+        "timeoutMs must be a positive number of milliseconds",
+      );
+    }
+    this.hubName = hubName;
+    this.namespaceUrl = parts.namespaceUrl;
+    this.hubUrl = parts.namespaceUrl + hubName;
+    this.#origin = parts.namespaceUrl.slice(0, -1);
+    this.#basePath = `/${hubName}`;
+    this.#sendPath = `${this.#basePath}/messages/?api-version=${API_VERSION}`;
+    this.#testSendPath = `${this.#sendPath}&test=true`;
+    // Signed for this hub only (as the Python sample does), so a leaked token opens no other hub.
+    this.#tokens = createSasTokenProvider({
+      resourceUri: this.hubUrl,
+      keyName: parts.sharedAccessKeyName,
+      key: parts.sharedAccessKey,
+      ttlSeconds: options.tokenTtlSeconds,
+    });
+    this.#transport =
+      options.transport ??
+      createUndiciTransport({
+        origin: this.#origin,
+        dispatcher: options.dispatcher,
+        connections: options.connections,
+      });
+    this.#retry = resolveRetry(DEFAULT_RETRY, options.retry);
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#debug = options.debug ?? false;
+    this.#logger = options.logger ?? (this.#debug ? consoleLogger : undefined);
+  }
+
+  /** Whether {@link close} or {@link destroy} has been called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Sends a notification to the devices matching `options.tags`, or to every device when no tags are given.
+   * Everything is checked before the request leaves; a send either resolves with the hub's answer or rejects
+   * with a typed {@link NhubError}.
+   */
+  async send(notification: Notification, options: SendOptions = {}): Promise<SendResult> {
+    assertNotification(notification);
+    const tags = toTagExpression(options.tags);
+    if (options.headers !== undefined) assertHeaders(options.headers);
+    const headers: Record<string, string> = {
+      ...notification.headers,
+      ...options.headers,
+      "Content-Type": notification.contentType,
+      "ServiceBusNotification-Format": notification.format,
+      "x-ms-version": API_VERSION,
+    };
+    if (tags !== undefined) headers["ServiceBusNotification-Tags"] = tags;
+    const test = options.test ?? this.#debug;
+    const res = await this.#execute(
+      { method: "POST", path: test ? this.#testSendPath : this.#sendPath, headers, body: notification.body },
+      options,
+    );
+    return toSendResult(res, test ? await parseNotificationOutcome(res.body) : undefined);
+  }
+
+  /**
+   * Sends a signed request to a path below the hub and returns the answer; a non-2xx answer rejects with
+   * {@link ServiceError}. This is how packages such as `@nhub/installations` add operations without
+   * growing core.
+   */
+  async request(req: HubRequest): Promise<TransportResponse> {
+    if (!req.path.startsWith("/"))
+      throw new ValidationError("path", "absolute", "a hub request path must start with /");
+    if (req.headers !== undefined) assertHeaders(req.headers);
+    let query = `api-version=${API_VERSION}`;
+    for (const [k, v] of Object.entries(req.query ?? {})) {
+      if (v !== undefined) query += `&${encodeURIComponent(k)}=${encodeURIComponent(v)}`;
+    }
+    const headers: Record<string, string> = { ...req.headers, "x-ms-version": API_VERSION };
+    return this.#execute(
+      { method: req.method, path: `${this.#basePath}${req.path}?${query}`, headers, body: req.body },
+      req,
+    );
+  }
+
+  /** Stops taking sends, waits for those in flight (retries included), then closes the connections. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#active > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
+    await this.#transport.close();
+  }
+
+  /** Stops at once: sends in flight and their retry waits reject, and the connections are dropped. */
+  async destroy(): Promise<void> {
+    this.#closed = true;
+    this.#destroyed.abort();
+    await this.#transport.destroy();
+  }
+
+  /** Shows what the hub is without its credentials. */
+  toJSON(): { hubName: string; hubUrl: string } {
+    return { hubName: this.hubName, hubUrl: this.hubUrl };
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `NotificationHub { hubName: '${this.hubName}', hubUrl: '${this.hubUrl}'${this.#closed ? ", closed" : ""} }`;
+  }
+
+  async #execute(
+    req: {
+      method: TransportRequest["method"];
+      path: string;
+      headers: Record<string, string>;
+      body?: string | Uint8Array;
+    },
+    options: { signal?: AbortSignal; retry?: RetryOptions | false; timeoutMs?: number },
+  ): Promise<TransportResponse> {
+    if (this.#closed) throw new ClosedError();
+    const signal = options.signal;
+    if (signal?.aborted)
+      throw new AbortError(`${req.method} ${req.path.split("?")[0]} was aborted before it was sent`);
+    this.#active++;
+    try {
+      const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+      const retry = resolveRetry(this.#retry, options.retry);
+      return await withRetry(
+        () => this.#attempt(req, signal, timeoutMs),
+        retry,
+        [signal, this.#destroyed.signal],
+        this.#logger?.warn
+          ? ({ attempt, delayMs, error }) =>
+              this.#logger?.warn?.(`nhub: retry ${attempt} in ${delayMs} ms after ${error.message}`)
+          : undefined,
+      );
+    } finally {
+      if (--this.#active === 0 && this.#drained) this.#drained();
+    }
+  }
+
+  async #attempt(
+    req: {
+      method: TransportRequest["method"];
+      path: string;
+      headers: Record<string, string>;
+      body?: string | Uint8Array;
+    },
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+  ): Promise<TransportResponse> {
+    if (this.#destroyed.signal.aborted) throw new ClosedError("the NotificationHub was destroyed");
+    let token = this.#tokens.getToken();
+    if (typeof token !== "string") token = await token;
+    const request: TransportRequest = {
+      method: req.method,
+      origin: this.#origin,
+      path: req.path,
+      headers: { Authorization: token, ...req.headers },
+      body: req.body,
+      signal,
+      timeoutMs,
+    };
+    const started = this.#debug ? Date.now() : 0;
+    if (this.#debug) this.#logger?.debug?.(dumpRequest(request));
+    const res = await this.#transport.request(request);
+    if (this.#debug) this.#logger?.debug?.(dumpResponse(res, Date.now() - started));
+    if (res.status >= 200 && res.status < 300) return res;
+    const { code, detail } = await parseErrorBody(res.body);
+    throw new ServiceError({
+      statusCode: res.status,
+      method: req.method,
+      url: this.#origin + req.path,
+      serviceCode: code,
+      detail,
+      trackingId: res.headers["trackingid"],
+      correlationId: res.headers["x-ms-correlation-request-id"],
+      retryAfterMs: parseRetryAfter(res.headers),
+    });
+  }
+}
+
+function toSendResult(res: TransportResponse, outcome: NotificationOutcome | undefined): SendResult {
+  const location = res.headers["location"];
+  const id = location ? /\/messages\/([^/?]+)/.exec(location)?.[1] : undefined;
+  const result: { -readonly [K in keyof SendResult]: SendResult[K] } = { status: res.status };
+  if (id !== undefined) result.notificationId = decodeURIComponent(id);
+  if (location !== undefined) result.location = location;
+  if (res.headers["trackingid"] !== undefined) result.trackingId = res.headers["trackingid"];
+  const correlationId = res.headers["x-ms-correlation-request-id"];
+  if (correlationId !== undefined) result.correlationId = correlationId;
+  if (outcome !== undefined) result.outcome = outcome;
+  return result;
+}
+
+function dumpBody(body: string | Uint8Array | undefined): string {
+  if (body === undefined || body.length === 0) return "";
+  return typeof body === "string" ? `\n\n${body}` : `\n\n<${body.byteLength} bytes>`;
+}
+
+function dumpRequest(req: TransportRequest): string {
+  const lines = Object.entries(req.headers).map(
+    ([k, v]) => `${k}: ${k.toLowerCase() === "authorization" ? redactSasToken(v) : v}`,
+  );
+  return `--- nhub request ---\n${req.method} ${req.origin}${req.path}\n${lines.join("\n")}${dumpBody(req.body)}`;
+}
+
+function dumpResponse(res: TransportResponse, ms: number): string {
+  const lines = Object.entries(res.headers).map(([k, v]) => `${k}: ${v}`);
+  return `--- nhub response ${res.status} (${ms} ms) ---\n${lines.join("\n")}${dumpBody(res.body)}`;
+}

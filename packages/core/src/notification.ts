@@ -1,0 +1,184 @@
+/**
+ * The contract between core and platform packages: a platform turns its typed payload into a
+ * {@link Notification}, a plain value that says which format the hub should use, how the body is typed, what
+ * the body is and which platform headers go with it. Core never looks inside the body and knows no platform by
+ * name; it only checks what every notification must satisfy, in {@link createNotification}.
+ */
+import { ValidationError } from "./errors";
+
+/** A notification ready to send: everything platform-specific, already validated and serialised. */
+export interface Notification {
+  /** The `ServiceBusNotification-Format` value, e.g. `apple`, `fcmv1`, `windows`, `template`. */
+  readonly format: string;
+  /** The `Content-Type` of the body, e.g. `application/json;charset=utf-8`. */
+  readonly contentType: string;
+  /** The serialised payload: text (sent as UTF-8) or bytes. */
+  readonly body: string | Uint8Array;
+  /** Platform headers that travel with the notification, e.g. `apns-priority`, `X-WNS-Type`. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** The largest request body the service takes: 64 KB. */
+export const MAX_REQUEST_BODY_BYTES = 64 * 1024;
+
+const FORMAT_PATTERN = /^[a-z][a-z0-9]*$/;
+// RFC 9110 token characters.
+const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// Visible ASCII, spaces, tabs and non-ASCII text; no CR, LF, NUL or other control characters.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const HEADER_VALUE_FORBIDDEN = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+/**
+ * Headers that belong to core: authorization, framing and routing. Neither a platform nor a caller may set
+ * them, so no payload can redirect a send or replace its credentials.
+ */
+const RESERVED_HEADERS = new Set([
+  "authorization",
+  "content-type",
+  "content-length",
+  "transfer-encoding",
+  "host",
+  "connection",
+  "x-ms-version",
+  "servicebusnotification-format",
+  "servicebusnotification-tags",
+  "servicebusnotification-devicehandle",
+  "servicebusnotification-scheduletime",
+  "auth",
+  "p256dh",
+]);
+
+/** Whether `name` is a header core sets itself and refuses from platforms and callers. */
+export function isReservedHeader(name: string): boolean {
+  return RESERVED_HEADERS.has(name.toLowerCase());
+}
+
+/**
+ * Checks one header: a valid name, not reserved, and a value with no CR, LF or other control characters
+ * (header injection).
+ *
+ * @throws {ValidationError} with field `headers.<name>`.
+ */
+export function assertHeader(name: string, value: unknown, fieldPrefix = "headers"): asserts value is string {
+  const field = `${fieldPrefix}.${name}`;
+  if (!HEADER_NAME_PATTERN.test(name)) {
+    throw new ValidationError(field, "header-name", `"${name}" is not a valid HTTP header name`);
+  }
+  if (RESERVED_HEADERS.has(name.toLowerCase())) {
+    throw new ValidationError(
+      field,
+      "reserved-header",
+      `"${name}" is set by nhub itself and cannot be overridden`,
+    );
+  }
+  if (typeof value !== "string") {
+    throw new ValidationError(
+      field,
+      "type",
+      `header values must be strings, got ${value === null ? "null" : typeof value}`,
+    );
+  }
+  if (HEADER_VALUE_FORBIDDEN.test(value)) {
+    throw new ValidationError(
+      field,
+      "header-value",
+      "header values cannot contain CR, LF or other control characters",
+    );
+  }
+}
+
+/** Checks every header of a record; see {@link assertHeader}. */
+export function assertHeaders(
+  headers: Readonly<Record<string, unknown>> | undefined,
+  fieldPrefix = "headers",
+): void {
+  if (headers === undefined) return;
+  if (headers === null || typeof headers !== "object") {
+    throw new ValidationError(fieldPrefix, "type", "headers must be an object of string values");
+  }
+  for (const name of Object.keys(headers)) assertHeader(name, headers[name], fieldPrefix);
+}
+
+/** UTF-8 size of a body. */
+export function byteLength(body: string | Uint8Array): number {
+  return typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength;
+}
+
+/**
+ * Checks that a body fits a platform's limit, naming the limit in the error.
+ *
+ * @throws {ValidationError} with rule `max-bytes`.
+ */
+export function assertMaxBytes(
+  body: string | Uint8Array,
+  maxBytes: number,
+  field = "payload",
+  what = "the payload",
+): void {
+  const size = byteLength(body);
+  if (size > maxBytes) {
+    throw new ValidationError(
+      field,
+      "max-bytes",
+      `${what} is ${size} bytes in UTF-8; the limit is ${maxBytes}`,
+    );
+  }
+}
+
+const checked = new WeakSet<Notification>();
+
+/**
+ * Builds a frozen {@link Notification} after checking what every notification needs: a lowercase format name,
+ * a content type, a body within the service's 64 KB and valid, unreserved headers. Platform packages call this
+ * once at creation, so the hub need not check the same notification again on every send.
+ *
+ * @throws {ValidationError}
+ */
+export function createNotification(init: Notification): Notification {
+  assertNotification(init);
+  const notification: Notification = Object.freeze({
+    format: init.format,
+    contentType: init.contentType,
+    body: init.body,
+    ...(init.headers && Object.keys(init.headers).length > 0
+      ? { headers: Object.freeze({ ...init.headers }) }
+      : {}),
+  });
+  checked.add(notification);
+  return notification;
+}
+
+/**
+ * Checks a notification that may not have come from {@link createNotification} (a hand-made object).
+ *
+ * @throws {ValidationError}
+ */
+export function assertNotification(n: Notification): void {
+  if (checked.has(n)) return;
+  if (n === null || typeof n !== "object") {
+    throw new ValidationError("notification", "type", "expected a Notification object");
+  }
+  if (typeof n.format !== "string" || !FORMAT_PATTERN.test(n.format)) {
+    throw new ValidationError(
+      "format",
+      "format-name",
+      `"${String(n.format)}" is not a format name (lowercase letters and digits)`,
+    );
+  }
+  if (
+    typeof n.contentType !== "string" ||
+    n.contentType === "" ||
+    HEADER_VALUE_FORBIDDEN.test(n.contentType)
+  ) {
+    throw new ValidationError(
+      "contentType",
+      "required",
+      "a notification needs a Content-Type without control characters",
+    );
+  }
+  if (typeof n.body !== "string" && !(n.body instanceof Uint8Array)) {
+    throw new ValidationError("body", "type", "the body must be a string or a Uint8Array");
+  }
+  assertMaxBytes(n.body, MAX_REQUEST_BODY_BYTES, "body", "the request body");
+  assertHeaders(n.headers);
+}

@@ -1,0 +1,276 @@
+import { ValidationError } from "./errors";
+
+/** A parsed tag expression. `and`/`or` nodes are flattened: an operand is never a node of the same kind. */
+export type TagExpression =
+  | { readonly type: "tag"; readonly name: string }
+  | { readonly type: "not"; readonly operand: TagExpression }
+  | { readonly type: "and"; readonly operands: readonly TagExpression[] }
+  | { readonly type: "or"; readonly operands: readonly TagExpression[] };
+
+/** The service's limits on one tag and on a whole expression. */
+export const TAG_LIMITS = {
+  /** Longest tag, in characters. */
+  maxTagLength: 120,
+  /** Most tags in an expression that uses only `||`. */
+  maxTagsOrOnly: 20,
+  /** Most tags in any other expression. */
+  maxTagsMixed: 6,
+} as const;
+
+const TAG_PATTERN = /^[A-Za-z0-9_@#.:-]+$/;
+// System tags the service sets: `$InstallationId:{id}` and `$UserId:{id}`, braces included.
+const SYSTEM_TAG_PATTERN = /^\$(InstallationId|UserId):\{[^\s{}()!&|]+\}$/;
+
+/** The reason `tag` is not a valid tag, or `undefined` when it is. */
+export function tagProblem(tag: string): { rule: string; message: string } | undefined {
+  if (typeof tag !== "string" || tag.length === 0)
+    return { rule: "required", message: "a tag cannot be empty" };
+  if (tag.length > TAG_LIMITS.maxTagLength) {
+    return {
+      rule: "max-length",
+      message: `tag "${tag.slice(0, 20)}..." is ${tag.length} characters; the limit is ${TAG_LIMITS.maxTagLength}`,
+    };
+  }
+  if (TAG_PATTERN.test(tag) || SYSTEM_TAG_PATTERN.test(tag)) return undefined;
+  return {
+    rule: "characters",
+    message: `tag "${tag}" may contain only letters, digits and _ @ # . : - (or be $InstallationId:{id} / $UserId:{id})`,
+  };
+}
+
+/** Throws a {@link ValidationError} unless `tag` is a valid single tag. */
+export function assertTag(tag: string, field = "tags"): void {
+  const problem = tagProblem(tag);
+  if (problem) throw new ValidationError(field, problem.rule, problem.message);
+}
+
+type Token =
+  | { kind: "tag"; text: string; at: number }
+  | { kind: "op"; text: "(" | ")" | "!" | "&&" | "||"; at: number };
+
+function tokenize(source: string, field: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i]!;
+    if (c === " " || c === "\t") {
+      i++;
+    } else if (c === "(" || c === ")" || c === "!") {
+      tokens.push({ kind: "op", text: c, at: i });
+      i++;
+    } else if (c === "&" || c === "|") {
+      if (source[i + 1] !== c) {
+        throw new ValidationError(field, "syntax", `expected "${c}${c}" at position ${i + 1} of "${source}"`);
+      }
+      tokens.push({ kind: "op", text: c === "&" ? "&&" : "||", at: i });
+      i += 2;
+    } else {
+      const start = i;
+      while (i < source.length && !" \t()!&|".includes(source[i]!)) i++;
+      const text = source.slice(start, i);
+      const problem = tagProblem(text);
+      if (problem) throw new ValidationError(field, problem.rule, problem.message);
+      tokens.push({ kind: "tag", text, at: start });
+    }
+  }
+  return tokens;
+}
+
+/**
+ * Parses a tag expression with the service's grammar:
+ * `or := and ("||" and)*; and := not ("&&" not)*; not := "!" not | primary; primary := TAG | "(" or ")"`.
+ * Checks every tag and the limits (20 tags when only `||` is used, 6 otherwise).
+ *
+ * @throws {ValidationError} with `field` (default `tags`) and a rule: `syntax`, `characters`, `max-length`,
+ * `max-tags`, `required`.
+ */
+export function parseTagExpression(source: string, field = "tags"): TagExpression {
+  if (typeof source !== "string" || source.trim() === "") {
+    throw new ValidationError(field, "required", "a tag expression cannot be empty");
+  }
+  const tokens = tokenize(source, field);
+  let pos = 0;
+  const describe = (t: Token | undefined) => (t ? `"${t.text}" at position ${t.at + 1}` : "the end");
+  const fail = (expected: string): never => {
+    throw new ValidationError(
+      field,
+      "syntax",
+      `expected ${expected} but found ${describe(tokens[pos])} in "${source}"`,
+    );
+  };
+  const isOp = (text: string) => {
+    const t = tokens[pos];
+    return t !== undefined && t.kind === "op" && t.text === text;
+  };
+
+  const parseOr = (): TagExpression => {
+    const operands = [parseAnd()];
+    while (isOp("||")) {
+      pos++;
+      operands.push(parseAnd());
+    }
+    return join("or", operands);
+  };
+  const parseAnd = (): TagExpression => {
+    const operands = [parseNot()];
+    while (isOp("&&")) {
+      pos++;
+      operands.push(parseNot());
+    }
+    return join("and", operands);
+  };
+  const parseNot = (): TagExpression => {
+    if (isOp("!")) {
+      pos++;
+      return { type: "not", operand: parseNot() };
+    }
+    const t = tokens[pos];
+    if (t?.kind === "tag") {
+      pos++;
+      return { type: "tag", name: t.text };
+    }
+    if (isOp("(")) {
+      pos++;
+      const inner = parseOr();
+      if (!isOp(")")) fail('")"');
+      pos++;
+      return inner;
+    }
+    return fail('a tag, "!" or "("');
+  };
+
+  const tree = parseOr();
+  if (pos < tokens.length) fail(isOp(")") ? 'no unmatched ")"' : '"&&", "||" or the end');
+  checkLimits(tree, field);
+  return tree;
+}
+
+function join(type: "and" | "or", operands: TagExpression[]): TagExpression {
+  if (operands.length === 1) return operands[0]!;
+  const flat: TagExpression[] = [];
+  for (const o of operands) {
+    if (o.type === type) flat.push(...o.operands);
+    else flat.push(o);
+  }
+  return { type, operands: flat };
+}
+
+/** The tags an expression mentions, in order, repeats included. */
+export function tagsOf(expression: TagExpression): string[] {
+  const out: string[] = [];
+  const walk = (e: TagExpression): void => {
+    if (e.type === "tag") out.push(e.name);
+    else if (e.type === "not") walk(e.operand);
+    else for (const o of e.operands) walk(o);
+  };
+  walk(expression);
+  return out;
+}
+
+function onlyOr(e: TagExpression): boolean {
+  if (e.type === "tag") return true;
+  if (e.type === "or") return e.operands.every(onlyOr);
+  return false;
+}
+
+function checkLimits(tree: TagExpression, field: string): void {
+  const count = tagsOf(tree).length;
+  const max = onlyOr(tree) ? TAG_LIMITS.maxTagsOrOnly : TAG_LIMITS.maxTagsMixed;
+  if (count > max) {
+    throw new ValidationError(
+      field,
+      "max-tags",
+      `the expression has ${count} tags; the service allows ${max} ${max === TAG_LIMITS.maxTagsOrOnly ? "when only || is used" : "when && or ! is used"}`,
+    );
+  }
+}
+
+const PRECEDENCE = { or: 1, and: 2, not: 3, tag: 4 } as const;
+
+/**
+ * Prints an expression with the fewest parentheses that keep its meaning under the grammar's precedence
+ * (`!` over `&&` over `||`). `parseTagExpression(printTagExpression(e))` returns an equal tree.
+ */
+export function printTagExpression(expression: TagExpression): string {
+  const print = (e: TagExpression, parent: number): string => {
+    let text: string;
+    if (e.type === "tag") text = e.name;
+    else if (e.type === "not") text = `!${print(e.operand, PRECEDENCE.not)}`;
+    else text = e.operands.map((o) => print(o, PRECEDENCE[e.type])).join(e.type === "and" ? " && " : " || ");
+    // Same-kind children never occur (trees are flat), so "<=" only wraps lower-precedence children.
+    return PRECEDENCE[e.type] < parent ? `(${text})` : text;
+  };
+  return print(expression, 0);
+}
+
+const validated = new Map<string, string>();
+const VALIDATED_CACHE_SIZE = 512;
+
+/**
+ * Turns the `tags` send option into the `ServiceBusNotification-Tags` header value: a string is a tag
+ * expression, parsed and checked; any other iterable is a set of tags, each checked, joined with ` || `.
+ * Returns `undefined` for `undefined` (a broadcast).
+ *
+ * @throws {ValidationError} naming `tags` and the broken rule; an empty set is refused rather than sent as a
+ * broadcast by accident.
+ */
+export function toTagExpression(
+  tags: string | Iterable<string> | undefined,
+  field = "tags",
+): string | undefined {
+  if (tags === undefined) return undefined;
+  if (typeof tags === "string") {
+    const hit = validated.get(tags);
+    if (hit !== undefined) return hit;
+    parseTagExpression(tags, field);
+    const text = tags.trim();
+    // A small bounded memo: back ends send the same few expressions over and over.
+    if (validated.size >= VALIDATED_CACHE_SIZE) validated.clear();
+    validated.set(tags, text);
+    return text;
+  }
+  if (tags === null || typeof (tags as Iterable<string>)[Symbol.iterator] !== "function") {
+    throw new ValidationError(field, "type", "tags must be a tag expression string or an iterable of tags");
+  }
+  const list: string[] = [];
+  const seen = new Set<string>();
+  for (const tag of tags) {
+    assertTag(tag, field);
+    if (!seen.has(tag)) {
+      seen.add(tag);
+      list.push(tag);
+    }
+  }
+  if (list.length === 0) {
+    throw new ValidationError(
+      field,
+      "required",
+      "the set of tags is empty; omit tags to broadcast to every device",
+    );
+  }
+  if (list.length > TAG_LIMITS.maxTagsOrOnly) {
+    throw new ValidationError(
+      field,
+      "max-tags",
+      `${list.length} tags were given; the service allows ${TAG_LIMITS.maxTagsOrOnly} OR-ed tags per send`,
+    );
+  }
+  return list.join(" || ");
+}
+
+/**
+ * Whether a device with `deviceTags` matches `expression` (exact, case-sensitive tag comparison). Used by the
+ * emulator and by tests as the reference semantics.
+ */
+export function matchesTagExpression(expression: TagExpression, deviceTags: ReadonlySet<string>): boolean {
+  switch (expression.type) {
+    case "tag":
+      return deviceTags.has(expression.name);
+    case "not":
+      return !matchesTagExpression(expression.operand, deviceTags);
+    case "and":
+      return expression.operands.every((o) => matchesTagExpression(o, deviceTags));
+    case "or":
+      return expression.operands.some((o) => matchesTagExpression(o, deviceTags));
+  }
+}

@@ -1,0 +1,129 @@
+import { type Dispatcher, Pool } from "undici";
+import { AbortError, ConnectionError, NhubError, TimeoutError } from "./errors";
+
+/** One HTTP request, fully built: the transport adds nothing but framing. */
+export interface TransportRequest {
+  readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Scheme, host and port, e.g. `https://myns.servicebus.windows.net`. */
+  readonly origin: string;
+  /** Path and query, e.g. `/myhub/messages/?api-version=2020-06`. */
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string | Uint8Array;
+  readonly signal?: AbortSignal;
+  /** Longest wait for the response headers, and then between body chunks. */
+  readonly timeoutMs: number;
+}
+
+/** The answer, with header names lowercased and the body read in full. */
+export interface TransportResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: string;
+}
+
+/**
+ * Moves one request to the service and back. Implementations must reject only with nhub errors:
+ * {@link ConnectionError}, {@link TimeoutError} or {@link AbortError}; an HTTP error status is a response,
+ * not a rejection.
+ */
+export interface Transport {
+  request(request: TransportRequest): Promise<TransportResponse>;
+  /** Finishes requests in flight, then releases connections. */
+  close(): Promise<void>;
+  /** Aborts requests in flight and releases connections at once. */
+  destroy(): Promise<void>;
+}
+
+/** Options of {@link createUndiciTransport}. */
+export interface UndiciTransportOptions {
+  /** The origin every request goes to. */
+  readonly origin: string;
+  /**
+   * A dispatcher to use instead of a private `Pool` (a `MockAgent`, a `ProxyAgent`, a shared `Agent`). nhub
+   * does not close a dispatcher it did not create.
+   */
+  readonly dispatcher?: Dispatcher;
+  /** Most sockets the private pool opens. Default unlimited (undici's default). */
+  readonly connections?: number;
+  /** How long an idle keep-alive socket is kept. Default 30 s. */
+  readonly keepAliveTimeoutMs?: number;
+}
+
+/** The default transport: one undici `Pool` per hub, kept alive across sends. */
+export function createUndiciTransport(options: UndiciTransportOptions): Transport {
+  const owned = options.dispatcher === undefined;
+  const dispatcher: Dispatcher =
+    options.dispatcher ??
+    new Pool(options.origin, {
+      connections: options.connections ?? null,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+      pipelining: 1,
+    });
+  const origin = options.origin;
+
+  return {
+    async request(req) {
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await dispatcher.request({
+          origin,
+          path: req.path,
+          method: req.method,
+          headers: req.headers,
+          body: req.body,
+          signal: req.signal,
+          headersTimeout: req.timeoutMs,
+          bodyTimeout: req.timeoutMs,
+        });
+      } catch (error) {
+        throw toTransportError(error, req);
+      }
+      let body: string;
+      try {
+        body = await res.body.text();
+      } catch (error) {
+        throw toTransportError(error, req);
+      }
+      const headers: Record<string, string | undefined> = {};
+      for (const [name, value] of Object.entries(res.headers)) {
+        headers[name] = Array.isArray(value) ? value.join(", ") : value;
+      }
+      return { status: res.statusCode, headers, body };
+    },
+    async close() {
+      if (owned) await dispatcher.close();
+    },
+    async destroy() {
+      if (owned) await dispatcher.destroy();
+    },
+  };
+}
+
+/** Maps undici and socket errors onto nhub's transport errors, keeping the original as `cause`. */
+export function toTransportError(
+  error: unknown,
+  req: Pick<TransportRequest, "method" | "path" | "signal" | "timeoutMs">,
+): NhubError {
+  if (NhubError.isInstance(error)) return error;
+  const where = `${req.method} ${req.path.split("?")[0]}`;
+  if (req.signal?.aborted) return new AbortError(`${where} was aborted`, { cause: error });
+  const code = (error as { code?: unknown } | null)?.code;
+  const name = (error as { name?: unknown } | null)?.name;
+  if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
+    return new TimeoutError(`${where} got no answer within ${req.timeoutMs} ms`, { cause: error });
+  }
+  if (code === "UND_ERR_CONNECT_TIMEOUT") {
+    return new TimeoutError(`${where} could not connect within the connect timeout`, { cause: error });
+  }
+  if (name === "AbortError" || code === "UND_ERR_ABORTED")
+    return new AbortError(`${where} was aborted`, { cause: error });
+  if (code === "UND_ERR_DESTROYED" || code === "UND_ERR_CLOSED") {
+    return new ConnectionError(`${where} failed: the connection pool was closed`, {
+      cause: error,
+      isRetryable: false,
+    });
+  }
+  const detail = typeof code === "string" ? code : error instanceof Error ? error.message : String(error);
+  return new ConnectionError(`${where} failed: ${detail}`, { cause: error });
+}

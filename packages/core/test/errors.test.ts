@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import {
+  AbortError,
+  ClosedError,
+  ConnectionError,
+  NhubError,
+  ServiceError,
+  TimeoutError,
+  ValidationError,
+} from "../src/index";
+
+describe("error hierarchy", () => {
+  it("recognises errors from another copy of the package by their marker", () => {
+    const foreign = Object.assign(new Error("x"), {
+      [Symbol.for("nhub.error")]: true,
+      [Symbol.for("nhub.error.validation")]: true,
+    });
+    expect(NhubError.isInstance(foreign)).toBe(true);
+    expect(ValidationError.isInstance(foreign)).toBe(true);
+    expect(ServiceError.isInstance(foreign)).toBe(false);
+    expect(NhubError.isInstance(new Error("x"))).toBe(false);
+    expect(NhubError.isInstance(null)).toBe(false);
+  });
+
+  it("gives every kind a code, a name and a retry verdict", () => {
+    const cases: Array<[NhubError, string, string, boolean]> = [
+      [new ValidationError("tags", "syntax", "bad"), "ValidationError", "NHUB_VALIDATION", false],
+      [new ServiceError({ statusCode: 503, method: "POST", url: "u" }), "ServiceError", "NHUB_SERVICE", true],
+      [new ConnectionError("reset"), "ConnectionError", "NHUB_CONNECTION", true],
+      [new TimeoutError("slow"), "TimeoutError", "NHUB_TIMEOUT", true],
+      [new AbortError(), "AbortError", "NHUB_ABORTED", false],
+      [new ClosedError(), "ClosedError", "NHUB_CLOSED", false],
+    ];
+    for (const [error, name, code, retryable] of cases) {
+      expect(error.name).toBe(name);
+      expect(error.code).toBe(code);
+      expect(error.isRetryable).toBe(retryable);
+      expect(NhubError.isInstance(error)).toBe(true);
+      expect(error).toBeInstanceOf(Error);
+    }
+  });
+
+  it("serialises to the fields a log needs", () => {
+    const e = new ValidationError("headers.apns-priority", "enum", "must be 10, 5 or 1");
+    expect(e.message).toBe("headers.apns-priority: must be 10, 5 or 1");
+    expect(JSON.parse(JSON.stringify(e))).toMatchObject({
+      name: "ValidationError",
+      code: "NHUB_VALIDATION",
+      field: "headers.apns-priority",
+      rule: "enum",
+    });
+  });
+});

@@ -1,0 +1,152 @@
+/** The parts of a Notification Hubs connection string that nhub uses. */
+export interface ConnectionStringParts {
+  /** The `Endpoint` value exactly as written, e.g. `sb://myns.servicebus.windows.net/`. */
+  readonly endpoint: string;
+  /**
+   * The namespace root as an HTTP(S) URL with a trailing slash: `sb://` becomes `https://`;
+   * `http://` is kept only for loopback hosts (local emulators and tests).
+   */
+  readonly namespaceUrl: string;
+  /** The `SharedAccessKeyName` (the rule name), e.g. `DefaultFullSharedAccessSignature`. */
+  readonly sharedAccessKeyName: string;
+  /** The `SharedAccessKey`, used as-is (UTF-8, not base64-decoded) as the HMAC key. */
+  readonly sharedAccessKey: string;
+}
+
+/** Thrown by {@link parseConnectionString}; `field` names the part at fault and `rule` the broken rule. */
+export class ConnectionStringError extends Error {
+  override readonly name = "ConnectionStringError";
+  constructor(
+    message: string,
+    /** The connection-string key (or `connectionString` for the whole string) that is wrong. */
+    readonly field: string,
+    /** A short machine-readable name of the rule, e.g. `required`, `no-whitespace`, `scheme`. */
+    readonly rule: string,
+  ) {
+    super(message);
+  }
+}
+
+const REQUIRED = ["Endpoint", "SharedAccessKeyName", "SharedAccessKey"] as const;
+
+/** True for hosts that never leave the machine, where plain `http://` is acceptable. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * Parses `Endpoint=sb://NS.servicebus.windows.net/;SharedAccessKeyName=NAME;SharedAccessKey=KEY`.
+ *
+ * Parts are split on `;` and each at its first `=` (keys end in `=`); keys are case-sensitive and may come in
+ * any order; empty parts and unknown keys (such as `EntityPath`) are ignored. Everything wrong is reported here,
+ * never at first send, and no message ever contains the key.
+ *
+ * @throws {ConnectionStringError} naming the missing or malformed part.
+ */
+export function parseConnectionString(connectionString: string): ConnectionStringParts {
+  if (typeof connectionString !== "string" || connectionString.trim() === "") {
+    throw new ConnectionStringError(
+      "connection string is empty: expected Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...",
+      "connectionString",
+      "required",
+    );
+  }
+  const values = new Map<string, string>();
+  // Outer whitespace is forgiven (a trailing newline from an env file is common); inner whitespace is not.
+  const parts = connectionString.trim().split(";");
+  for (const [index, part] of parts.entries()) {
+    if (part === "") continue;
+    const eq = part.indexOf("=");
+    if (eq <= 0) {
+      // The part itself is never shown: it may be a pasted key.
+      throw new ConnectionStringError(
+        `connection string part ${index + 1} is not KEY=VALUE (${eq === 0 ? "the key is empty" : 'no "="'})`,
+        "connectionString",
+        "key-value",
+      );
+    }
+    const key = part.slice(0, eq);
+    const value = part.slice(eq + 1);
+    if (/\s/.test(key)) {
+      throw new ConnectionStringError(
+        `connection string key "${key.trim()}" contains whitespace; remove the spaces around ";" and "="`,
+        key.trim(),
+        "no-whitespace",
+      );
+    }
+    if (values.has(key)) {
+      throw new ConnectionStringError(`connection string has ${key} more than once`, key, "duplicate");
+    }
+    values.set(key, value);
+  }
+  for (const key of REQUIRED) {
+    const value = values.get(key);
+    if (value === undefined) {
+      const nearMiss = [...values.keys()].find((k) => k.toLowerCase() === key.toLowerCase());
+      throw new ConnectionStringError(
+        nearMiss
+          ? `connection string is missing ${key}: found "${nearMiss}", but keys are case-sensitive`
+          : `connection string is missing ${key}`,
+        key,
+        "required",
+      );
+    }
+    if (value === "")
+      throw new ConnectionStringError(`connection string has an empty ${key}`, key, "required");
+    if (/\s/.test(value)) {
+      throw new ConnectionStringError(`connection string ${key} contains whitespace`, key, "no-whitespace");
+    }
+  }
+  const endpoint = values.get("Endpoint")!;
+  return {
+    endpoint,
+    namespaceUrl: toNamespaceUrl(endpoint),
+    sharedAccessKeyName: values.get("SharedAccessKeyName")!,
+    sharedAccessKey: values.get("SharedAccessKey")!,
+  };
+}
+
+function toNamespaceUrl(endpoint: string): string {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new ConnectionStringError(
+      `Endpoint "${endpoint}" is not a URL (expected sb://NAMESPACE.servicebus.windows.net/)`,
+      "Endpoint",
+      "url",
+    );
+  }
+  const scheme = url.protocol;
+  if (scheme !== "sb:" && scheme !== "https:" && scheme !== "http:") {
+    throw new ConnectionStringError(
+      `Endpoint scheme "${scheme.slice(0, -1)}" is not supported (use sb:// or https://)`,
+      "Endpoint",
+      "scheme",
+    );
+  }
+  if (url.hostname === "") throw new ConnectionStringError("Endpoint has no host", "Endpoint", "url");
+  if (scheme === "http:" && !isLoopbackHost(url.hostname)) {
+    throw new ConnectionStringError(
+      `Endpoint uses plain http:// to "${url.hostname}"; http is allowed only for loopback hosts (127.0.0.1, ::1, localhost), use sb:// or https://`,
+      "Endpoint",
+      "https-required",
+    );
+  }
+  if (
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash ||
+    (url.pathname !== "/" && url.pathname !== "")
+  ) {
+    throw new ConnectionStringError(
+      "Endpoint must be the namespace root with no path, query or credentials (sb://NAMESPACE.servicebus.windows.net/)",
+      "Endpoint",
+      "namespace-root",
+    );
+  }
+  const protocol = scheme === "http:" ? "http:" : "https:";
+  return `${protocol}//${url.host}/`;
+}

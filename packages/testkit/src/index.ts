@@ -1,0 +1,9 @@
+export {
+  type CannedResponse,
+  created,
+  type RecordedRequest,
+  type RecordingServer,
+  type RecordingServerOptions,
+  startRecordingServer,
+  verifySasToken,
+} from "./recording-server";

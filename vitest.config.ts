@@ -1,0 +1,26 @@
+import { readdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { defineConfig } from "vitest/config";
+
+const packages = readdirSync("packages");
+
+// Tests import sibling packages from source so a root run needs no prior build.
+const alias = Object.fromEntries(
+  packages.map((name) => [`@nhub/${name}`, resolve(`packages/${name}/src/index.ts`)]),
+);
+
+export default defineConfig({
+  test: {
+    // CI reads the counts from the JSON report; people read the default reporter.
+    reporters: process.env.CI ? ["default", ["json", { outputFile: ".vitest-report.json" }]] : ["default"],
+    projects: packages.map((name) => ({
+      resolve: { alias },
+      test: {
+        name,
+        root: `packages/${name}`,
+        include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+        testTimeout: 20_000,
+      },
+    })),
+  },
+});
