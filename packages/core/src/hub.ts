@@ -109,6 +109,8 @@ export interface HubRequest {
   /** Extra query parameters. */
   readonly query?: Readonly<Record<string, string | undefined>>;
   readonly headers?: Readonly<Record<string, string>>;
+  /** The body's `Content-Type`, e.g. `application/json-patch+json`; required with a body. */
+  readonly contentType?: string;
   readonly body?: string | Uint8Array;
   readonly signal?: AbortSignal;
   readonly retry?: RetryOptions | false;
@@ -244,8 +246,9 @@ export class NotificationHub {
     const tags = toTagExpression(options.tags);
     if (options.headers !== undefined) assertHeaders(options.headers);
     const headers: Record<string, string> = {
-      ...notification.headers,
-      ...options.headers,
+      ...(options.headers === undefined
+        ? notification.headers
+        : mergeHeaders(notification.headers, options.headers)),
       "Content-Type": notification.contentType,
       "ServiceBusNotification-Format": notification.format,
       "x-ms-version": API_VERSION,
@@ -273,6 +276,16 @@ export class NotificationHub {
       if (v !== undefined) query += `&${encodeURIComponent(k)}=${encodeURIComponent(v)}`;
     }
     const headers: Record<string, string> = { ...req.headers, "x-ms-version": API_VERSION };
+    if (req.body !== undefined) {
+      if (!req.contentType || /[\r\n]/.test(req.contentType)) {
+        throw new ValidationError(
+          "contentType",
+          "required",
+          "a request with a body needs a Content-Type without CR or LF",
+        );
+      }
+      headers["Content-Type"] = req.contentType;
+    }
     return this.#execute(
       { method: req.method, path: `${this.#basePath}${req.path}?${query}`, headers, body: req.body },
       req,
@@ -372,6 +385,17 @@ export class NotificationHub {
       retryAfterMs: parseRetryAfter(res.headers),
     });
   }
+}
+
+/** Per-call headers replace a notification's header of the same name in any letter case, so none is sent twice. */
+function mergeHeaders(
+  base: Readonly<Record<string, string>> | undefined,
+  override: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const overridden = new Set(Object.keys(override).map((k) => k.toLowerCase()));
+  const merged: Record<string, string> = {};
+  for (const [k, v] of Object.entries(base ?? {})) if (!overridden.has(k.toLowerCase())) merged[k] = v;
+  return Object.assign(merged, override);
 }
 
 function toSendResult(res: TransportResponse, outcome: NotificationOutcome | undefined): SendResult {

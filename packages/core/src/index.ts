@@ -21,6 +21,7 @@ export {
   type SendOptions,
   type SendResult,
 } from "./hub";
+export { assertJsonValue, describeValue, isPlainObject, type JsonObject, type JsonValue } from "./json";
 export {
   assertHeader,
   assertHeaders,

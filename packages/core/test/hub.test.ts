@@ -357,3 +357,19 @@ describe("hub.request", () => {
     });
   });
 });
+
+describe("header merging", () => {
+  it("lets a per-call header replace the notification's in any letter case, sending it once", async () => {
+    await setup();
+    const n = createNotification({
+      format: "apple",
+      contentType: "application/json",
+      body: "{}",
+      headers: { "apns-priority": "10", "apns-topic": "t" },
+    });
+    await hub.send(n, { headers: { "APNS-Priority": "5" } });
+    const raw = server.requests[0]!.headers;
+    expect(raw["apns-priority"]).toBe("5");
+    expect(raw["apns-topic"]).toBe("t");
+  });
+});

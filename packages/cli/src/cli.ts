@@ -1,0 +1,223 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { NhubError, NotificationHub, type SendOptions, ServiceError, ValidationError } from "@nhub/core";
+import { type Installation, startEmulator } from "@nhub/emulator";
+import { formatDemoReport, runDemo } from "./demo";
+import { PLATFORM_NAMES, platformEntry } from "./platforms";
+
+/** Where the CLI reads and writes; injectable so tests can run it in-process. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** Resolves when the user asks the long-running `emulator` command to stop (Ctrl+C). */
+  readonly interrupted: () => Promise<void>;
+}
+
+const USAGE = `Usage:
+  nhub send <platform> --payload <text | @file> [--tags <expression>] [--tag <tag>]...
+            [--header "Name: value"]... [--test] [--debug] [--connection-string <cs>] [--hub <name>] [--verbose]
+  nhub emulator [--port <n>] [--host <address>] [--hub <name>]... [--devices <file.json>]
+  nhub demo
+  nhub --help | --version
+
+Platforms: ${"apns, fcm, fcm-legacy, wns, mpns, adm, baidu, template"} (or the service's format names apple, fcmv1,
+gcm, windows, windowsphone).
+The connection string and hub name come from --connection-string / --hub or the NOTIFICATION_HUB_CONNECTION_STRING
+and NOTIFICATION_HUB_NAME environment variables. Results are printed as JSON on stdout; messages go to stderr.`;
+
+/** A mistake in how the command was called: printed with a hint, exit code 2. */
+class UsageError extends Error {}
+
+/**
+ * Runs the `nhub` command line with `argv` (without the node and script paths) and returns the exit code:
+ * 0 on success, 1 when the operation failed, 2 for a usage or input mistake.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const verbose = argv.includes("--verbose");
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+      io.stdout(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === "--version" || command === "-v") {
+      io.stdout(`${await version()}\n`);
+      return 0;
+    }
+    if (command === "send") return await send(rest, io);
+    if (command === "emulator") return await emulator(rest, io);
+    if (command === "demo") return await demo(rest, io);
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (error) {
+    io.stderr(`nhub: ${describe(error)}\n`);
+    if (error instanceof UsageError) {
+      io.stderr('Run "nhub --help" for usage.\n');
+      return 2;
+    }
+    if (verbose && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    return ValidationError.isInstance(error) ? 2 : 1;
+  }
+}
+
+function describe(error: unknown): string {
+  if (ServiceError.isInstance(error)) {
+    const track = error.trackingId ? ` [TrackingId ${error.trackingId}]` : "";
+    return `the hub answered ${error.statusCode}${error.detail ? `: ${error.detail}` : ""}${track}`;
+  }
+  if (NhubError.isInstance(error) || error instanceof Error) return error.message.split("\n")[0] ?? "";
+  return String(error);
+}
+
+// Replaced at build time from package.json; source runs (tests) report a dev version.
+declare const __NHUB_CLI_VERSION__: string | undefined;
+async function version(): Promise<string> {
+  return typeof __NHUB_CLI_VERSION__ === "string" ? __NHUB_CLI_VERSION__ : "0.0.0-dev";
+}
+
+function parse(args: readonly string[], options: NonNullable<ParseArgsConfig["options"]>) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+async function send(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    payload: { type: "string", short: "p" },
+    tags: { type: "string" },
+    tag: { type: "string", multiple: true },
+    header: { type: "string", multiple: true, short: "H" },
+    test: { type: "boolean" },
+    debug: { type: "boolean" },
+    "connection-string": { type: "string" },
+    hub: { type: "string" },
+    verbose: { type: "boolean" },
+  });
+  const [platformName, ...extra] = positionals;
+  if (platformName === undefined) throw new UsageError(`name a platform: ${PLATFORM_NAMES.join(", ")}`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  const platform = platformEntry(platformName);
+  if (!platform)
+    throw new UsageError(`unknown platform "${platformName}"; use one of ${PLATFORM_NAMES.join(", ")}`);
+  if (typeof values.payload !== "string")
+    throw new UsageError("--payload is required (text, or @file to read a file)");
+  if (values.tags !== undefined && values.tag !== undefined)
+    throw new UsageError("use either --tags or --tag, not both");
+
+  const connectionString =
+    (values["connection-string"] as string | undefined) ?? io.env.NOTIFICATION_HUB_CONNECTION_STRING;
+  const hubName = (values.hub as string | undefined) ?? io.env.NOTIFICATION_HUB_NAME;
+  if (!connectionString) {
+    throw new UsageError(
+      "no connection string: pass --connection-string or set NOTIFICATION_HUB_CONNECTION_STRING",
+    );
+  }
+  if (!hubName) throw new UsageError("no hub name: pass --hub or set NOTIFICATION_HUB_NAME");
+
+  const text = await readPayload(values.payload, io.cwd);
+  let payload: unknown = text;
+  if (platform.json) {
+    try {
+      payload = JSON.parse(text);
+    } catch (error) {
+      throw new UsageError(`--payload is not valid JSON for ${platform.name}: ${(error as Error).message}`);
+    }
+  }
+  const notification = platform.create(payload);
+  const options: { -readonly [K in keyof SendOptions]: SendOptions[K] } = {};
+  if (values.tags !== undefined) options.tags = values.tags as string;
+  if (values.tag !== undefined) options.tags = new Set(values.tag as string[]);
+  if (values.test) options.test = true;
+  if (values.header !== undefined) options.headers = parseHeaders(values.header as string[]);
+
+  const hub = new NotificationHub(connectionString, hubName, {
+    debug: values.debug === true,
+    logger: { debug: (m) => io.stderr(`${m}\n`), warn: (m) => io.stderr(`${m}\n`) },
+  });
+  try {
+    const result = await hub.send(notification, options);
+    io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+    return 0;
+  } finally {
+    await hub.close();
+  }
+}
+
+async function readPayload(value: string, cwd: string): Promise<string> {
+  if (!value.startsWith("@")) return value;
+  const path = resolve(cwd, value.slice(1));
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    throw new UsageError(
+      `cannot read payload file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+}
+
+function parseHeaders(lines: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(":");
+    if (colon <= 0) throw new UsageError(`--header "${line}" is not "Name: value"`);
+    headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+async function emulator(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    port: { type: "string" },
+    host: { type: "string" },
+    hub: { type: "string", multiple: true },
+    devices: { type: "string" },
+    verbose: { type: "boolean" },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port "${values.port}" is not a port number`);
+  let devices: Record<string, Installation[]> | Installation[] | undefined;
+  if (values.devices !== undefined) {
+    const path = resolve(io.cwd, values.devices as string);
+    try {
+      devices = JSON.parse(await readFile(path, "utf8")) as Record<string, Installation[]> | Installation[];
+    } catch (error) {
+      throw new UsageError(`cannot read devices file ${path}: ${(error as Error).message}`);
+    }
+  }
+  const emu = await startEmulator({
+    port,
+    host: values.host as string | undefined,
+    hubs: values.hub as string[] | undefined,
+    devices,
+    logger: values.verbose ? (line) => io.stderr(`${line}\n`) : undefined,
+  });
+  const hubName = emu.hubNames[0]!;
+  io.stdout(
+    `NOTIFICATION_HUB_CONNECTION_STRING=${emu.connectionString({ hub: hubName })}\nNOTIFICATION_HUB_NAME=${hubName}\n`,
+  );
+  io.stderr(
+    `nhub emulator listening on ${emu.url} (hubs: ${emu.hubNames.join(", ")}); deliveries at ${emu.url}_emulator/hubs/${hubName}/deliveries. Ctrl+C to stop.\n`,
+  );
+  await io.interrupted();
+  await emu.close();
+  io.stderr("nhub emulator stopped.\n");
+  return 0;
+}
+
+async function demo(args: readonly string[], io: CliIo): Promise<number> {
+  if (args.length > 0) throw new UsageError('"nhub demo" takes no arguments');
+  const started = Date.now();
+  io.stderr("Starting a local emulator with 7 devices and sending every example of the Python sample...\n");
+  const report = await runDemo((line) => io.stderr(`  ${line}\n`));
+  io.stdout(formatDemoReport(report));
+  io.stderr(
+    `Done in ${Date.now() - started} ms: ${report.steps.length} sends, ${report.deliveries.length} deliveries.\n`,
+  );
+  return 0;
+}

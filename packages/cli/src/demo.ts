@@ -1,0 +1,168 @@
+import { NotificationHub, type SendResult } from "@nhub/core";
+import { type Delivery, type Installation, startEmulator } from "@nhub/emulator";
+import { sendAdmNotification } from "@nhub/platform-adm";
+import { sendAppleNotification } from "@nhub/platform-apns";
+import { sendBaiduNotification } from "@nhub/platform-baidu";
+import { sendFcmNotification } from "@nhub/platform-fcm";
+import { sendMpnsNotification } from "@nhub/platform-mpns";
+import { sendWindowsNotification } from "@nhub/platform-wns";
+import { sendTemplateNotification } from "@nhub/template";
+
+/** The devices the demo registers in its emulator. */
+export const DEMO_DEVICES: readonly Installation[] = [
+  {
+    installationId: "iphone-ann",
+    displayName: "Ann's iPhone",
+    platform: "apns",
+    pushChannel: "a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2",
+    tags: ["sports"],
+  },
+  {
+    installationId: "pixel-bob",
+    displayName: "Bob's Pixel",
+    platform: "fcmv1",
+    pushChannel: "fcm-token-bob-0001",
+    tags: ["sports"],
+  },
+  {
+    installationId: "pc-carol",
+    displayName: "Carol's Windows PC",
+    platform: "wns",
+    pushChannel: "https://wns.example/carol",
+    tags: ["politics"],
+  },
+  {
+    installationId: "lumia-dan",
+    displayName: "Dan's Lumia",
+    platform: "mpns",
+    pushChannel: "https://mpns.example/dan",
+    tags: [],
+  },
+  {
+    installationId: "kindle-eve",
+    displayName: "Eve's Kindle Fire",
+    platform: "adm",
+    pushChannel: "amzn1.adm-registration.eve",
+    tags: [],
+  },
+  {
+    installationId: "baidu-fang",
+    displayName: "Fang's phone (Baidu)",
+    platform: "baidu",
+    pushChannel: "baidu-channel-fang",
+    tags: [],
+  },
+  {
+    installationId: "pixel-gil",
+    displayName: "Gil's Pixel (templates)",
+    platform: "fcmv1",
+    pushChannel: "fcm-token-gil-0002",
+    tags: ["greetings"],
+    templates: {
+      english: { body: '{"message":{"notification":{"title":"Greeting","body":"$(greeting_en)"}}}' },
+      french: { body: '{"message":{"notification":{"title":"Salutation","body":"$(greeting_fr)"}}}' },
+    },
+  },
+];
+
+const TOAST =
+  '<toast><visual><binding template="ToastText01"><text id="1">Hello world!</text></binding></visual></toast>';
+const MPNS_TOAST =
+  '<?xml version="1.0" encoding="utf-8"?><wp:Notification xmlns:wp="WPNotification"><wp:Toast><wp:Text1>Hello</wp:Text1><wp:Text2>world</wp:Text2></wp:Toast></wp:Notification>';
+
+/** One line of the demo's story: what was sent and what the hub said. */
+export interface DemoStep {
+  readonly label: string;
+  readonly result: SendResult;
+}
+
+/** What the demo did: the steps, and every delivery the emulator recorded. */
+export interface DemoReport {
+  readonly steps: readonly DemoStep[];
+  readonly deliveries: readonly Delivery[];
+}
+
+/**
+ * Runs every example of the Python REST sample through nhub's public API against an in-process emulator with
+ * a handful of devices, and returns what happened.
+ */
+export async function runDemo(log: (line: string) => void = () => {}): Promise<DemoReport> {
+  const emulator = await startEmulator({ hubs: ["myhub"], devices: [...DEMO_DEVICES] });
+  const hub = new NotificationHub(emulator.connectionString(), "myhub");
+  const debugHub = new NotificationHub(emulator.connectionString(), "myhub", {
+    debug: true,
+    logger: { debug: (m) => log(m.replace(/\n/g, "\n    ")) },
+  });
+  const steps: DemoStep[] = [];
+  const step = async (label: string, send: () => Promise<SendResult>) => {
+    const result = await send();
+    steps.push({ label, result });
+    log(`sent ${label}`);
+  };
+  try {
+    await step("Windows toast, broadcast", () => sendWindowsNotification(hub, TOAST));
+    await step('Windows toast, tag "politics"', () => sendWindowsNotification(hub, TOAST, "politics"));
+    await step('Windows toast, tags {"sports","politics"}', () =>
+      sendWindowsNotification(hub, TOAST, new Set(["sports", "politics"])),
+    );
+    await step("Windows Phone toast, broadcast", () => sendMpnsNotification(hub, MPNS_TOAST));
+    await step('iOS alert, tag "sports"', () =>
+      sendAppleNotification(hub, { aps: { alert: "Hello!" } }, "sports"),
+    );
+    await step('Android (FCM v1) data, tag "sports"', () =>
+      sendFcmNotification(hub, { data: { msg: "Hello!" } }, "sports"),
+    );
+    await step("Kindle (ADM) data, broadcast", () => sendAdmNotification(hub, { data: { msg: "Hello!" } }));
+    await step("Baidu, broadcast", () =>
+      sendBaiduNotification(hub, { title: "Hello", description: "Hello from Azure" }),
+    );
+    await step('template greeting_en/greeting_fr, tag "greetings"', () =>
+      sendTemplateNotification(hub, { greeting_en: "Hello", greeting_fr: "Salut" }, "greetings"),
+    );
+    await step('debug: iOS alert, tag "sports" (test send)', () =>
+      sendAppleNotification(debugHub, { aps: { alert: "Debug hello" } }, "sports"),
+    );
+    return { steps, deliveries: emulator.hub("myhub").deliveries() };
+  } finally {
+    await Promise.all([hub.close(), debugHub.close()]);
+    await emulator.close();
+  }
+}
+
+function shorten(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, " ");
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** Formats a demo report as the table a person reads. */
+export function formatDemoReport(report: DemoReport): string {
+  const rows: string[][] = [["#", "sent", "result"]];
+  report.steps.forEach((s, i) => {
+    const outcome = s.result.outcome
+      ? `test send: ${s.result.outcome.success} reached`
+      : `id ${s.result.notificationId ?? "-"}`;
+    rows.push([String(i + 1), s.label, `${s.result.status} ${outcome}`]);
+  });
+  const byStep = new Map(report.steps.map((s, i) => [s.result.notificationId, i + 1]));
+  const got: string[][] = [["device", "platform", "#", "received"]];
+  for (const d of report.deliveries) {
+    const what = d.templateName ? `[${d.templateName}] ${d.body}` : d.body;
+    got.push([
+      d.displayName ?? d.installationId,
+      d.platform,
+      String(byStep.get(d.notificationId) ?? "?"),
+      shorten(what, 70),
+    ]);
+  }
+  return `${table(rows)}\n\n${table(got)}\n`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
+  const line = (r: string[]) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c]!))
+      .join("  ")
+      .trimEnd();
+  return [line(rows[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
+}

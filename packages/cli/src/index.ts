@@ -1,0 +1,3 @@
+export { type CliIo, main } from "./cli";
+export { DEMO_DEVICES, type DemoReport, type DemoStep, formatDemoReport, runDemo } from "./demo";
+export { PLATFORM_NAMES, type PlatformName, platformEntry } from "./platforms";

@@ -1,0 +1,170 @@
+/** The state of one emulated hub: its rules, devices, deliveries, request log and queued faults. */
+import { ValidationError } from "@nhub/core";
+import type { AccessRule } from "./emulator-auth";
+import { normalizeInstallation } from "./emulator-installations";
+import type { Delivery, EmulatorFault, EmulatorHub, EmulatorRequestLog, Installation } from "./types";
+
+/** Most deliveries kept per hub; the oldest go first, so a long-running emulator does not grow forever. */
+export const MAX_DELIVERIES = 10_000;
+/** Most request log entries kept per hub. */
+export const MAX_REQUESTS = 1_000;
+
+/** A fault taken from the queue for one request. */
+export type ActiveFault =
+  | { readonly kind: "status"; readonly status: number; readonly retryAfter?: string; readonly body?: string }
+  | { readonly kind: "delay"; readonly delayMs: number }
+  | { readonly kind: "drop" };
+
+interface QueuedFault {
+  readonly fault: ActiveFault;
+  remaining: number;
+}
+
+function checkCount(count: unknown): number {
+  if (count === undefined) return 1;
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 1) {
+    throw new ValidationError(
+      "fault.count",
+      "positive-integer",
+      "count must be a whole number of at least 1",
+    );
+  }
+  return count;
+}
+
+/**
+ * Checks a fault from the in-process API or the admin endpoint and turns it into its queued form.
+ *
+ * @throws {ValidationError} naming the bad field.
+ */
+export function toActiveFault(input: unknown): { fault: ActiveFault; count: number } {
+  if (typeof input !== "object" || input === null) {
+    throw new ValidationError(
+      "fault",
+      "type",
+      "a fault is {status, count?, retryAfter?, body?}, {delayMs, count?} or {drop: true, count?}",
+    );
+  }
+  const f = input as Record<string, unknown>;
+  const count = checkCount(f["count"]);
+  if (f["status"] !== undefined) {
+    const status = f["status"];
+    if (typeof status !== "number" || !Number.isInteger(status) || status < 400 || status > 599) {
+      throw new ValidationError(
+        "fault.status",
+        "range",
+        "a fault status must be a whole number from 400 to 599",
+      );
+    }
+    for (const key of ["retryAfter", "body"] as const) {
+      const value = f[key];
+      if (value !== undefined && typeof value !== "string")
+        throw new ValidationError(`fault.${key}`, "type", `${key} must be a string`);
+    }
+    const retryAfter = f["retryAfter"] as string | undefined;
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+    if (retryAfter !== undefined && /[\u0000-\u001f\u007f]/.test(retryAfter)) {
+      throw new ValidationError(
+        "fault.retryAfter",
+        "header-value",
+        "retryAfter cannot contain control characters",
+      );
+    }
+    const fault: ActiveFault = {
+      kind: "status",
+      status,
+      ...(retryAfter !== undefined ? { retryAfter } : {}),
+      ...(f["body"] !== undefined ? { body: f["body"] as string } : {}),
+    };
+    return { fault, count };
+  }
+  if (f["delayMs"] !== undefined) {
+    const delayMs = f["delayMs"];
+    if (typeof delayMs !== "number" || !Number.isFinite(delayMs) || delayMs < 0 || delayMs > 600_000) {
+      throw new ValidationError(
+        "fault.delayMs",
+        "range",
+        "delayMs must be a number of milliseconds from 0 to 600000",
+      );
+    }
+    return { fault: { kind: "delay", delayMs }, count };
+  }
+  if (f["drop"] === true) return { fault: { kind: "drop" }, count };
+  throw new ValidationError("fault", "type", "a fault needs status, delayMs or drop: true");
+}
+
+/** One hub's state. The emulator's public {@link EmulatorHub} is a narrow view of it ({@link HubState.view}). */
+export class HubState {
+  readonly name: string;
+  readonly rules: readonly AccessRule[];
+  readonly #installations = new Map<string, Installation>();
+  #deliveries: Delivery[] = [];
+  #requests: EmulatorRequestLog[] = [];
+  #faults: QueuedFault[] = [];
+  /** The public view handed to callers: only the {@link EmulatorHub} methods, nothing internal. */
+  readonly view: EmulatorHub;
+
+  constructor(name: string, rules: readonly AccessRule[]) {
+    this.name = name;
+    this.rules = rules;
+    this.view = Object.freeze({
+      name,
+      upsertInstallation: (i: Installation) => this.upsertInstallation(i),
+      deleteInstallation: (id: string) => this.deleteInstallation(id),
+      installations: () => this.installations(),
+      deliveries: () => [...this.#deliveries],
+      clearDeliveries: () => {
+        this.#deliveries = [];
+      },
+      requests: () => [...this.#requests],
+      injectFault: (f: EmulatorFault) => this.injectFault(f),
+      clearFaults: () => {
+        this.#faults = [];
+      },
+    });
+  }
+
+  /** Checks and stores a device; stored installations are frozen copies. */
+  upsertInstallation(input: unknown): Installation {
+    const installation = normalizeInstallation(input);
+    this.#installations.set(installation.installationId, installation);
+    return installation;
+  }
+
+  deleteInstallation(installationId: string): boolean {
+    return this.#installations.delete(installationId);
+  }
+
+  installation(installationId: string): Installation | undefined {
+    return this.#installations.get(installationId);
+  }
+
+  installations(): Installation[] {
+    return [...this.#installations.values()];
+  }
+
+  recordDeliveries(deliveries: readonly Delivery[]): void {
+    for (const d of deliveries)
+      this.#deliveries.push(Object.freeze({ ...d, headers: Object.freeze({ ...d.headers }) }));
+    if (this.#deliveries.length > MAX_DELIVERIES)
+      this.#deliveries.splice(0, this.#deliveries.length - MAX_DELIVERIES);
+  }
+
+  recordRequest(entry: EmulatorRequestLog): void {
+    this.#requests.push(Object.freeze({ ...entry }));
+    if (this.#requests.length > MAX_REQUESTS) this.#requests.splice(0, this.#requests.length - MAX_REQUESTS);
+  }
+
+  injectFault(input: unknown): void {
+    const { fault, count } = toActiveFault(input);
+    this.#faults.push({ fault, remaining: count });
+  }
+
+  /** The fault for the next request, if any is queued; each use counts down its `count`. */
+  takeFault(): ActiveFault | undefined {
+    const head = this.#faults[0];
+    if (!head) return undefined;
+    if (--head.remaining <= 0) this.#faults.shift();
+    return head.fault;
+  }
+}

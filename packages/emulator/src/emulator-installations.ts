@@ -1,0 +1,272 @@
+/**
+ * The installation model: checking and copying installations (from the in-process API or `PUT` JSON),
+ * applying JSON-patch updates, a device's tags for matching, and rendering its templates.
+ */
+import { assertHeaders, tagProblem, ValidationError } from "@nhub/core";
+import { renderTemplate } from "@nhub/template";
+import type { BrowserPushChannel, Installation, InstallationPlatform, InstallationTemplate } from "./types";
+
+/** Installation platforms, as the service spells them in installation JSON. */
+export const INSTALLATION_PLATFORMS: readonly InstallationPlatform[] = [
+  "apns",
+  "wns",
+  "mpns",
+  "gcm",
+  "fcmv1",
+  "adm",
+  "baidu",
+  "browser",
+  "xiaomi",
+];
+
+// Ids end up inside URLs and inside the `$InstallationId:{id}` system tag, so they keep to characters that
+// are safe in both.
+const ID_PATTERN = /^[^\s{}()!&|/\\?#%]{1,256}$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function requireText(value: unknown, field: string, what: string): string {
+  if (typeof value !== "string" || value === "")
+    throw new ValidationError(field, "required", `${what} must be a non-empty string`);
+  if (CONTROL.test(value))
+    throw new ValidationError(field, "characters", `${what} cannot contain control characters`);
+  return value;
+}
+
+function checkTags(value: unknown, field: string): string[] {
+  if (!Array.isArray(value)) throw new ValidationError(field, "type", "tags must be an array of strings");
+  const out: string[] = [];
+  for (const [i, tag] of value.entries()) {
+    const problem =
+      typeof tag === "string" ? tagProblem(tag) : { rule: "type", message: "a tag must be a string" };
+    if (problem) throw new ValidationError(`${field}.${i}`, problem.rule, problem.message);
+    if (!out.includes(tag)) out.push(tag);
+  }
+  return out;
+}
+
+function checkPushChannel(platform: InstallationPlatform, value: unknown): string | BrowserPushChannel {
+  if (platform !== "browser") return requireText(value, "pushChannel", "pushChannel");
+  if (!isObject(value)) {
+    throw new ValidationError(
+      "pushChannel",
+      "type",
+      "a browser pushChannel is an object {endpoint, p256dh, auth}",
+    );
+  }
+  return Object.freeze({
+    endpoint: requireText(value["endpoint"], "pushChannel.endpoint", "pushChannel.endpoint"),
+    p256dh: requireText(value["p256dh"], "pushChannel.p256dh", "pushChannel.p256dh"),
+    auth: requireText(value["auth"], "pushChannel.auth", "pushChannel.auth"),
+  });
+}
+
+function checkTemplate(platform: InstallationPlatform, name: string, value: unknown): InstallationTemplate {
+  const field = `templates.${name}`;
+  if (!isObject(value))
+    throw new ValidationError(field, "type", "a template is an object {body, headers?, tags?}");
+  const body = requireText(value["body"], `${field}.body`, "a template body");
+  let headers: Record<string, string> | undefined;
+  if (value["headers"] !== undefined) {
+    if (!isObject(value["headers"]))
+      throw new ValidationError(`${field}.headers`, "type", "headers must be an object of strings");
+    assertHeaders(value["headers"], `${field}.headers`);
+    headers = Object.freeze({ ...(value["headers"] as Record<string, string>) });
+  }
+  if (platform === "wns" && !Object.keys(headers ?? {}).some((h) => h.toLowerCase() === "x-wns-type")) {
+    throw new ValidationError(
+      `${field}.headers.X-WNS-Type`,
+      "required",
+      "a wns template needs an X-WNS-Type header",
+    );
+  }
+  const template: { -readonly [K in keyof InstallationTemplate]: InstallationTemplate[K] } = { body };
+  if (headers) template.headers = headers;
+  if (value["tags"] !== undefined) template.tags = Object.freeze(checkTags(value["tags"], `${field}.tags`));
+  // A template that cannot render is refused at registration, as the service does, not at the first send.
+  try {
+    renderInstallationTemplate(template, {});
+  } catch (error) {
+    if (ValidationError.isInstance(error)) {
+      const prefix = `${error.field}: `;
+      const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+      throw new ValidationError(`${field}.body`, error.rule, message);
+    }
+    throw error;
+  }
+  return Object.freeze(template);
+}
+
+/**
+ * Checks an installation and returns a frozen copy holding only the known fields; the platform name is
+ * accepted in any case and stored lowercase.
+ *
+ * @throws {ValidationError} naming the field at fault.
+ */
+export function normalizeInstallation(input: unknown): Installation {
+  if (!isObject(input))
+    throw new ValidationError("installation", "type", "an installation must be a JSON object");
+  const installationId = requireText(input["installationId"], "installationId", "installationId");
+  if (!ID_PATTERN.test(installationId)) {
+    throw new ValidationError(
+      "installationId",
+      "characters",
+      "installationId must be 1-256 characters without whitespace or any of { } ( ) ! & | / \\ ? # %",
+    );
+  }
+  const platformText = requireText(input["platform"], "platform", "platform").toLowerCase();
+  if (!(INSTALLATION_PLATFORMS as readonly string[]).includes(platformText)) {
+    throw new ValidationError(
+      "platform",
+      "one-of",
+      `platform must be one of ${INSTALLATION_PLATFORMS.join(", ")}`,
+    );
+  }
+  const platform = platformText as InstallationPlatform;
+  const out: { -readonly [K in keyof Installation]: Installation[K] } = {
+    installationId,
+    platform,
+    pushChannel: checkPushChannel(platform, input["pushChannel"]),
+  };
+  if (input["tags"] !== undefined && input["tags"] !== null)
+    out.tags = Object.freeze(checkTags(input["tags"], "tags"));
+  if (input["userId"] !== undefined && input["userId"] !== null) {
+    const userId = requireText(input["userId"], "userId", "userId");
+    if (!ID_PATTERN.test(userId)) {
+      throw new ValidationError(
+        "userId",
+        "characters",
+        "userId must be 1-256 characters without whitespace or { } ( ) ! & | / \\ ? # %",
+      );
+    }
+    out.userId = userId;
+  }
+  if (input["templates"] !== undefined && input["templates"] !== null) {
+    const templates = input["templates"];
+    if (!isObject(templates))
+      throw new ValidationError("templates", "type", "templates must be an object of named templates");
+    const checked: Record<string, InstallationTemplate> = {};
+    for (const name of Object.keys(templates)) {
+      requireText(name, "templates", "a template name");
+      checked[name] = checkTemplate(platform, name, templates[name]);
+    }
+    out.templates = Object.freeze(checked);
+  }
+  if (input["displayName"] !== undefined && input["displayName"] !== null) {
+    out.displayName = requireText(input["displayName"], "displayName", "displayName");
+  }
+  return Object.freeze(out);
+}
+
+/** One JSON-patch operation of `PATCH /installations/{id}`. */
+interface PatchOperation {
+  readonly op: "add" | "remove" | "replace";
+  readonly path: string;
+  readonly value?: unknown;
+}
+
+function decodePointer(segment: string): string {
+  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
+/**
+ * Applies the service's installation JSON-patch operations (`add`/`remove`/`replace` on `/tags`,
+ * `/tags/{tag}`, `/templates/{name}`, `/userId`, `/pushChannel`, `/platform`, `/displayName`) and checks the
+ * result.
+ *
+ * @throws {ValidationError} for an operation the service does not support or an invalid result.
+ */
+export function patchInstallation(current: Installation, operations: unknown): Installation {
+  if (!Array.isArray(operations))
+    throw new ValidationError("patch", "type", "a JSON patch is an array of operations");
+  const draft: Json = JSON.parse(JSON.stringify(current));
+  for (const [i, raw] of operations.entries()) {
+    const field = `patch.${i}`;
+    if (
+      !isObject(raw) ||
+      typeof raw["path"] !== "string" ||
+      !["add", "remove", "replace"].includes(String(raw["op"]))
+    ) {
+      throw new ValidationError(
+        field,
+        "type",
+        'each operation needs "op" (add, remove or replace) and "path"',
+      );
+    }
+    const op = raw as unknown as PatchOperation;
+    const [, head = "", ...rest] = op.path.split("/").map(decodePointer);
+    const tail = rest.join("/");
+    if (head === "tags" && tail === "") {
+      const tags = Array.isArray(draft["tags"]) ? (draft["tags"] as unknown[]) : [];
+      if (op.op === "remove") delete draft["tags"];
+      else if (op.op === "replace") draft["tags"] = op.value;
+      else draft["tags"] = [...tags, ...(Array.isArray(op.value) ? op.value : [op.value])];
+    } else if (head === "tags" && op.op === "remove") {
+      const tags = Array.isArray(draft["tags"]) ? (draft["tags"] as unknown[]) : [];
+      draft["tags"] = tags.filter((t) => t !== tail);
+    } else if (head === "templates" && tail !== "" && !tail.includes("/")) {
+      const templates = isObject(draft["templates"]) ? draft["templates"] : {};
+      if (op.op === "remove") delete templates[tail];
+      else templates[tail] = op.value;
+      draft["templates"] = templates;
+    } else if (["userId", "pushChannel", "platform", "displayName"].includes(head) && tail === "") {
+      if (op.op === "remove") delete draft[head];
+      else draft[head] = op.value;
+    } else {
+      throw new ValidationError(
+        `${field}.path`,
+        "unsupported",
+        `"${op.op} ${op.path}" is not an installation patch the service supports`,
+      );
+    }
+  }
+  return normalizeInstallation(draft);
+}
+
+/** A device's tags for matching: its own plus the system tags `$InstallationId:{id}` and `$UserId:{id}`. */
+export function deviceTags(installation: Installation, extra: readonly string[] = []): Set<string> {
+  const tags = new Set<string>(installation.tags ?? []);
+  tags.add(`$InstallationId:{${installation.installationId}}`);
+  if (installation.userId !== undefined) tags.add(`$UserId:{${installation.userId}}`);
+  for (const t of extra) tags.add(t);
+  return tags;
+}
+
+/** The device handle as a string: the endpoint for browser subscriptions. */
+export function handleOf(installation: Installation): string {
+  const channel = installation.pushChannel;
+  return typeof channel === "string" ? channel : channel.endpoint;
+}
+
+/** A template rendered for one send. */
+export interface RenderedTemplate {
+  readonly body: string;
+  readonly headers: Record<string, string>;
+}
+
+/**
+ * Renders a template and its headers with the sent properties. Header values are expressions too; each is
+ * rendered as the one string slot of a JSON document so it follows exactly the body's rules.
+ *
+ * @throws {ValidationError} when rendering fails.
+ */
+export function renderInstallationTemplate(
+  template: InstallationTemplate,
+  properties: Readonly<Record<string, string>>,
+): RenderedTemplate {
+  const body = renderTemplate(template.body, properties);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(template.headers ?? {})) {
+    const rendered = (
+      JSON.parse(renderTemplate(JSON.stringify({ v: value }), properties, "json")) as { v: unknown }
+    ).v;
+    headers[name] = String(rendered);
+  }
+  return { body, headers };
+}

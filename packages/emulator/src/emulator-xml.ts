@@ -1,0 +1,62 @@
+/** The XML the emulator writes (error bodies, test-send outcomes) and the well-formedness check it applies. */
+import { XMLValidator } from "fast-xml-parser";
+
+/** Escapes text for XML element content (quotes need no escaping there). */
+export function escapeXml(text: string): string {
+  return text.replace(/[<>&]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&amp;"));
+}
+
+/**
+ * The service's error body, `<Error><Code>STATUS</Code><Detail>...</Detail></Error>`; like the service, the
+ * detail ends with the tracking id and a timestamp.
+ */
+export function errorXml(status: number, detail: string, trackingId: string, at = new Date()): string {
+  const full = `${detail} TrackingId:${trackingId},TimeStamp:${at.toISOString()}`;
+  return `<Error><Code>${status}</Code><Detail>${escapeXml(full)}</Detail></Error>`;
+}
+
+/** One registration a test send reached. */
+export interface OutcomeEntry {
+  /** The format-style platform name, e.g. `apple`, `windows`, `fcmv1`. */
+  readonly applicationPlatform: string;
+  readonly pnsHandle: string;
+  readonly registrationId: string;
+  readonly outcome: string;
+  readonly success: boolean;
+}
+
+/** Outcome text the service uses for a notification handed to the push service. */
+export const OUTCOME_SENT = "The Notification was successfully sent to the Push Notification System";
+
+/** The `NotificationOutcome` body of a test send; elements in the service's (alphabetical) order. */
+export function outcomeXml(entries: readonly OutcomeEntry[]): string {
+  const success = entries.filter((e) => e.success).length;
+  const results = entries
+    .map(
+      (e) =>
+        "<RegistrationResult>" +
+        `<ApplicationPlatform>${escapeXml(e.applicationPlatform)}</ApplicationPlatform>` +
+        `<Outcome>${escapeXml(e.outcome)}</Outcome>` +
+        `<PnsHandle>${escapeXml(e.pnsHandle)}</PnsHandle>` +
+        `<RegistrationId>${escapeXml(e.registrationId)}</RegistrationId>` +
+        "</RegistrationResult>",
+    )
+    .join("");
+  return (
+    '<NotificationOutcome xmlns="http://schemas.microsoft.com/netservices/2010/10/servicebus/connect" ' +
+    'xmlns:i="http://www.w3.org/2001/XMLSchema-instance">' +
+    `<Failure>${entries.length - success}</Failure>` +
+    `<Results>${results}</Results>` +
+    `<Success>${success}</Success>` +
+    "</NotificationOutcome>"
+  );
+}
+
+/** Why `xml` is not well-formed, or `undefined` when it is. */
+export function xmlProblem(xml: string): string | undefined {
+  if (xml.trim() === "") return "the body is empty";
+  const result = XMLValidator.validate(xml);
+  if (result === true) return undefined;
+  const { msg, line, col } = result.err;
+  return `${msg} (line ${line}${col === undefined ? "" : `, column ${col}`})`;
+}

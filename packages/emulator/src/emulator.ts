@@ -1,0 +1,388 @@
+/**
+ * `startEmulator`: a plain `node:http` server that speaks the Notification Hubs REST surface for local
+ * development and tests. This file wires requests to the admin endpoints or to a hub (faults, auth,
+ * api-version, route) and writes the answers; the operations themselves live in the other `emulator-*` files.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { assertHubName, MAX_REQUEST_BODY_BYTES, ValidationError } from "@nhub/core";
+import { isLoopbackHost } from "@nhub/sas";
+import { ADMIN_BODY_LIMIT, type AdminContext, handleAdmin } from "./emulator-admin";
+import { createRules, RULE_NAMES, verifyAuthorization } from "./emulator-auth";
+import { HttpError, type HubHttpRequest, header, type Reply, readBody } from "./emulator-http";
+import { type ActiveFault, HubState } from "./emulator-hub";
+import { findHubRoute } from "./emulator-routes";
+import { errorXml } from "./emulator-xml";
+import type {
+  Emulator,
+  EmulatorHubConfig,
+  EmulatorOptions,
+  EmulatorRequestLog,
+  EmulatorRule,
+  Installation,
+} from "./types";
+
+const XML = "application/xml; charset=utf-8";
+const API_VERSION_PATTERN = /^\d{4}-\d{2}$/;
+// Keys go into connection strings, which split on ";" and refuse whitespace.
+const KEY_PATTERN = /^[^\s;]+$/;
+
+function rewrap(error: unknown, prefix: string): unknown {
+  if (!ValidationError.isInstance(error)) return error;
+  const head = `${error.field}: `;
+  const message = error.message.startsWith(head) ? error.message.slice(head.length) : error.message;
+  return new ValidationError(`${prefix}.${error.field}`, error.rule, message);
+}
+
+function createHubs(configs: ReadonlyArray<string | EmulatorHubConfig>): HubState[] {
+  if (!Array.isArray(configs) || configs.length === 0) {
+    throw new ValidationError("hubs", "required", "give at least one hub name");
+  }
+  const seen = new Set<string>();
+  return configs.map((config, i) => {
+    const c: EmulatorHubConfig = typeof config === "string" ? { name: config } : config;
+    try {
+      assertHubName(c?.name);
+    } catch (error) {
+      throw rewrap(error, `hubs.${i}`);
+    }
+    // The service treats hub names case-insensitively, and so does routing here.
+    if (seen.has(c.name.toLowerCase()))
+      throw new ValidationError(`hubs.${i}.name`, "unique", `hub "${c.name}" is listed twice`);
+    seen.add(c.name.toLowerCase());
+    for (const rule of ["full", "send", "listen"] as const) {
+      const key = c.keys?.[rule];
+      if (key !== undefined && (typeof key !== "string" || !KEY_PATTERN.test(key))) {
+        throw new ValidationError(
+          `hubs.${i}.keys.${rule}`,
+          "characters",
+          "a key must be a non-empty string without whitespace or ;",
+        );
+      }
+    }
+    return new HubState(c.name, createRules(c.keys));
+  });
+}
+
+function seedDevices(hubs: readonly HubState[], devices: EmulatorOptions["devices"]): void {
+  if (devices === undefined) return;
+  const byHub: Array<[HubState, readonly Installation[], string]> = [];
+  if (Array.isArray(devices)) {
+    byHub.push([hubs[0]!, devices, "devices"]);
+  } else {
+    for (const [name, list] of Object.entries(devices as Readonly<Record<string, readonly Installation[]>>)) {
+      const hub = hubs.find((h) => h.name.toLowerCase() === name.toLowerCase());
+      if (!hub)
+        throw new ValidationError(`devices.${name}`, "unknown-hub", `there is no hub named "${name}"`);
+      if (!Array.isArray(list))
+        throw new ValidationError(`devices.${name}`, "type", "expected an array of installations");
+      byHub.push([hub, list, `devices.${name}`]);
+    }
+  }
+  for (const [hub, list, field] of byHub) {
+    for (const [i, installation] of list.entries()) {
+      try {
+        hub.upsertInstallation(installation);
+      } catch (error) {
+        throw rewrap(error, `${field}.${i}`);
+      }
+    }
+  }
+}
+
+function write(res: ServerResponse, reply: Reply): void {
+  if (res.destroyed || res.headersSent) return;
+  res.statusCode = reply.status;
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  res.end(reply.body ?? "");
+}
+
+function errorReply(error: unknown, trackingId: string): Reply {
+  if (error instanceof HttpError) {
+    return {
+      status: error.status,
+      headers: { "Content-Type": XML, ...error.headers },
+      body: errorXml(error.status, error.detail, trackingId),
+    };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    status: 500,
+    headers: { "Content-Type": XML },
+    body: errorXml(500, `Internal emulator error: ${message}`, trackingId),
+    note: message,
+  };
+}
+
+function faultReply(fault: Extract<ActiveFault, { kind: "status" }>, trackingId: string): Reply {
+  const headers: Record<string, string> = {};
+  if (fault.retryAfter !== undefined) headers["Retry-After"] = fault.retryAfter;
+  if (fault.body !== undefined) {
+    headers["Content-Type"] = fault.body.trimStart().startsWith("<") ? XML : "text/plain; charset=utf-8";
+    return { status: fault.status, headers, body: fault.body };
+  }
+  headers["Content-Type"] = XML;
+  return {
+    status: fault.status,
+    headers,
+    body: errorXml(
+      fault.status,
+      "Injected fault: the emulator was told to answer this request with an error.",
+      trackingId,
+    ),
+  };
+}
+
+/** The host part of the emulator's URL: the address actually bound, with wildcards shown as loopback. */
+function urlHost(address: AddressInfo): string {
+  const ip = address.address === "0.0.0.0" ? "127.0.0.1" : address.address === "::" ? "::1" : address.address;
+  return ip.includes(":") ? `[${ip}]` : ip;
+}
+
+/**
+ * Starts the emulator: an HTTP server on 127.0.0.1 (by default on a free port) that accepts sends and
+ * installations for each configured hub, verifies SAS tokens, routes sends to the registered devices and
+ * records every delivery.
+ *
+ * @example
+ * const emulator = await startEmulator({ hubs: ["myhub"] });
+ * const hub = new NotificationHub(emulator.connectionString(), "myhub");
+ * // ... send, then look at emulator.hub().deliveries()
+ * await hub.close();
+ * await emulator.close();
+ *
+ * @throws {ValidationError} for a non-loopback host without `allowRemote`, a bad port, hub name, key or device.
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const host = options.host ?? "127.0.0.1";
+  if (typeof host !== "string" || host === "")
+    throw new ValidationError("host", "required", "host must be a non-empty string");
+  if (!isLoopbackHost(host) && options.allowRemote !== true) {
+    throw new ValidationError(
+      "host",
+      "loopback",
+      `refusing to listen on "${host}": the emulator is a development tool without TLS or admin authentication; use 127.0.0.1, ::1 or localhost, or set allowRemote: true`,
+    );
+  }
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ValidationError("port", "range", "port must be a whole number from 0 to 65535");
+  }
+  const hubs = createHubs(options.hubs ?? ["myhub"]);
+  seedDevices(hubs, options.devices);
+  const log = options.logger ?? (() => {});
+  // Longest names first, so a hub named "a/b" wins over a hub named "a" for "/a/b/messages/".
+  const byLength = [...hubs].sort((x, y) => y.name.length - x.name.length);
+  const pendingDelays = new Set<() => void>();
+  let closed = false;
+  let url = "";
+
+  const connectionString = (hubName: string | undefined, rule: EmulatorRule = "full"): string => {
+    const hub = findHub(hubName);
+    const access = hub.rules.find((r) => r.rule === rule);
+    if (!access)
+      throw new ValidationError(
+        "rule",
+        "one-of",
+        `rule must be one of ${Object.keys(RULE_NAMES).join(", ")}`,
+      );
+    return `Endpoint=${url};SharedAccessKeyName=${access.keyName};SharedAccessKey=${access.key}`;
+  };
+
+  function findHub(name: string | undefined): HubState {
+    if (name === undefined) return hubs[0]!;
+    const hub = hubs.find((h) => h.name.toLowerCase() === String(name).toLowerCase());
+    if (!hub)
+      throw new ValidationError(
+        "hub",
+        "unknown-hub",
+        `there is no hub named "${name}"; the emulator has ${hubs.map((h) => h.name).join(", ")}`,
+      );
+    return hub;
+  }
+
+  const admin: AdminContext = {
+    hubs,
+    get url() {
+      return url;
+    },
+    connectionString: (hub, rule) => connectionString(hub, rule),
+  };
+
+  // Ends early when the emulator closes or the client goes away, so no timer outlives its request.
+  const wait = (ms: number, res: ServerResponse) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        pendingDelays.delete(done);
+        res.off("close", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      pendingDelays.add(done);
+      res.on("close", done);
+    });
+
+  function serveHub(hub: HubState, req: HubHttpRequest): Reply {
+    const route = findHubRoute(req.method, req.subPath);
+    if (!route) throw new HttpError(404, `There is no ${req.method} ${req.subPath} on hub "${hub.name}".`);
+    const denied = verifyAuthorization(header(req, "authorization"), req.url, hub.rules, route.right);
+    if (denied) throw new HttpError(401, denied);
+    const apiVersion = req.query.get("api-version");
+    if (!apiVersion)
+      throw new HttpError(400, "The api-version query parameter is required (api-version=2020-06).");
+    if (!API_VERSION_PATTERN.test(apiVersion))
+      throw new HttpError(400, `api-version "${apiVersion}" is not a valid version (use 2020-06).`);
+    if (req.bodySize > MAX_REQUEST_BODY_BYTES) {
+      throw new HttpError(
+        413,
+        `The request body is ${req.bodySize} bytes; the limit is ${MAX_REQUEST_BODY_BYTES}.`,
+      );
+    }
+    return route.handle(hub, req);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now();
+    const method = req.method ?? "GET";
+    const target = new URL(req.url ?? "/", "http://emulator.invalid");
+    const path = target.pathname;
+    const origin = `http://${req.headers.host ?? new URL(url).host}`;
+
+    if (path === "/_emulator" || path.startsWith("/_emulator/")) {
+      const { body } = await readBody(req, ADMIN_BODY_LIMIT);
+      let reply: Reply;
+      try {
+        reply = handleAdmin(admin, method, path, body);
+      } catch (error) {
+        const status = error instanceof HttpError ? error.status : 500;
+        const message = error instanceof Error ? error.message : String(error);
+        reply = {
+          status,
+          headers: { "Content-Type": "application/json; charset=utf-8" },
+          body: JSON.stringify({ error: { status, message } }),
+        };
+      }
+      write(res, reply);
+      return;
+    }
+
+    const trackingId = randomUUID();
+    const { body, size } = await readBody(req, MAX_REQUEST_BODY_BYTES + 1);
+    const lower = path.toLowerCase();
+    const hub = byLength.find(
+      (h) => lower === `/${h.name.toLowerCase()}` || lower.startsWith(`/${h.name.toLowerCase()}/`),
+    );
+    const tracking = { TrackingId: trackingId, "x-ms-correlation-request-id": randomUUID() };
+    const line = (status: number | string, extra = "") =>
+      log(
+        `nhub-emulator: ${method} ${path}${target.search} -> ${status} (${Date.now() - started} ms)${extra}`,
+      );
+
+    if (!hub) {
+      const detail = `There is no hub at "${path}"; the emulator has ${hubs.map((h) => `/${h.name}`).join(", ")}.`;
+      const reply = errorReply(new HttpError(404, detail), trackingId);
+      write(res, { ...reply, headers: { ...reply.headers, ...tracking } });
+      line(404);
+      return;
+    }
+
+    const format = header(req, "servicebusnotification-format");
+    const tags = header(req, "servicebusnotification-tags");
+    const entry: Omit<EmulatorRequestLog, "status"> = {
+      method,
+      path,
+      query: target.search.slice(1),
+      ...(format !== undefined ? { format } : {}),
+      ...(tags !== undefined ? { tags } : {}),
+      at: new Date(started).toISOString(),
+    };
+    const fault = hub.takeFault();
+    if (fault?.kind === "drop") {
+      hub.recordRequest({ ...entry, status: 0, fault: "drop" });
+      line("dropped", " [fault drop]");
+      res.destroy();
+      return;
+    }
+    if (fault?.kind === "delay") {
+      await wait(fault.delayMs, res);
+      if (closed || res.destroyed) {
+        hub.recordRequest({ ...entry, status: 0, fault: "delay" });
+        line("client gone", " [fault delay]");
+        return;
+      }
+    }
+
+    let reply: Reply;
+    if (fault?.kind === "status") {
+      reply = faultReply(fault, trackingId);
+    } else {
+      const hubRequest: HubHttpRequest = {
+        method,
+        subPath: path.slice(hub.name.length + 1) || "/",
+        query: target.searchParams,
+        headers: req.headers,
+        rawHeaders: req.rawHeaders,
+        body,
+        bodySize: size,
+        url: origin + (req.url ?? "/"),
+        origin,
+        trackingId,
+      };
+      try {
+        reply = serveHub(hub, hubRequest);
+      } catch (error) {
+        reply = errorReply(error, trackingId);
+      }
+    }
+    write(res, { ...reply, headers: { ...reply.headers, ...tracking } });
+    hub.recordRequest({ ...entry, status: reply.status, ...(fault ? { fault: fault.kind } : {}) });
+    const details = [
+      fault ? ` [fault ${fault.kind}]` : "",
+      format !== undefined ? ` format=${format}` : "",
+      tags !== undefined ? ` tags=${JSON.stringify(tags)}` : "",
+      reply.note ? ` ${reply.note}` : "",
+    ].join("");
+    line(reply.status, details);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log(`nhub-emulator: internal error: ${error instanceof Error ? error.message : String(error)}`);
+      write(res, errorReply(error, randomUUID()));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  url = `http://${urlHost(address)}:${address.port}/`;
+  log(
+    `nhub-emulator: listening on ${url} (hubs: ${hubs.map((h) => h.name).join(", ")}); a development tool, not for production`,
+  );
+
+  let closing: Promise<void> | undefined;
+  const hubNames = Object.freeze(hubs.map((h) => h.name)) as string[];
+  return Object.freeze({
+    url,
+    hubNames,
+    connectionString: (opts: { hub?: string; rule?: EmulatorRule } = {}) =>
+      connectionString(opts.hub, opts.rule),
+    hub: (name?: string) => findHub(name).view,
+    close(): Promise<void> {
+      closing ??= new Promise<void>((resolve) => {
+        closed = true;
+        for (const settle of [...pendingDelays]) settle();
+        server.close(() => resolve());
+        server.closeAllConnections();
+        log("nhub-emulator: closed");
+      });
+      return closing;
+    },
+  });
+}

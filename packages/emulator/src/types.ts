@@ -1,0 +1,193 @@
+/**
+ * The public shapes of the emulator: its options, the devices it holds, what it records and the faults it can
+ * inject. Everything the emulator hands out is a copy; nothing a caller passes in is kept or changed.
+ */
+
+/** The push platforms an installation can be on, as the service names them in installation JSON. */
+export type InstallationPlatform =
+  | "apns"
+  | "wns"
+  | "mpns"
+  | "gcm"
+  | "fcmv1"
+  | "adm"
+  | "baidu"
+  | "browser"
+  | "xiaomi";
+
+/** A Web Push subscription, the push channel of a `browser` installation. */
+export interface BrowserPushChannel {
+  readonly endpoint: string;
+  readonly p256dh: string;
+  readonly auth: string;
+}
+
+/** One template of an installation: a body in the template expression language, rendered per send. */
+export interface InstallationTemplate {
+  /** The template body: JSON for most platforms, XML for `wns` and `mpns`. */
+  readonly body: string;
+  /** Platform headers, themselves templates (e.g. `{ "X-WNS-Type": "wns/toast" }`). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Extra tags of this template; a send reaches it when its expression matches device and template tags. */
+  readonly tags?: readonly string[];
+}
+
+/** A registered device, in the service's installation shape (plus the emulator-only `displayName`). */
+export interface Installation {
+  readonly installationId: string;
+  readonly platform: InstallationPlatform;
+  /** The device handle; a {@link BrowserPushChannel} for `browser`. */
+  readonly pushChannel: string | BrowserPushChannel;
+  readonly tags?: readonly string[];
+  /** Adds the system tag `$UserId:{userId}`. */
+  readonly userId?: string;
+  readonly templates?: Readonly<Record<string, InstallationTemplate>>;
+  /** Emulator-only: a friendly name for tables and logs (the service has no such field). */
+  readonly displayName?: string;
+}
+
+/** The three access rules every emulated hub has. */
+export type EmulatorRule = "full" | "send" | "listen";
+
+/** A hub to emulate. Keys that are not given are generated at random when the emulator starts. */
+export interface EmulatorHubConfig {
+  readonly name: string;
+  readonly keys?: { readonly full?: string; readonly send?: string; readonly listen?: string };
+}
+
+/** Options of {@link startEmulator}. */
+export interface EmulatorOptions {
+  /** Port to listen on. Default 0: a free port chosen by the system. */
+  readonly port?: number;
+  /** Interface to bind. Default `127.0.0.1`; anything not loopback is refused unless `allowRemote` is true. */
+  readonly host?: string;
+  /** Allows binding a non-loopback interface. The emulator has no TLS and its admin endpoints no auth. */
+  readonly allowRemote?: boolean;
+  /** The hubs to emulate, by name or with fixed keys. Default `["myhub"]`. */
+  readonly hubs?: ReadonlyArray<string | EmulatorHubConfig>;
+  /** Devices to register at start: per hub name, or a plain list for the first hub. */
+  readonly devices?: Readonly<Record<string, readonly Installation[]>> | readonly Installation[];
+  /** Receives one line per request and per lifecycle event. Lines never hold keys or tokens. */
+  readonly logger?: (line: string) => void;
+}
+
+/** One notification as it would have reached one device. */
+export interface Delivery {
+  /** The id of the send, as in the `Location` header of its 201 answer. */
+  readonly notificationId: string;
+  /** The receiving installation; empty for a direct send to a handle no installation holds. */
+  readonly installationId: string;
+  readonly displayName?: string;
+  /** The installation's platform, e.g. `apns`, `wns`. */
+  readonly platform: string;
+  /** The device handle (the endpoint for browser subscriptions). */
+  readonly pushChannel: string;
+  /** The `ServiceBusNotification-Format` of the send, e.g. `apple`, `template`. */
+  readonly format: string;
+  /**
+   * The platform headers that went with it (`apns-*`, `X-WNS-*`, `X-WindowsPhone-*`, `X-NotificationClass`,
+   * `X-Baidu-*`, `ServiceBusNotification-Apns-Expiry`) named as the sender wrote them, plus `content-type`.
+   */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body the device gets: the sent body, or the device's rendered template. */
+  readonly body: string;
+  /** For template sends: which of the installation's templates was rendered. */
+  readonly templateName?: string;
+  /** ISO-8601 time of the send. */
+  readonly at: string;
+}
+
+/** One request to a hub's REST surface, without its `Authorization` header or body. */
+export interface EmulatorRequestLog {
+  readonly method: string;
+  /** The path without the query, e.g. `/myhub/messages/`. */
+  readonly path: string;
+  /** The query string without `?`, e.g. `api-version=2020-06&test=true`. */
+  readonly query: string;
+  /** The status answered; 0 when none was (a `drop` fault, or the client left during a `delay`). */
+  readonly status: number;
+  /** `ServiceBusNotification-Format`, when sent. */
+  readonly format?: string;
+  /** `ServiceBusNotification-Tags`, when sent. */
+  readonly tags?: string;
+  /** Which injected fault shaped the answer, if any. */
+  readonly fault?: "status" | "delay" | "drop";
+  /** ISO-8601 arrival time. */
+  readonly at: string;
+}
+
+/** Answer the next `count` (default 1) requests with `status`, e.g. 429 or 503 with `Retry-After`, or 500. */
+export interface StatusFault {
+  readonly status: number;
+  readonly count?: number;
+  /** The `Retry-After` header value, e.g. `"1"` (seconds) or an HTTP date. */
+  readonly retryAfter?: string;
+  /** The response body; default the service's XML error body. */
+  readonly body?: string;
+}
+
+/** Hold the next `count` (default 1) responses back by `delayMs`, then answer them normally. */
+export interface DelayFault {
+  readonly delayMs: number;
+  readonly count?: number;
+}
+
+/** Read the next `count` (default 1) requests, then close their connections without an answer. */
+export interface DropFault {
+  readonly drop: true;
+  readonly count?: number;
+}
+
+/** A fault to inject; faults queue up and apply to the hub's REST requests in order. */
+export type EmulatorFault = StatusFault | DelayFault | DropFault;
+
+/** One emulated hub: its devices, what was delivered and the faults to inject. */
+export interface EmulatorHub {
+  readonly name: string;
+  /**
+   * Registers or replaces a device, as `PUT /installations/{id}` does.
+   *
+   * @throws {ValidationError} for an invalid installation or template.
+   */
+  upsertInstallation(installation: Installation): void;
+  /** Removes a device; removing an unknown id does nothing. */
+  deleteInstallation(installationId: string): void;
+  /** Every registered device, in registration order. */
+  installations(): Installation[];
+  /** Every delivery so far, oldest first (the newest 10 000 are kept). */
+  deliveries(): Delivery[];
+  clearDeliveries(): void;
+  /** Every REST request so far, oldest first (the newest 1 000 are kept). */
+  requests(): EmulatorRequestLog[];
+  /**
+   * Queues a fault for the hub's next requests.
+   *
+   * @throws {ValidationError} for a status outside 400-599, a negative delay or a count below 1.
+   */
+  injectFault(fault: EmulatorFault): void;
+  /** Drops every queued fault. */
+  clearFaults(): void;
+}
+
+/** A running emulator; see {@link startEmulator}. */
+export interface Emulator {
+  /** The namespace root, e.g. `http://127.0.0.1:PORT/`. */
+  readonly url: string;
+  readonly hubNames: string[];
+  /**
+   * A connection string for a hub (default the first) and rule (default `full`). The rule names are
+   * `DefaultFullSharedAccessSignature`, `DefaultSendSharedAccessSignature` and
+   * `DefaultListenSharedAccessSignature`.
+   *
+   * @throws {ValidationError} for a hub the emulator does not have.
+   */
+  connectionString(options?: { hub?: string; rule?: EmulatorRule }): string;
+  /**
+   * One hub's state, default the first hub.
+   *
+   * @throws {ValidationError} for a hub the emulator does not have.
+   */
+  hub(name?: string): EmulatorHub;
+  /** Stops listening, cuts open connections and settles delayed answers. */
+  close(): Promise<void>;
+}
