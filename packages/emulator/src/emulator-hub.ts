@@ -13,7 +13,8 @@ export const MAX_REQUESTS = 1_000;
 export type ActiveFault =
   | { readonly kind: "status"; readonly status: number; readonly retryAfter?: string; readonly body?: string }
   | { readonly kind: "delay"; readonly delayMs: number }
-  | { readonly kind: "drop" };
+  | { readonly kind: "drop" }
+  | { readonly kind: "drop-mid-response" };
 
 interface QueuedFault {
   readonly fault: ActiveFault;
@@ -42,7 +43,7 @@ export function toActiveFault(input: unknown): { fault: ActiveFault; count: numb
     throw new ValidationError(
       "fault",
       "type",
-      "a fault is {status, count?, retryAfter?, body?}, {delayMs, count?} or {drop: true, count?}",
+      'a fault is {status, count?, retryAfter?, body?}, {delayMs, count?} or {drop: true | "mid-response", count?}',
     );
   }
   const f = input as Record<string, unknown>;
@@ -90,7 +91,12 @@ export function toActiveFault(input: unknown): { fault: ActiveFault; count: numb
     return { fault: { kind: "delay", delayMs }, count };
   }
   if (f["drop"] === true) return { fault: { kind: "drop" }, count };
-  throw new ValidationError("fault", "type", "a fault needs status, delayMs or drop: true");
+  if (f["drop"] === "mid-response") return { fault: { kind: "drop-mid-response" }, count };
+  throw new ValidationError(
+    "fault",
+    "type",
+    'a fault needs status, delayMs, drop: true or drop: "mid-response"',
+  );
 }
 
 /** One hub's state. The emulator's public {@link EmulatorHub} is a narrow view of it ({@link HubState.view}). */

@@ -98,6 +98,17 @@ function write(res: ServerResponse, reply: Reply): void {
   res.end(reply.body ?? "");
 }
 
+/** Sends the status line, headers and half the body of `reply` (announcing all of it), then cuts the socket. */
+function writeTruncated(res: ServerResponse, reply: Reply): void {
+  if (res.destroyed || res.headersSent) return;
+  const body = Buffer.from(reply.body || "<NotificationOutcome>", "utf8");
+  res.statusCode = reply.status;
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  res.setHeader("Content-Length", String(body.length + 16));
+  res.flushHeaders();
+  res.write(body.subarray(0, Math.ceil(body.length / 2)), () => res.destroy());
+}
+
 function errorReply(error: unknown, trackingId: string): Reply {
   if (error instanceof HttpError) {
     return {
@@ -336,7 +347,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         reply = errorReply(error, trackingId);
       }
     }
-    write(res, { ...reply, headers: { ...reply.headers, ...tracking } });
+    if (fault?.kind === "drop-mid-response") {
+      writeTruncated(res, { ...reply, headers: { ...reply.headers, ...tracking } });
+    } else {
+      write(res, { ...reply, headers: { ...reply.headers, ...tracking } });
+    }
     hub.recordRequest({ ...entry, status: reply.status, ...(fault ? { fault: fault.kind } : {}) });
     const details = [
       fault ? ` [fault ${fault.kind}]` : "",

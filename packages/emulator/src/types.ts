@@ -111,7 +111,7 @@ export interface EmulatorRequestLog {
   /** `ServiceBusNotification-Tags`, when sent. */
   readonly tags?: string;
   /** Which injected fault shaped the answer, if any. */
-  readonly fault?: "status" | "delay" | "drop";
+  readonly fault?: "status" | "delay" | "drop" | "drop-mid-response";
   /** ISO-8601 arrival time. */
   readonly at: string;
 }
@@ -132,9 +132,13 @@ export interface DelayFault {
   readonly count?: number;
 }
 
-/** Read the next `count` (default 1) requests, then close their connections without an answer. */
+/**
+ * `drop: true`: read the next `count` (default 1) requests, then close their connections without an answer;
+ * nothing is processed. `drop: "mid-response"`: process them normally (deliveries happen), send the status line,
+ * headers and part of the body, then cut the connection, as a network fault after the hub did its work does.
+ */
 export interface DropFault {
-  readonly drop: true;
+  readonly drop: true | "mid-response";
   readonly count?: number;
 }
 
