@@ -7,3 +7,4 @@ export {
   startRecordingServer,
   verifySasToken,
 } from "./recording-server";
+export { assertSend, type ExpectedSend, sendMismatches } from "./wire-assertions";

@@ -1,0 +1,89 @@
+import {
+  assertMaxBytes,
+  createNotification,
+  type Notification,
+  type NotificationHub,
+  type SendOptions,
+  type SendResult,
+  ValidationError,
+} from "@nhub/core";
+import { ADM_MAX_PAYLOAD_BYTES, type AdmPayload, assertAdmPayload } from "./adm-payload";
+
+/** The `ServiceBusNotification-Format` of ADM notifications. */
+export const ADM_FORMAT = "adm";
+
+/** The `Content-Type` of ADM notifications. */
+export const ADM_CONTENT_TYPE = "application/json;charset=utf-8";
+
+/** Options of {@link createAdmNotification}. */
+export interface AdmNotificationOptions {
+  /**
+   * Extra headers sent with the notification. ADM defines none of its own; reserved headers (`Authorization`,
+   * `Content-Type`, `ServiceBusNotification-*`) are refused.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Builds an ADM notification (format `adm`, `application/json;charset=utf-8`) after checking the message.
+ *
+ * A typed payload is serialised with `JSON.stringify` as given; a string is taken as the exact body to send,
+ * after checking that it parses to a message that passes the same rules.
+ *
+ * Rules: the message is a JSON object with only ADM's fields; it has `data`, `notification` or both; every
+ * `data` value is a string; `priority` is `normal` or `high`; `expiresAfter` is a whole number of seconds from
+ * 1 to 2 678 400; `md5` is a base64 MD5 digest; the body is at most 6144 bytes in UTF-8.
+ *
+ * @example
+ * const n = createAdmNotification({ data: { msg: "Hello!" } });
+ * @throws {ValidationError} naming the field and rule, e.g. `payload.data.msg` / `type`, before anything is sent.
+ */
+export function createAdmNotification(
+  payload: AdmPayload | string,
+  options: AdmNotificationOptions = {},
+): Notification {
+  let body: string;
+  if (typeof payload === "string") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(payload);
+    } catch (error) {
+      throw new ValidationError(
+        "payload",
+        "json",
+        `the payload string is not valid JSON: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    assertAdmPayload(parsed);
+    body = payload;
+  } else {
+    assertAdmPayload(payload);
+    body = JSON.stringify(payload);
+  }
+  assertMaxBytes(body, ADM_MAX_PAYLOAD_BYTES, "payload", "the ADM message");
+  return createNotification({
+    format: ADM_FORMAT,
+    contentType: ADM_CONTENT_TYPE,
+    body,
+    ...(options.headers === undefined ? {} : { headers: options.headers }),
+  });
+}
+
+/**
+ * Sends an ADM message through a hub: `hub.send(createAdmNotification(payload), { tags })`.
+ *
+ * @param tags a tag expression, or a set of tags of which a device needs any one; omit to broadcast.
+ * @returns a promise that rejects with a {@link ValidationError} for a bad message, before any request is made.
+ * @example
+ * await sendAdmNotification(hub, { data: { msg: "Hello!" } }, "sports");
+ */
+export async function sendAdmNotification(
+  hub: Pick<NotificationHub, "send">,
+  payload: AdmPayload | string,
+  tags?: SendOptions["tags"],
+): Promise<SendResult> {
+  return hub.send(createAdmNotification(payload), { tags });
+}

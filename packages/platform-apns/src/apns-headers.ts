@@ -1,0 +1,315 @@
+/**
+ * The `apns-*` header rules: which headers a notification carries, what values they may hold and how the push
+ * type is inferred from the payload when the caller does not name it.
+ */
+import { byteLength, describeValue, isPlainObject, ValidationError } from "@nhub/core";
+import type { Aps } from "./apns-payload";
+
+/** Every `apns-push-type` APNs accepts. */
+export const APNS_PUSH_TYPES = [
+  "alert",
+  "background",
+  "voip",
+  "location",
+  "complication",
+  "fileprovider",
+  "mdm",
+  "liveactivity",
+  "pushtotalk",
+] as const;
+
+/** An `apns-push-type` value. */
+export type ApnsPushType = (typeof APNS_PUSH_TYPES)[number];
+
+/** An `apns-priority` value: 10 now, 5 when power allows, 1 power first. */
+export type ApnsPriority = 10 | 5 | 1;
+
+/** Longest `apns-collapse-id`, in UTF-8 bytes. */
+export const APNS_MAX_COLLAPSE_ID_BYTES = 64;
+
+/**
+ * Platform headers of an Apple notification, as they go on the wire. Other headers are passed to the hub as
+ * they are (core refuses reserved ones such as `Authorization`).
+ */
+export interface ApnsHeaders {
+  /** The push type; inferred from the payload when absent. */
+  readonly "apns-push-type"?: ApnsPushType;
+  /** `"10"`, `"5"` or `"1"`. */
+  readonly "apns-priority"?: "10" | "5" | "1";
+  /** When APNs stops retrying, as Unix seconds; `"0"` means deliver once or drop. */
+  readonly "apns-expiration"?: string;
+  /** Notifications with the same id replace each other on the device; at most 64 bytes. */
+  readonly "apns-collapse-id"?: string;
+  /** The topic, normally the bundle id (with a suffix for some push types). */
+  readonly "apns-topic"?: string;
+  /** A canonical UUID naming this notification. */
+  readonly "apns-id"?: string;
+  /** The hub's own expiry for the notification, a W3C (ISO 8601) date. */
+  readonly "ServiceBusNotification-Apns-Expiry"?: string;
+  /** Any other platform header. */
+  readonly [name: string]: string | undefined;
+}
+
+/**
+ * Header settings of {@link createAppleNotification}. Each named option is a typed way to set one header; giving
+ * both an option and the same header with different values is an error rather than a silent choice.
+ */
+export interface ApnsHeaderOptions {
+  /** Headers as they go on the wire. Names of `apns-*` headers are matched case-insensitively. */
+  readonly headers?: ApnsHeaders;
+  /** `apns-push-type`; wins over inference. */
+  readonly pushType?: ApnsPushType;
+  /** `apns-priority`. */
+  readonly priority?: ApnsPriority;
+  /** `apns-expiration`: a Date, or Unix seconds (`0` = deliver once or drop). */
+  readonly expiration?: Date | number;
+  /** `apns-collapse-id`, at most 64 bytes. */
+  readonly collapseId?: string;
+  /** `apns-topic`. */
+  readonly topic?: string;
+  /** `apns-id`, a canonical UUID. */
+  readonly apnsId?: string;
+  /** `ServiceBusNotification-Apns-Expiry`: when the hub gives up on the notification. */
+  readonly expiry?: Date;
+}
+
+/** The outcome of {@link resolveApnsHeaders}. */
+export interface ResolvedApnsHeaders {
+  /** The push type sent, given or inferred. */
+  readonly pushType: ApnsPushType;
+  /** Every platform header to send, with `apns-*` names in lowercase. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+const EXPIRY_HEADER = "ServiceBusNotification-Apns-Expiry";
+const CANONICAL_NAMES = new Map(
+  [
+    "apns-push-type",
+    "apns-priority",
+    "apns-expiration",
+    "apns-collapse-id",
+    "apns-topic",
+    "apns-id",
+    EXPIRY_HEADER,
+  ].map((name) => [name.toLowerCase(), name]),
+);
+const PRIORITIES: readonly string[] = ["10", "5", "1"];
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Same guard as for payload times: a "seconds" value this large is almost surely milliseconds.
+const MAX_UNIX_SECONDS = 1e11;
+
+interface Setting {
+  readonly value: string;
+  /** Where the value came from, for error messages: `headers.apns-priority` or `options.priority`. */
+  readonly field: string;
+}
+
+/**
+ * Infers the push type from `aps`, or `undefined` when nothing tells: `content-state` or `event` means
+ * `liveactivity`; `alert`, `badge` or `sound` means `alert`; otherwise `"content-available": 1` means
+ * `background`.
+ */
+export function inferApnsPushType(aps: Aps): ApnsPushType | undefined {
+  if (aps["content-state"] !== undefined || aps.event !== undefined) return "liveactivity";
+  if (aps.alert !== undefined || aps.badge !== undefined || aps.sound !== undefined) return "alert";
+  if (aps["content-available"] === 1) return "background";
+  return undefined;
+}
+
+/**
+ * Works out the platform headers of one Apple notification from the payload's `aps` and the caller's options.
+ *
+ * - An explicit `apns-push-type` (header or `pushType`) wins; otherwise it is inferred with
+ *   {@link inferApnsPushType}, and a payload that tells nothing is refused rather than guessed.
+ * - `background` gets `apns-priority: 5` unless told otherwise; priority 10 with `background` is refused, and
+ *   `background` needs `"content-available": 1`.
+ * - Other push types get no `apns-priority` unless asked: APNs then uses 10.
+ * - `apns-priority` is 10, 5 or 1; `apns-expiration` Unix seconds; `apns-collapse-id` at most 64 bytes;
+ *   `apns-id` a UUID; `ServiceBusNotification-Apns-Expiry` a date.
+ *
+ * @throws {ValidationError} naming the header (`headers.apns-priority`) or option (`options.priority`).
+ */
+export function resolveApnsHeaders(aps: Aps, options: ApnsHeaderOptions = {}): ResolvedApnsHeaders {
+  // Not a type guard: narrowing to Record<string, unknown> would erase the option types below.
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new ValidationError("options", "type", `options must be an object, not ${describeValue(options)}`);
+  }
+  const settings = new Map<string, Setting>();
+  const passthrough: Record<string, string> = {};
+  const given = options.headers;
+  if (given !== undefined) {
+    if (!isPlainObject(given)) {
+      throw new ValidationError("headers", "type", `headers must be an object, not ${describeValue(given)}`);
+    }
+    for (const [name, value] of Object.entries(given)) {
+      // An optional header left undefined is simply absent: never send the text "undefined".
+      if (value === undefined) continue;
+      const canonical = CANONICAL_NAMES.get(name.toLowerCase());
+      if (canonical === undefined) {
+        passthrough[name] = value;
+        continue;
+      }
+      const field = `headers.${name}`;
+      if (typeof value !== "string") {
+        throw new ValidationError(field, "type", `header values are strings, not ${describeValue(value)}`);
+      }
+      const prior = settings.get(canonical);
+      if (prior) {
+        throw new ValidationError(
+          field,
+          "duplicate",
+          `${prior.field} and ${field} name the same header; give it once`,
+        );
+      }
+      settings.set(canonical, { value, field });
+    }
+  }
+
+  const set = (name: string, value: unknown, field: string) => {
+    if (typeof value !== "string") {
+      throw new ValidationError(field, "type", `expected a string, not ${describeValue(value)}`);
+    }
+    const prior = settings.get(name);
+    if (prior === undefined) settings.set(name, { value, field });
+    else if (prior.value !== value) {
+      throw new ValidationError(
+        field,
+        "conflict",
+        `${field} gives "${value}" but ${prior.field} gives "${prior.value}"; give one`,
+      );
+    }
+  };
+  if (options.pushType !== undefined) set("apns-push-type", String(options.pushType), "options.pushType");
+  if (options.priority !== undefined) set("apns-priority", String(options.priority), "options.priority");
+  if (options.expiration !== undefined)
+    set("apns-expiration", expirationSeconds(options.expiration), "options.expiration");
+  if (options.collapseId !== undefined) set("apns-collapse-id", options.collapseId, "options.collapseId");
+  if (options.topic !== undefined) set("apns-topic", options.topic, "options.topic");
+  if (options.apnsId !== undefined) set("apns-id", options.apnsId, "options.apnsId");
+  if (options.expiry !== undefined) set(EXPIRY_HEADER, expiryDate(options.expiry), "options.expiry");
+
+  for (const [name, setting] of settings) assertApnsHeader(name, setting);
+
+  const explicit = settings.get("apns-push-type")?.value as ApnsPushType | undefined;
+  const pushType = explicit ?? inferApnsPushType(aps);
+  if (pushType === undefined) {
+    throw new ValidationError(
+      "payload.aps",
+      "push-type",
+      'cannot tell the push type: "aps" has no alert, badge, sound, content-state or event and no "content-available": 1; ' +
+        'add one, or set options.pushType (e.g. "voip")',
+    );
+  }
+  if (pushType === "background") {
+    const priority = settings.get("apns-priority");
+    if (priority === undefined) settings.set("apns-priority", { value: "5", field: "inferred" });
+    else if (priority.value === "10") {
+      throw new ValidationError(
+        priority.field,
+        "background-priority",
+        "background pushes must use priority 5 (or 1); APNs refuses priority 10 for them",
+      );
+    }
+    if (aps["content-available"] !== 1) {
+      throw new ValidationError(
+        "payload.aps.content-available",
+        "required",
+        'a background push needs "content-available": 1 in "aps"',
+      );
+    }
+  }
+
+  const headers: Record<string, string> = { ...passthrough, "apns-push-type": pushType };
+  for (const [name, setting] of settings) if (name !== "apns-push-type") headers[name] = setting.value;
+  return { pushType, headers };
+}
+
+function assertApnsHeader(name: string, { value, field }: Setting): void {
+  switch (name) {
+    case "apns-push-type":
+      if (!(APNS_PUSH_TYPES as readonly string[]).includes(value)) {
+        throw new ValidationError(
+          field,
+          "enum",
+          `"${value}" is not a push type; use one of ${APNS_PUSH_TYPES.join(", ")}`,
+        );
+      }
+      return;
+    case "apns-priority":
+      if (!PRIORITIES.includes(value)) {
+        throw new ValidationError(field, "enum", `"${value}" is not an APNs priority; use 10, 5 or 1`);
+      }
+      return;
+    case "apns-expiration":
+      if (!/^\d+$/.test(value) || Number(value) >= MAX_UNIX_SECONDS) {
+        throw new ValidationError(
+          field,
+          "unix-seconds",
+          `"${value}" is not Unix seconds (a whole number, "0" = deliver once or drop)`,
+        );
+      }
+      return;
+    case "apns-collapse-id": {
+      const size = byteLength(value);
+      if (size === 0 || size > APNS_MAX_COLLAPSE_ID_BYTES) {
+        throw new ValidationError(
+          field,
+          "max-bytes",
+          `a collapse id is 1 to ${APNS_MAX_COLLAPSE_ID_BYTES} bytes in UTF-8; this one is ${size}`,
+        );
+      }
+      return;
+    }
+    case "apns-topic":
+      if (value.trim() === "") {
+        throw new ValidationError(
+          field,
+          "required",
+          "the topic cannot be empty; leave it out to use the hub's",
+        );
+      }
+      return;
+    case "apns-id":
+      if (!UUID_PATTERN.test(value)) {
+        throw new ValidationError(field, "uuid", `"${value}" is not a UUID (8-4-4-4-12 hex digits)`);
+      }
+      return;
+    default:
+      if (Number.isNaN(Date.parse(value))) {
+        throw new ValidationError(
+          field,
+          "date",
+          `"${value}" is not a W3C date such as 2026-01-31T12:00:00.000Z`,
+        );
+      }
+  }
+}
+
+function expirationSeconds(expiration: Date | number): string {
+  if (expiration instanceof Date) {
+    const ms = expiration.getTime();
+    if (Number.isNaN(ms) || ms < 0) {
+      throw new ValidationError("options.expiration", "date", "the expiration is an invalid Date");
+    }
+    return String(Math.floor(ms / 1000));
+  }
+  if (!(Number.isInteger(expiration) && expiration >= 0)) {
+    throw new ValidationError(
+      "options.expiration",
+      "unix-seconds",
+      `expected a Date or Unix seconds, not ${describeValue(expiration)}`,
+    );
+  }
+  return String(expiration);
+}
+
+function expiryDate(expiry: Date): string {
+  if (!(expiry instanceof Date) || Number.isNaN(expiry.getTime())) {
+    throw new ValidationError(
+      "options.expiry",
+      "date",
+      `expected a valid Date, not ${describeValue(expiry)}`,
+    );
+  }
+  return expiry.toISOString();
+}

@@ -1,0 +1,39 @@
+// The payload types are written in these; re-exported so callers need not reach into core for them.
+export { assertJsonValue, type JsonObject, type JsonValue } from "@nhub/core";
+export {
+  createFcmLegacyNotification,
+  FCM_LEGACY_FORMAT,
+  sendFcmLegacyNotification,
+} from "./fcm-legacy-notification";
+export {
+  assertFcmData,
+  assertFcmV1Message,
+  createFcmV1Notification,
+  FCM_CONTENT_TYPE,
+  FCM_MAX_PAYLOAD_BYTES,
+  FCM_V1_FORMAT,
+  isReservedFcmDataKey,
+  sendFcmNotification,
+} from "./fcm-notification";
+export type {
+  AndroidColor,
+  AndroidConfig,
+  AndroidFcmOptions,
+  AndroidLightSettings,
+  AndroidMessagePriority,
+  AndroidNotification,
+  AndroidNotificationPriority,
+  AndroidNotificationVisibility,
+  FcmApnsConfig,
+  FcmApnsFcmOptions,
+  FcmDuration,
+  FcmLegacyNotificationPayload,
+  FcmLegacyPayload,
+  FcmNotification,
+  FcmOptions,
+  FcmV1Envelope,
+  FcmV1Message,
+  StringMap,
+  WebpushConfig,
+  WebpushFcmOptions,
+} from "./fcm-payload";
