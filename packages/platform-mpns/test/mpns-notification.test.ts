@@ -1,0 +1,470 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { NotificationHub, ValidationError } from "@nhub/core";
+import { type RecordedRequest, type RecordingServer, startRecordingServer } from "@nhub/testkit";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import * as mpns from "../src/index";
+import {
+  createMpnsNotification,
+  inferMpnsKind,
+  type MpnsDelay,
+  type MpnsKind,
+  type MpnsNotificationOptions,
+  mpnsNotificationClass,
+  mpnsTileXml,
+  mpnsToastXml,
+  sendMpnsNotification,
+} from "../src/index";
+
+// The Python sample's Windows Phone toast.
+const SAMPLE_TOAST =
+  '<?xml version="1.0" encoding="utf-8"?><wp:Notification xmlns:wp="WPNotification"><wp:Toast><wp:Text1>Hello</wp:Text1><wp:Text2>world</wp:Text2></wp:Toast></wp:Notification>';
+const SAMPLE_TILE =
+  '<?xml version="1.0" encoding="utf-8"?><wp:Notification xmlns:wp="WPNotification"><wp:Tile><wp:Count>3</wp:Count><wp:Title>Scores</wp:Title></wp:Tile></wp:Notification>';
+const RAW = "<update><score home='2' away='1'/></update>";
+
+let server: RecordingServer;
+let hub: NotificationHub;
+
+beforeEach(async () => {
+  server = await startRecordingServer();
+  hub = new NotificationHub(server.connectionString, "myhub");
+});
+
+afterEach(async () => {
+  await hub.close();
+  await server.close();
+});
+
+function only(): RecordedRequest {
+  expect(server.requests).toHaveLength(1);
+  return server.requests[0]!;
+}
+
+/** The request's headers that are not about transport or auth, so a test can compare them exactly. */
+function notificationHeaders(req: RecordedRequest): Record<string, string | string[] | undefined> {
+  const {
+    authorization,
+    host,
+    connection,
+    "content-length": contentLength,
+    "x-ms-version": version,
+    ...rest
+  } = req.headers;
+  expect(authorization).toMatch(/^SharedAccessSignature /);
+  expect(version).toBe("2020-06");
+  return rest;
+}
+
+function expectSendRequest(req: RecordedRequest): void {
+  expect(req.method).toBe("POST");
+  expect(req.path).toBe("/myhub/messages/");
+  expect([...req.query]).toEqual([["api-version", "2020-06"]]);
+  expect(req.tokenValid).toBe(true);
+}
+
+describe("sendMpnsNotification", () => {
+  it("sends the Python sample's Windows Phone toast exactly", async () => {
+    const result = await sendMpnsNotification(hub, SAMPLE_TOAST);
+    expect(result.status).toBe(201);
+    expect(result.notificationId).toBeTruthy();
+    const req = only();
+    expectSendRequest(req);
+    expect(notificationHeaders(req)).toEqual({
+      "content-type": "application/xml;charset=utf-8",
+      "servicebusnotification-format": "windowsphone",
+      "x-windowsphone-target": "toast",
+      "x-notificationclass": "2",
+    });
+    expect(req.body.equals(Buffer.from(SAMPLE_TOAST, "utf8"))).toBe(true);
+  });
+
+  it("builds the same toast with mpnsToastXml", () => {
+    expect(mpnsToastXml({ text1: "Hello", text2: "world" })).toBe(SAMPLE_TOAST);
+  });
+
+  it("builds the tile with mpnsTileXml", () => {
+    expect(mpnsTileXml({ count: 3, title: "Scores" })).toBe(SAMPLE_TILE);
+  });
+
+  it("sends a tile to a tag expression", async () => {
+    await sendMpnsNotification(hub, SAMPLE_TILE, "fans && !muted");
+    const req = only();
+    expectSendRequest(req);
+    expect(notificationHeaders(req)).toEqual({
+      "content-type": "application/xml;charset=utf-8",
+      "servicebusnotification-format": "windowsphone",
+      "servicebusnotification-tags": "fans && !muted",
+      "x-windowsphone-target": "token",
+      "x-notificationclass": "1",
+    });
+    expect(req.text).toBe(SAMPLE_TILE);
+  });
+
+  it("sends raw XML with no target and class 3, to a set of tags", async () => {
+    await sendMpnsNotification(hub, RAW, new Set(["a", "b"]));
+    const req = only();
+    expectSendRequest(req);
+    expect(notificationHeaders(req)).toEqual({
+      "content-type": "application/xml;charset=utf-8",
+      "servicebusnotification-format": "windowsphone",
+      "servicebusnotification-tags": "a || b",
+      "x-notificationclass": "3",
+    });
+    expect(req.text).toBe(RAW);
+  });
+
+  it("passes other X- headers through", async () => {
+    await sendMpnsNotification(hub, SAMPLE_TOAST, undefined, {
+      headers: { "X-MessageID": "0f8fad5b-d9cb-469f-a165-70867728950e", "X-Custom-Thing": "yes" },
+    });
+    const req = only();
+    expect(req.headers["x-messageid"]).toBe("0f8fad5b-d9cb-469f-a165-70867728950e");
+    expect(req.headers["x-custom-thing"]).toBe("yes");
+    expect(req.headers["x-notificationclass"]).toBe("2");
+  });
+
+  const classes: ReadonlyArray<readonly [MpnsKind, string, MpnsDelay, string]> = [
+    ["toast", SAMPLE_TOAST, "immediate", "2"],
+    ["toast", SAMPLE_TOAST, "450s", "12"],
+    ["toast", SAMPLE_TOAST, "900s", "22"],
+    ["tile", SAMPLE_TILE, "immediate", "1"],
+    ["tile", SAMPLE_TILE, "450s", "11"],
+    ["tile", SAMPLE_TILE, "900s", "21"],
+    ["raw", RAW, "immediate", "3"],
+    ["raw", RAW, "450s", "13"],
+    ["raw", RAW, "900s", "23"],
+  ];
+
+  it.each(classes)("sends a %s with delay %s... as class %s", async (kind, xml, delay, notificationClass) => {
+    await sendMpnsNotification(hub, xml, undefined, { delay });
+    const req = only();
+    expectSendRequest(req);
+    expect(req.headers["x-notificationclass"]).toBe(notificationClass);
+    expect(req.headers["x-windowsphone-target"]).toBe(
+      { toast: "toast", tile: "token", raw: undefined }[kind],
+    );
+    expect(mpnsNotificationClass(kind, delay)).toBe(notificationClass);
+  });
+});
+
+const kinds: ReadonlyArray<readonly [string, string, MpnsKind]> = [
+  ["the sample toast", SAMPLE_TOAST, "toast"],
+  [
+    "a toast without declaration",
+    '<wp:Notification xmlns:wp="WPNotification"><wp:Toast/></wp:Notification>',
+    "toast",
+  ],
+  [
+    "another prefix",
+    '<n:Notification xmlns:n="WPNotification"><n:Toast><n:Text1>x</n:Text1></n:Toast></n:Notification>',
+    "toast",
+  ],
+  [
+    "no prefix",
+    '<Notification xmlns="WPNotification"><Toast><Text1>x</Text1></Toast></Notification>',
+    "toast",
+  ],
+  [
+    "comments, whitespace and a PI before the first child",
+    '<?xml version="1.0"?>\n<!-- hi -->\n<wp:Notification xmlns:wp="WPNotification">\n  <!-- <wp:Tile/> -->\n  <?x y?>\n  <wp:Toast><wp:Text1>x</wp:Text1></wp:Toast>\n</wp:Notification>\n',
+    "toast",
+  ],
+  [
+    "a tile with an Id",
+    '<wp:Notification xmlns:wp="WPNotification"><wp:Tile Id="/Page.xaml?x=1"/></wp:Notification>',
+    "tile",
+  ],
+  [
+    "a tile followed by a toast",
+    '<wp:Notification xmlns:wp="WPNotification"><wp:Tile/><wp:Toast/></wp:Notification>',
+    "tile",
+  ],
+  [
+    "a toast nested deeper",
+    '<wp:Notification xmlns:wp="WPNotification"><wp:Other><wp:Toast/></wp:Other></wp:Notification>',
+    "raw",
+  ],
+  ["a bare wp:Toast root", '<wp:Toast xmlns:wp="WPNotification"><wp:Text1>x</wp:Text1></wp:Toast>', "raw"],
+  ["a lowercase toast", '<wp:Notification xmlns:wp="WPNotification"><wp:toast/></wp:Notification>', "raw"],
+  ["an empty envelope", '<wp:Notification xmlns:wp="WPNotification"/>', "raw"],
+  ["an envelope with only text", '<wp:Notification xmlns:wp="WPNotification">Toast</wp:Notification>', "raw"],
+  ["any other XML", RAW, "raw"],
+];
+
+describe("kind inference", () => {
+  it.each(kinds)("reads %s as %s on the wire", async (_name, xml, kind) => {
+    expect(inferMpnsKind(xml)).toBe(kind);
+    await sendMpnsNotification(hub, xml);
+    const req = only();
+    expectSendRequest(req);
+    expect(req.headers["x-windowsphone-target"]).toBe(
+      { toast: "toast", tile: "token", raw: undefined }[kind],
+    );
+    expect(req.headers["x-notificationclass"]).toBe(mpnsNotificationClass(kind));
+    expect(req.headers["content-type"]).toBe("application/xml;charset=utf-8");
+    expect(req.body.equals(Buffer.from(xml, "utf8"))).toBe(true);
+  });
+});
+
+describe("createMpnsNotification", () => {
+  it("returns a frozen notification", () => {
+    const n = createMpnsNotification(SAMPLE_TOAST, { delay: "900s" });
+    expect(n).toEqual({
+      format: "windowsphone",
+      contentType: "application/xml;charset=utf-8",
+      body: SAMPLE_TOAST,
+      headers: { "X-WindowsPhone-Target": "toast", "X-NotificationClass": "22" },
+    });
+    expect(Object.isFrozen(n)).toBe(true);
+  });
+
+  it("takes explicit target and class headers that agree with the payload, in any case", () => {
+    const n = createMpnsNotification(SAMPLE_TILE, {
+      headers: { "x-windowsphone-target": "token", "x-notificationclass": "21" },
+    });
+    expect(n.headers).toEqual({ "X-WindowsPhone-Target": "token", "X-NotificationClass": "21" });
+  });
+
+  it("accepts a class header and a delay that agree", () => {
+    const n = createMpnsNotification(RAW, { delay: "450s", headers: { "X-NotificationClass": "13" } });
+    expect(n.headers).toEqual({ "X-NotificationClass": "13" });
+  });
+
+  it("does not change the caller's options", () => {
+    const options = Object.freeze({ delay: "450s" as const, headers: Object.freeze({ "X-MessageID": "m" }) });
+    createMpnsNotification(SAMPLE_TOAST, options);
+    expect(options).toEqual({ delay: "450s", headers: { "X-MessageID": "m" } });
+  });
+
+  it("takes a toast of 3072 bytes and raw XML of 1024", () => {
+    const toast = mpnsToastXml({ text1: "x".repeat(3072 - mpnsToastXml({ text1: "" }).length) });
+    expect(Buffer.byteLength(toast)).toBe(3072);
+    expect(createMpnsNotification(toast).headers?.["X-NotificationClass"]).toBe("2");
+    const raw = `<r>${"é".repeat(508)}x</r>`;
+    expect(Buffer.byteLength(raw)).toBe(1024);
+    expect(createMpnsNotification(raw).headers?.["X-NotificationClass"]).toBe("3");
+  });
+
+  it("allows a toast over 1 KB, which raw XML may not be", () => {
+    const text = "y".repeat(1100);
+    expect(() => createMpnsNotification(mpnsToastXml({ text1: text }))).not.toThrow();
+    expect(() => createMpnsNotification(`<r>${text}</r>`)).toThrow(
+      expect.objectContaining({ rule: "max-bytes" }),
+    );
+  });
+});
+
+interface Refusal {
+  readonly name: string;
+  readonly payload: unknown;
+  readonly options?: unknown;
+  readonly tags?: string | Iterable<string>;
+  readonly field: string;
+  readonly rule: string;
+}
+
+const refusals: Refusal[] = [
+  // The XML refusals that matter here, one per rule; @nhub/xml tests the full list.
+  {
+    name: "malformed XML",
+    payload: "<wp:Notification><wp:Toast></wp:Notification>",
+    field: "payload",
+    rule: "xml-well-formed",
+  },
+  { name: "an empty payload", payload: "", field: "payload", rule: "xml-well-formed" },
+  { name: "plain text", payload: "hello", field: "payload", rule: "xml-well-formed" },
+  { name: "text after the root", payload: `${SAMPLE_TOAST}!`, field: "payload", rule: "xml-well-formed" },
+  { name: "a DOCTYPE", payload: "<!DOCTYPE r><r/>", field: "payload", rule: "xml-doctype" },
+  {
+    name: "a UTF-16 declaration",
+    payload: '<?xml version="1.0" encoding="utf-16"?><r/>',
+    field: "payload",
+    rule: "xml-encoding",
+  },
+  { name: "bytes", payload: new Uint8Array([60, 114, 47, 62]), field: "payload", rule: "type" },
+  { name: "undefined", payload: undefined, field: "payload", rule: "type" },
+  {
+    name: "a toast over 3072 bytes",
+    payload: mpnsToastXml({ text1: "z".repeat(3000) }),
+    field: "payload",
+    rule: "max-bytes",
+  },
+  {
+    name: "raw XML over 1024 bytes",
+    payload: `<r>${"é".repeat(509)}</r>`,
+    field: "payload",
+    rule: "max-bytes",
+  },
+  {
+    name: "an unknown delay",
+    payload: SAMPLE_TOAST,
+    options: { delay: "60s" },
+    field: "options.delay",
+    rule: "enum",
+  },
+  {
+    name: "a numeric delay",
+    payload: SAMPLE_TOAST,
+    options: { delay: 450 },
+    field: "options.delay",
+    rule: "enum",
+  },
+  {
+    name: "an unknown target",
+    payload: SAMPLE_TOAST,
+    options: { headers: { "X-WindowsPhone-Target": "tile" } },
+    field: "headers.X-WindowsPhone-Target",
+    rule: "enum",
+  },
+  {
+    name: "a tile target on a toast",
+    payload: SAMPLE_TOAST,
+    options: { headers: { "X-WindowsPhone-Target": "token" } },
+    field: "headers.X-WindowsPhone-Target",
+    rule: "type-mismatch",
+  },
+  {
+    name: "a target on raw XML",
+    payload: RAW,
+    options: { headers: { "x-windowsphone-target": "toast" } },
+    field: "headers.x-windowsphone-target",
+    rule: "type-mismatch",
+  },
+  {
+    name: "an unknown class",
+    payload: SAMPLE_TOAST,
+    options: { headers: { "X-NotificationClass": "4" } },
+    field: "headers.X-NotificationClass",
+    rule: "enum",
+  },
+  {
+    name: "a class with spaces",
+    payload: SAMPLE_TOAST,
+    options: { headers: { "X-NotificationClass": " 2" } },
+    field: "headers.X-NotificationClass",
+    rule: "enum",
+  },
+  {
+    name: "a toast class on a tile",
+    payload: SAMPLE_TILE,
+    options: { headers: { "X-NotificationClass": "12" } },
+    field: "headers.X-NotificationClass",
+    rule: "type-mismatch",
+  },
+  {
+    name: "a class whose delay contradicts options.delay",
+    payload: SAMPLE_TOAST,
+    options: { delay: "450s", headers: { "X-NotificationClass": "22" } },
+    field: "options.delay",
+    rule: "conflict",
+  },
+  {
+    name: "the class header twice",
+    payload: SAMPLE_TOAST,
+    options: { headers: { "X-NotificationClass": "2", "x-notificationclass": "2" } },
+    field: "headers.x-notificationclass",
+    rule: "duplicate",
+  },
+  {
+    name: "a non-string class header",
+    payload: SAMPLE_TOAST,
+    options: { headers: { "X-NotificationClass": 2 } },
+    field: "headers.X-NotificationClass",
+    rule: "type",
+  },
+  {
+    name: "a reserved header",
+    payload: SAMPLE_TOAST,
+    options: { headers: { "ServiceBusNotification-Format": "windows" } },
+    field: "headers.ServiceBusNotification-Format",
+    rule: "reserved-header",
+  },
+  {
+    name: "header injection",
+    payload: SAMPLE_TOAST,
+    options: { headers: { "X-MessageID": "a\nX-Evil: 1" } },
+    field: "headers.X-MessageID",
+    rule: "header-value",
+  },
+  {
+    name: "options that are not an object",
+    payload: SAMPLE_TOAST,
+    options: "450s",
+    field: "options",
+    rule: "type",
+  },
+  {
+    name: "headers that are not an object",
+    payload: SAMPLE_TOAST,
+    options: { headers: "X-A: b" },
+    field: "headers",
+    rule: "type",
+  },
+  { name: "a malformed tag expression", payload: SAMPLE_TOAST, tags: "a ||", field: "tags", rule: "syntax" },
+  {
+    name: "a bad tag in a set",
+    payload: SAMPLE_TOAST,
+    tags: ["ok", "not ok"],
+    field: "tags",
+    rule: "characters",
+  },
+];
+
+describe("refusals", () => {
+  it.each(refusals)(
+    "refuses $name ($field, $rule) and sends nothing",
+    async ({ payload, options, tags, field, rule }) => {
+      const error = await sendMpnsNotification(
+        hub,
+        payload as string,
+        tags,
+        options as MpnsNotificationOptions,
+      ).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(ValidationError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ field, rule });
+      expect(server.requests).toHaveLength(0);
+    },
+  );
+
+  it("refuses a bad kind or delay in mpnsNotificationClass", () => {
+    expect(() => mpnsNotificationClass("popup" as MpnsKind)).toThrow(
+      expect.objectContaining({ rule: "enum" }),
+    );
+    expect(() => mpnsNotificationClass("toast", "1h" as MpnsDelay)).toThrow(
+      expect.objectContaining({ rule: "enum" }),
+    );
+  });
+});
+
+describe("deprecation", () => {
+  it("marks every export @deprecated", () => {
+    const dir = fileURLToPath(new URL("../src", import.meta.url));
+    const source = readdirSync(dir)
+      .filter((f) => f.endsWith(".ts") && f !== "index.ts")
+      .map((f) => readFileSync(join(dir, f), "utf8"))
+      .join("\n");
+    const index = readFileSync(join(dir, "index.ts"), "utf8");
+    const names = [...index.matchAll(/export\s*\{([^}]*)\}/g)].flatMap((m) =>
+      m[1]!
+        .split(",")
+        .map((n) => n.trim().replace(/^type\s+/, ""))
+        .filter((n) => n !== ""),
+    );
+    // Every runtime export is in the list (types cannot be enumerated at run time).
+    for (const name of Object.keys(mpns)) expect(names).toContain(name);
+    expect(names.length).toBeGreaterThan(Object.keys(mpns).length);
+    for (const name of names) {
+      const declaration = new RegExp(
+        `/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*export (?:async function|function|const|interface|type) ${name}\\b`,
+      );
+      const doc = declaration.exec(source);
+      expect(doc, name).not.toBeNull();
+      expect(doc![1], name).toContain("@deprecated");
+    }
+  });
+});
