@@ -1,0 +1,20 @@
+export {
+  BROWSER_CONTENT_TYPE,
+  BROWSER_FORMAT,
+  type BrowserNotificationOptions,
+  createBrowserNotification,
+  sendBrowserNotification,
+} from "./browser-notification";
+export {
+  assertBrowserPayload,
+  BROWSER_MAX_PAYLOAD_BYTES,
+  type BrowserNotificationAction,
+  type BrowserNotificationPayload,
+  type BrowserPayload,
+} from "./browser-payload";
+export {
+  assertBrowserPushSubscription,
+  type BrowserPushSubscription,
+  type BrowserPushSubscriptionJSON,
+  browserSubscriptionFromJSON,
+} from "./browser-subscription";

@@ -1,0 +1,101 @@
+import {
+  assertMaxBytes,
+  createNotification,
+  describeValue,
+  isPlainObject,
+  type Notification,
+  type NotificationHub,
+  type SendOptions,
+  type SendResult,
+  ValidationError,
+} from "@nhub/core";
+import { assertXiaomiPayload, XIAOMI_MAX_PAYLOAD_BYTES, type XiaomiPayload } from "./xiaomi-payload";
+
+/** The `ServiceBusNotification-Format` of Xiaomi notifications. */
+export const XIAOMI_FORMAT = "xiaomi";
+
+/** The `Content-Type` of Xiaomi notifications. */
+export const XIAOMI_CONTENT_TYPE = "application/json;charset=utf-8";
+
+/** Options of {@link createXiaomiNotification}. */
+export interface XiaomiNotificationOptions {
+  /**
+   * Extra headers sent with the notification. Xiaomi has none of its own, so none is inferred; reserved
+   * headers (`Authorization`, `Content-Type`, `ServiceBusNotification-*`) are refused.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Builds a Xiaomi notification (format `xiaomi`, `application/json;charset=utf-8`) for devices in mainland
+ * China that registered with Mi Push.
+ *
+ * An object is serialised once with `JSON.stringify`, keys in your order. A string is sent byte for byte after
+ * checking that it is JSON text of an object.
+ *
+ * Rules: the message is a JSON object (any fields: the hub treats it as opaque JSON, so the typed Mi Push fields
+ * are not checked); every value has a JSON form; the body is at most 4096 bytes in UTF-8 (the hub's limit is
+ * unverified; 4 KB is the safe figure).
+ *
+ * @example
+ * const n = createXiaomiNotification({ title: "Hello", description: "Hello from Azure", pass_through: 0 });
+ * @throws {ValidationError} naming the field and rule, e.g. `payload` / `max-bytes`, before anything is sent.
+ */
+export function createXiaomiNotification(
+  payload: XiaomiPayload | string,
+  options: XiaomiNotificationOptions = {},
+): Notification {
+  let body: string;
+  if (typeof payload === "string") {
+    assertJsonObjectText(payload);
+    body = payload;
+  } else {
+    assertXiaomiPayload(payload);
+    body = JSON.stringify(payload);
+  }
+  assertMaxBytes(body, XIAOMI_MAX_PAYLOAD_BYTES, "payload", "the Xiaomi message");
+  return createNotification({
+    format: XIAOMI_FORMAT,
+    contentType: XIAOMI_CONTENT_TYPE,
+    body,
+    ...(options.headers === undefined ? {} : { headers: options.headers }),
+  });
+}
+
+function assertJsonObjectText(text: string): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError(
+      "payload",
+      "json",
+      `the payload string is not valid JSON: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  // A Mi Push message is a set of named fields; the hub has nothing to map from a bare array or scalar.
+  if (!isPlainObject(parsed)) {
+    throw new ValidationError(
+      "payload",
+      "type",
+      `the payload string must hold a JSON object, got ${describeValue(parsed)}`,
+    );
+  }
+}
+
+/**
+ * Sends a Xiaomi message through a hub: `hub.send(createXiaomiNotification(payload), { tags })`.
+ *
+ * @param tags a tag expression, or a set of tags of which a device needs any one; omit to broadcast.
+ * @returns a promise that rejects with a {@link ValidationError} for a bad message, before any request is made.
+ * @example
+ * await sendXiaomiNotification(hub, { title: "Hello", description: "Hello from Azure" }, "sports");
+ */
+export async function sendXiaomiNotification(
+  hub: Pick<NotificationHub, "send">,
+  payload: XiaomiPayload | string,
+  tags?: SendOptions["tags"],
+): Promise<SendResult> {
+  return hub.send(createXiaomiNotification(payload), { tags });
+}
