@@ -6,9 +6,13 @@ import {
   type TokenProvider,
 } from "@nhub/sas";
 import type { Dispatcher } from "undici";
+import { type DeviceHandle, setDeviceHandleHeaders } from "./device-handle";
+import { type DirectBatchOptions, type DirectBatchResult, sendDirectBatch } from "./direct-batch";
 import { AbortError, ClosedError, ServiceError, ValidationError } from "./errors";
 import { assertHeaders, assertNotification, type Notification } from "./notification";
+import { assertNotificationId } from "./notification-id";
 import { type NotificationOutcome, parseErrorBody, parseNotificationOutcome } from "./outcome";
+import { type NotificationOutcomeDetails, parseNotificationOutcomeDetails } from "./outcome-details";
 import {
   DEFAULT_RETRY,
   parseRetryAfter,
@@ -17,7 +21,8 @@ import {
   resolveRetry,
   withRetry,
 } from "./retry";
-import { toTagExpression } from "./tags";
+import { type ScheduleNotificationOptions, scheduleTimeHeader } from "./scheduled-notification";
+import { type TagExpression, toTagExpression } from "./tags";
 import {
   createUndiciTransport,
   type Transport,
@@ -69,10 +74,16 @@ export interface NotificationHubOptions {
 /** Options of one send. */
 export interface SendOptions {
   /**
-   * Who receives it: a tag expression (`"sports && !politics"`), or a set of tags sent to anyone with any of
+   * Who receives it: a tag expression (`"sports && !politics"`), a built {@link TagExpression}
+   * (`and("sports", not("politics"))`, sent fully parenthesised), or a set of tags sent to anyone with any of
    * them (`new Set(["a", "b"])` becomes `a || b`). Omit to broadcast to every registration.
    */
-  readonly tags?: string | Iterable<string>;
+  readonly tags?: string | Iterable<string> | TagExpression;
+  /**
+   * Direct send to this one device, registered or not (`direct=true`): a push service handle, or a browser
+   * push subscription `{ endpoint, p256dh, auth }`. Cannot be combined with `tags` or `test`.
+   */
+  readonly deviceHandle?: DeviceHandle;
   /** Send as a test send: the answer lists up to 10 registrations reached. Tag and broadcast sends only. */
   readonly test?: boolean;
   /** Cancels the send, including any wait before a retry. */
@@ -82,6 +93,16 @@ export interface SendOptions {
   /** Retry policy for this send only; `false` sends exactly once. */
   readonly retry?: RetryOptions | false;
   /** Timeout for this send only. */
+  readonly timeoutMs?: number;
+}
+
+/** Options of a request that sends no notification (cancel, outcome details, feedback container). */
+export interface OperationOptions {
+  /** Cancels the request, including any wait before a retry. */
+  readonly signal?: AbortSignal;
+  /** Retry policy for this request only; `false` sends exactly once. */
+  readonly retry?: RetryOptions | false;
+  /** Timeout for this request only. */
   readonly timeoutMs?: number;
 }
 
@@ -168,6 +189,7 @@ export class NotificationHub {
   readonly #basePath: string;
   readonly #sendPath: string;
   readonly #testSendPath: string;
+  readonly #directPath: string;
   readonly #tokens: TokenProvider;
   readonly #transport: Transport;
   readonly #retry: ResolvedRetry;
@@ -211,6 +233,7 @@ export class NotificationHub {
     this.#basePath = `/${hubName}`;
     this.#sendPath = `${this.#basePath}/messages/?api-version=${API_VERSION}`;
     this.#testSendPath = `${this.#sendPath}&test=true`;
+    this.#directPath = `${this.#sendPath}&direct=true`;
     // Signed for this hub only (as the Python sample does), so a leaked token opens no other hub.
     this.#tokens = createSasTokenProvider({
       resourceUri: this.hubUrl,
@@ -245,21 +268,97 @@ export class NotificationHub {
     assertNotification(notification);
     const tags = toTagExpression(options.tags);
     if (options.headers !== undefined) assertHeaders(options.headers);
-    const headers: Record<string, string> = {
-      ...(options.headers === undefined
-        ? notification.headers
-        : mergeHeaders(notification.headers, options.headers)),
-      "Content-Type": notification.contentType,
-      "ServiceBusNotification-Format": notification.format,
-      "x-ms-version": API_VERSION,
-    };
-    if (tags !== undefined) headers["ServiceBusNotification-Tags"] = tags;
-    const test = options.test ?? this.#debug;
-    const res = await this.#execute(
-      { method: "POST", path: test ? this.#testSendPath : this.#sendPath, headers, body: notification.body },
-      options,
-    );
+    const headers = notificationHeaders(notification, options.headers);
+    let test = false;
+    let path: string;
+    if (options.deviceHandle !== undefined) {
+      if (tags !== undefined || options.test) {
+        throw new ValidationError(
+          tags !== undefined ? "tags" : "test",
+          "conflict",
+          "a direct send (deviceHandle) goes to one device: it takes neither tags nor test",
+        );
+      }
+      setDeviceHandleHeaders(headers, options.deviceHandle);
+      path = this.#directPath;
+    } else {
+      if (tags !== undefined) headers["ServiceBusNotification-Tags"] = tags;
+      test = options.test ?? this.#debug;
+      path = test ? this.#testSendPath : this.#sendPath;
+    }
+    const res = await this.#execute({ method: "POST", path, headers, body: notification.body }, options);
     return toSendResult(res, test ? await parseNotificationOutcome(res.body) : undefined);
+  }
+
+  /**
+   * Sends one notification directly to many device handles: `POST messages/$batch?direct=true`, a
+   * `multipart/mixed` body per chunk of at most 1000 handles, `concurrency` chunks in flight. Resolves with
+   * every chunk's outcome, in order; a failed chunk does not fail the batch. Rejects only for bad input (no
+   * handles, an empty or CR/LF handle, `chunkSize` outside 1-1000) or a signal aborted before the start.
+   */
+  async sendDirectBatch(
+    notification: Notification,
+    handles: Iterable<string>,
+    options: DirectBatchOptions = {},
+  ): Promise<DirectBatchResult> {
+    assertNotification(notification);
+    const headers = notificationHeaders(notification);
+    const path = `${this.#basePath}/messages/$batch?api-version=${API_VERSION}&direct=true`;
+    return sendDirectBatch(notification, handles, options, async (contentType, body) =>
+      toSendResult(
+        await this.#execute(
+          { method: "POST", path, headers: { ...headers, "Content-Type": contentType }, body },
+          options,
+        ),
+      ),
+    );
+  }
+
+  /**
+   * Schedules a notification for `scheduledTime` (Standard tier): at most 7 days ahead, sent to `options.tags`
+   * or broadcast. The result's `notificationId` is what {@link cancelScheduledNotification} takes.
+   */
+  async scheduleNotification(
+    notification: Notification,
+    scheduledTime: Date,
+    options: ScheduleNotificationOptions = {},
+  ): Promise<SendResult> {
+    assertNotification(notification);
+    const at = scheduleTimeHeader(scheduledTime);
+    const tags = toTagExpression(options.tags);
+    const headers = notificationHeaders(notification);
+    headers["ServiceBusNotification-ScheduleTime"] = at;
+    if (tags !== undefined) headers["ServiceBusNotification-Tags"] = tags;
+    const path = `${this.#basePath}/schedulednotifications/?api-version=${API_VERSION}`;
+    return toSendResult(
+      await this.#execute({ method: "POST", path, headers, body: notification.body }, options),
+    );
+  }
+
+  /** Cancels a scheduled notification: `DELETE schedulednotifications/{id}`. */
+  async cancelScheduledNotification(
+    notificationId: string,
+    options: OperationOptions = {},
+  ): Promise<SendResult> {
+    return toSendResult(await this.#call("DELETE", "/schedulednotifications/", notificationId, options));
+  }
+
+  /**
+   * Reads a notification's per-message telemetry (`GET messages/{id}`, Standard tier). The hub answers 404
+   * until it has processed the notification; {@link waitForNotificationOutcome} polls through that.
+   */
+  async getNotificationOutcomeDetails(
+    notificationId: string,
+    options: OperationOptions = {},
+  ): Promise<NotificationOutcomeDetails> {
+    return parseNotificationOutcomeDetails(
+      (await this.#call("GET", "/messages/", notificationId, options)).body,
+    );
+  }
+
+  /** The URL of the Azure Storage container holding the hub's push service feedback (`GET feedbackcontainer`). */
+  async getFeedbackContainerUrl(options: OperationOptions = {}): Promise<string> {
+    return (await this.#call("GET", "/feedbackcontainer", undefined, options)).body.trim();
   }
 
   /**
@@ -313,6 +412,27 @@ export class NotificationHub {
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return `NotificationHub { hubName: '${this.hubName}', hubUrl: '${this.hubUrl}'${this.#closed ? ", closed" : ""} }`;
+  }
+
+  /** A request without a body, below the hub; `id` is checked and percent-encoded onto the path. */
+  #call(
+    method: "GET" | "DELETE",
+    path: string,
+    id: string | undefined,
+    options: OperationOptions,
+  ): Promise<TransportResponse> {
+    if (id !== undefined) {
+      assertNotificationId(id);
+      path += encodeURIComponent(id);
+    }
+    return this.#execute(
+      {
+        method,
+        path: `${this.#basePath}${path}?api-version=${API_VERSION}`,
+        headers: { "x-ms-version": API_VERSION },
+      },
+      options,
+    );
   }
 
   async #execute(
@@ -387,6 +507,19 @@ export class NotificationHub {
   }
 }
 
+/** The headers every notification request carries: the platform's, then core's own. */
+function notificationHeaders(
+  notification: Notification,
+  override?: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return {
+    ...(override === undefined ? notification.headers : mergeHeaders(notification.headers, override)),
+    "Content-Type": notification.contentType,
+    "ServiceBusNotification-Format": notification.format,
+    "x-ms-version": API_VERSION,
+  };
+}
+
 /** Per-call headers replace a notification's header of the same name in any letter case, so none is sent twice. */
 function mergeHeaders(
   base: Readonly<Record<string, string>> | undefined,
@@ -398,9 +531,11 @@ function mergeHeaders(
   return Object.assign(merged, override);
 }
 
-function toSendResult(res: TransportResponse, outcome: NotificationOutcome | undefined): SendResult {
+function toSendResult(res: TransportResponse, outcome?: NotificationOutcome): SendResult {
   const location = res.headers["location"];
-  const id = location ? /\/messages\/([^/?]+)/.exec(location)?.[1] : undefined;
+  const id = location
+    ? /\/(?:messages|schedulednotifications)\/([^/?]+)\/?(?:\?|$)/.exec(location)?.[1]
+    : undefined;
   const result: { -readonly [K in keyof SendResult]: SendResult[K] } = { status: res.status };
   if (id !== undefined) result.notificationId = decodeURIComponent(id);
   if (location !== undefined) result.location = location;

@@ -1,3 +1,11 @@
+export type { BrowserPushChannel, DeviceHandle } from "./device-handle";
+export {
+  type DirectBatchChunk,
+  type DirectBatchOptions,
+  type DirectBatchResult,
+  directBatchBody,
+  MAX_DIRECT_BATCH_HANDLES,
+} from "./direct-batch";
 export {
   AbortError,
   ClosedError,
@@ -18,6 +26,7 @@ export {
   type Logger,
   NotificationHub,
   type NotificationHubOptions,
+  type OperationOptions,
   type SendOptions,
   type SendResult,
 } from "./hub";
@@ -33,12 +42,20 @@ export {
   MAX_REQUEST_BODY_BYTES,
   type Notification,
 } from "./notification";
+export { assertNotificationId } from "./notification-id";
 export {
   type NotificationOutcome,
   parseErrorBody,
   parseNotificationOutcome,
   type RegistrationResult,
 } from "./outcome";
+export {
+  FINAL_OUTCOME_STATES,
+  type NotificationOutcomeDetails,
+  type NotificationOutcomeState,
+  type OutcomeCount,
+  parseNotificationOutcomeDetails,
+} from "./outcome-details";
 export {
   DEFAULT_RETRY,
   parseRetryAfter,
@@ -52,8 +69,16 @@ export {
   withRetry,
 } from "./retry";
 export {
+  MAX_SCHEDULE_AHEAD_MS,
+  type ScheduleNotificationOptions,
+  scheduleTimeHeader,
+} from "./scheduled-notification";
+export { and, not, or, type TagOperand, tag } from "./tag-builder";
+export {
   assertTag,
+  assertTagLimits,
   matchesTagExpression,
+  type PrintTagExpressionOptions,
   parseTagExpression,
   printTagExpression,
   TAG_LIMITS,
@@ -70,3 +95,4 @@ export {
   toTransportError,
   type UndiciTransportOptions,
 } from "./transport";
+export { type WaitForNotificationOutcomeOptions, waitForNotificationOutcome } from "./wait-for-outcome";

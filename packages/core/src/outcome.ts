@@ -1,3 +1,5 @@
+import { asArray, text, type XmlNode, xmlParser } from "./xml-parser";
+
 /** One registration a test send reached, from the `NotificationOutcome` XML. */
 export interface RegistrationResult {
   /** The platform the registration is on, e.g. `apple`, `fcmv1`, `windows`. */
@@ -14,30 +16,6 @@ export interface NotificationOutcome {
   readonly success: number;
   readonly failure: number;
   readonly results: readonly RegistrationResult[];
-}
-
-type XmlNode = Record<string, unknown>;
-
-// The XML parser is loaded only when a test-send outcome or an error body has to be read, so it costs
-// nothing on the normal send path.
-let parserPromise: Promise<{ parse(xml: string): XmlNode }> | undefined;
-function xmlParser(): Promise<{ parse(xml: string): XmlNode }> {
-  parserPromise ??= import("fast-xml-parser").then(
-    ({ XMLParser }) =>
-      new XMLParser({ ignoreAttributes: true, removeNSPrefix: true, parseTagValue: false, trimValues: true }),
-  );
-  return parserPromise;
-}
-
-function text(node: unknown): string {
-  if (node === undefined || node === null) return "";
-  if (typeof node === "object") return String((node as XmlNode)["#text"] ?? "");
-  return String(node);
-}
-
-function asArray(node: unknown): unknown[] {
-  if (node === undefined || node === null || node === "") return [];
-  return Array.isArray(node) ? node : [node];
 }
 
 /** Parses `NotificationOutcome` XML; `undefined` when the body is not one. */

@@ -141,11 +141,12 @@ export function parseTagExpression(source: string, field = "tags"): TagExpressio
 
   const tree = parseOr();
   if (pos < tokens.length) fail(isOp(")") ? 'no unmatched ")"' : '"&&", "||" or the end');
-  checkLimits(tree, field);
+  assertTagLimits(tree, field);
   return tree;
 }
 
-function join(type: "and" | "or", operands: TagExpression[]): TagExpression {
+/** Joins operands with `and`/`or`, flattening same-kind operands; a single operand is returned as is. */
+export function join(type: "and" | "or", operands: readonly TagExpression[]): TagExpression {
   if (operands.length === 1) return operands[0]!;
   const flat: TagExpression[] = [];
   for (const o of operands) {
@@ -173,7 +174,12 @@ function onlyOr(e: TagExpression): boolean {
   return false;
 }
 
-function checkLimits(tree: TagExpression, field: string): void {
+/**
+ * Checks the service's limits on a whole expression: at most 20 tags when the only operator is `||`, otherwise 6.
+ *
+ * @throws {ValidationError} with rule `max-tags`.
+ */
+export function assertTagLimits(tree: TagExpression, field = "tags"): void {
   const count = tagsOf(tree).length;
   const max = onlyOr(tree) ? TAG_LIMITS.maxTagsOrOnly : TAG_LIMITS.maxTagsMixed;
   if (count > max) {
@@ -187,35 +193,67 @@ function checkLimits(tree: TagExpression, field: string): void {
 
 const PRECEDENCE = { or: 1, and: 2, not: 3, tag: 4 } as const;
 
+/** Options of {@link printTagExpression}. */
+export interface PrintTagExpressionOptions {
+  /**
+   * `"minimal"` (default): only the parentheses the grammar's precedence needs. `"always"`: every operand that is
+   * not a single tag is parenthesised, so the text means the same under any precedence the service may use.
+   */
+  readonly parenthesize?: "minimal" | "always";
+}
+
 /**
- * Prints an expression with the fewest parentheses that keep its meaning under the grammar's precedence
- * (`!` over `&&` over `||`). `parseTagExpression(printTagExpression(e))` returns an equal tree.
+ * Prints an expression. By default with the fewest parentheses that keep its meaning under the grammar's
+ * precedence (`!` over `&&` over `||`); with `{ parenthesize: "always" }` every compound operand is wrapped.
+ * Either way `parseTagExpression(printTagExpression(e))` returns an equal tree.
  */
-export function printTagExpression(expression: TagExpression): string {
+export function printTagExpression(expression: TagExpression, options?: PrintTagExpressionOptions): string {
+  const always = options?.parenthesize === "always";
   const print = (e: TagExpression, parent: number): string => {
     let text: string;
-    if (e.type === "tag") text = e.name;
-    else if (e.type === "not") text = `!${print(e.operand, PRECEDENCE.not)}`;
+    if (e.type === "tag") return e.name;
+    if (e.type === "not") text = `!${print(e.operand, PRECEDENCE.not)}`;
     else text = e.operands.map((o) => print(o, PRECEDENCE[e.type])).join(e.type === "and" ? " && " : " || ");
     // Same-kind children never occur (trees are flat), so "<=" only wraps lower-precedence children.
-    return PRECEDENCE[e.type] < parent ? `(${text})` : text;
+    return (always ? parent > 0 : PRECEDENCE[e.type] < parent) ? `(${text})` : text;
   };
   return print(expression, 0);
 }
 
+/** Checks a tree that may be hand-made: known node types, valid tags, non-empty operand lists, the limits. */
+function assertTagTree(tree: TagExpression, field: string): void {
+  const walk = (e: unknown): void => {
+    const n = (e ?? {}) as { type?: unknown; name?: unknown; operand?: unknown; operands?: unknown };
+    if (n.type === "tag") {
+      const problem = tagProblem(n.name as string);
+      if (problem) throw new ValidationError(field, problem.rule, problem.message);
+    } else if (n.type === "not") {
+      walk(n.operand);
+    } else if ((n.type === "and" || n.type === "or") && Array.isArray(n.operands) && n.operands.length > 0) {
+      for (const o of n.operands) walk(o);
+    } else {
+      throw new ValidationError(field, "type", "not a TagExpression node (tag, not, and, or)");
+    }
+  };
+  walk(tree);
+  assertTagLimits(tree, field);
+}
+
+const ALWAYS: PrintTagExpressionOptions = { parenthesize: "always" };
 const validated = new Map<string, string>();
 const VALIDATED_CACHE_SIZE = 512;
 
 /**
  * Turns the `tags` send option into the `ServiceBusNotification-Tags` header value: a string is a tag
- * expression, parsed and checked; any other iterable is a set of tags, each checked, joined with ` || `.
+ * expression, parsed and checked; a {@link TagExpression} tree is checked and printed with every compound
+ * operand parenthesised; any other iterable is a set of tags, each checked, joined with ` || `.
  * Returns `undefined` for `undefined` (a broadcast).
  *
  * @throws {ValidationError} naming `tags` and the broken rule; an empty set is refused rather than sent as a
  * broadcast by accident.
  */
 export function toTagExpression(
-  tags: string | Iterable<string> | undefined,
+  tags: string | Iterable<string> | TagExpression | undefined,
   field = "tags",
 ): string | undefined {
   if (tags === undefined) return undefined;
@@ -229,8 +267,17 @@ export function toTagExpression(
     validated.set(tags, text);
     return text;
   }
-  if (tags === null || typeof (tags as Iterable<string>)[Symbol.iterator] !== "function") {
-    throw new ValidationError(field, "type", "tags must be a tag expression string or an iterable of tags");
+  if (tags === null || typeof tags !== "object") {
+    throw new ValidationError(
+      field,
+      "type",
+      "tags must be a tag expression, a TagExpression or a set of tags",
+    );
+  }
+  if (!(Symbol.iterator in tags)) {
+    // The service's precedence is unverified, so a tree is sent fully parenthesised.
+    assertTagTree(tags, field);
+    return printTagExpression(tags, ALWAYS);
   }
   const list: string[] = [];
   const seen = new Set<string>();

@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { parseSasToken } from "@nhub/sas";
-import { type RecordingServer, startRecordingServer } from "@nhub/testkit";
+import { type CannedResponse, type RecordingServer, startRecordingServer } from "@nhub/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   AbortError,
@@ -266,7 +266,7 @@ describe("retries, timeouts, abort and close", () => {
   it("retries a 503 honouring Retry-After, then succeeds", async () => {
     await setup(
       {
-        respond: (_r, i) =>
+        respond: (_r, i): CannedResponse =>
           i < 2
             ? { status: 503, headers: { "Retry-After": "0.05" } }
             : { status: 201, headers: { TrackingId: "ok" } },

@@ -1,0 +1,58 @@
+import { ValidationError } from "./errors";
+
+/** A browser push subscription as a direct send takes it (`PushSubscription.toJSON()` flattened). */
+export interface BrowserPushChannel {
+  /** The push service URL, sent as the device handle. */
+  readonly endpoint: string;
+  /** The browser's P-256 public key (base64url), sent as the `P256DH` header. */
+  readonly p256dh: string;
+  /** The browser's authentication secret (base64url), sent as the `Auth` header. */
+  readonly auth: string;
+}
+
+/** Where a direct send goes: a push service handle (APNs token, FCM token, WNS channel URI...) or a browser subscription. */
+export type DeviceHandle = string | BrowserPushChannel;
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Checks one handle part: a non-empty string with no CR, LF or other control characters (it travels in a
+ * header or a batch body).
+ *
+ * @throws {ValidationError} with rule `required` or `header-value`.
+ */
+export function assertHandle(value: unknown, field: string): asserts value is string {
+  if (typeof value !== "string" || value === "") {
+    throw new ValidationError(field, "required", "a device handle must be a non-empty string");
+  }
+  if (CONTROL.test(value)) {
+    throw new ValidationError(
+      field,
+      "header-value",
+      "a device handle cannot contain CR, LF or control characters",
+    );
+  }
+}
+
+/** Adds the direct-send headers for `handle` to `headers`, after checking it. */
+export function setDeviceHandleHeaders(headers: Record<string, string>, handle: DeviceHandle): void {
+  if (typeof handle === "string") {
+    assertHandle(handle, "deviceHandle");
+    headers["ServiceBusNotification-DeviceHandle"] = handle;
+    return;
+  }
+  if (handle === null || typeof handle !== "object") {
+    throw new ValidationError(
+      "deviceHandle",
+      "type",
+      "a device handle is a string or { endpoint, p256dh, auth }",
+    );
+  }
+  assertHandle(handle.endpoint, "deviceHandle.endpoint");
+  assertHandle(handle.p256dh, "deviceHandle.p256dh");
+  assertHandle(handle.auth, "deviceHandle.auth");
+  headers["ServiceBusNotification-DeviceHandle"] = handle.endpoint;
+  headers["P256DH"] = handle.p256dh;
+  headers["Auth"] = handle.auth;
+}

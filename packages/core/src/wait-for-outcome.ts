@@ -1,0 +1,60 @@
+import { ServiceError, TimeoutError, ValidationError } from "./errors";
+import type { NotificationHub } from "./hub";
+import { FINAL_OUTCOME_STATES, type NotificationOutcomeDetails } from "./outcome-details";
+import { sleep } from "./retry";
+
+/** Options of {@link waitForNotificationOutcome}. */
+export interface WaitForNotificationOutcomeOptions {
+  /** Stops waiting at once with an `AbortError`, including a poll in flight. */
+  readonly signal?: AbortSignal;
+  /** A deadline for the whole wait, in milliseconds; past it the wait rejects with a `TimeoutError`. Default none. */
+  readonly timeoutMs?: number;
+  /** Pause between polls. Default 1000 ms. */
+  readonly intervalMs?: number;
+}
+
+/**
+ * Polls `hub.getNotificationOutcomeDetails` until the notification reaches a final state (`Completed`,
+ * `DetailedStateAvailable`, `Abandoned`, `Cancelled` or `NoTargetFound`) and resolves with those details, whatever
+ * the state: check `state` and the outcome counts. A 404 means the hub has not processed the notification yet,
+ * so polling goes on; any other error rejects. Standard tier only.
+ *
+ * @example
+ * const { notificationId } = await hub.send(notification, { tags: "sports" });
+ * const details = await waitForNotificationOutcome(hub, notificationId!, { timeoutMs: 120_000 });
+ */
+export async function waitForNotificationOutcome(
+  hub: Pick<NotificationHub, "getNotificationOutcomeDetails">,
+  notificationId: string,
+  options: WaitForNotificationOutcomeOptions = {},
+): Promise<NotificationOutcomeDetails> {
+  const { signal, timeoutMs, intervalMs = 1000 } = options;
+  for (const [field, value] of [
+    ["timeoutMs", timeoutMs],
+    ["intervalMs", intervalMs],
+  ] as const) {
+    if (value !== undefined && !(value > 0)) {
+      throw new ValidationError(field, "positive", `${field} must be a positive number of milliseconds`);
+    }
+  }
+  const deadline = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+  const stop = deadline && signal ? AbortSignal.any([signal, deadline]) : (deadline ?? signal);
+  try {
+    for (;;) {
+      try {
+        const details = await hub.getNotificationOutcomeDetails(notificationId, { signal: stop });
+        if (FINAL_OUTCOME_STATES.has(details.state)) return details;
+      } catch (error) {
+        if (!ServiceError.isInstance(error) || error.statusCode !== 404) throw error;
+      }
+      await sleep(intervalMs, stop);
+    }
+  } catch (error) {
+    if (deadline?.aborted && !signal?.aborted) {
+      throw new TimeoutError(`notification ${notificationId} reached no final state within ${timeoutMs} ms`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
