@@ -1,0 +1,237 @@
+/**
+ * Partial updates of an installation: `PATCH /installations/{id}` with a JSON-Patch (RFC 6902) document of the
+ * operations the service supports.
+ */
+import { assertTag, describeValue, type NotificationHub, ValidationError } from "@nhub/core";
+import { checkExpiry, checkHeaderRecord, checkTagList, requireText } from "./field-checks";
+import {
+  type BrowserPushChannel,
+  checkInstallationTemplate,
+  checkPlatform,
+  checkPushChannel,
+  checkSystemId,
+  checkTemplateName,
+  type InstallationPlatform,
+  type InstallationTemplate,
+  installationPath,
+} from "./installation";
+import { type OperationOptions, requestOptions } from "./operation-options";
+
+/** The value of a patch operation. */
+export type InstallationPatchValue =
+  | string
+  | readonly string[]
+  | InstallationTemplate
+  | BrowserPushChannel
+  | Readonly<Record<string, string>>;
+
+/**
+ * One JSON-Patch operation on an installation. Supported paths:
+ *
+ * | path | ops | value |
+ * |---|---|---|
+ * | `/userId` | add, replace, remove | the user id |
+ * | `/pushChannel` | add, replace | the handle (a {@link BrowserPushChannel} for browser) |
+ * | `/tags` | add (one tag or an array), replace (array), remove (all tags) | tag(s) |
+ * | `/tags/{tag}` | remove | - |
+ * | `/templates/{name}` | add, replace, remove | an {@link InstallationTemplate} |
+ * | `/templates/{name}/body` | add, replace | the body |
+ * | `/templates/{name}/headers` | add, replace | a header record |
+ * | `/templates/{name}/expiry` | add, replace, remove | the expiry (apns) |
+ * | `/templates/{name}/tags` | add, replace, remove | tag(s) |
+ * | `/templates/{name}/tags/{tag}` | remove | - |
+ *
+ * Use `~1` for `/` and `~0` for `~` inside a template name (RFC 6901). Strings and tag arrays are sent as JSON
+ * values; objects (a template, headers, a browser push channel) are sent as a JSON-encoded string, the form both
+ * official SDKs send and the REST reference shows.
+ */
+export interface InstallationPatch {
+  readonly op: "add" | "remove" | "replace";
+  readonly path: string;
+  readonly value?: InstallationPatchValue;
+}
+
+/** Options of {@link updateInstallation}. */
+export interface UpdateInstallationOptions extends OperationOptions {
+  /**
+   * The installation's platform, when known: lets template and push-channel values be checked by the platform's
+   * rules (a template body must be JSON on apns, XML on wns...). Without it they get the checks that hold on
+   * every platform.
+   */
+  readonly platform?: InstallationPlatform;
+}
+
+/** Encodes a template name or tag as one JSON-Pointer segment. */
+export function jsonPointerSegment(name: string): string {
+  return name.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+function decodeSegment(segment: string): string {
+  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
+type WireOp = { op: string; path: string; value?: unknown };
+
+function noValue(patch: InstallationPatch, field: string): void {
+  if (patch.value !== undefined) {
+    throw new ValidationError(`${field}.value`, "forbidden", `"${patch.op} ${patch.path}" takes no value`);
+  }
+}
+
+function stringValue(patch: InstallationPatch, field: string): string {
+  return requireText(patch.value, `${field}.value`);
+}
+
+function onlyOps(patch: InstallationPatch, field: string, ops: readonly string[]): void {
+  if (!ops.includes(patch.op)) {
+    throw new ValidationError(
+      `${field}.op`,
+      "unsupported",
+      `"${patch.op}" is not supported on ${patch.path}; use ${ops.join(" or ")}`,
+    );
+  }
+}
+
+function tagsValue(patch: InstallationPatch, field: string): string | string[] {
+  if (typeof patch.value === "string" && patch.op === "add") {
+    assertTag(patch.value, `${field}.value`);
+    return patch.value;
+  }
+  if (!Array.isArray(patch.value)) {
+    throw new ValidationError(
+      `${field}.value`,
+      "type",
+      patch.op === "add" ? "the value is a tag or an array of tags" : "the value is an array of tags",
+    );
+  }
+  return checkTagList(patch.value, `${field}.value`);
+}
+
+function checkPatch(
+  patch: InstallationPatch,
+  field: string,
+  platform: InstallationPlatform | undefined,
+): WireOp {
+  if (patch === null || typeof patch !== "object") {
+    throw new ValidationError(
+      field,
+      "type",
+      `a patch operation is an object { op, path, value? }, not ${describeValue(patch)}`,
+    );
+  }
+  if (!["add", "remove", "replace"].includes(patch.op)) {
+    throw new ValidationError(`${field}.op`, "one-of", "op must be add, remove or replace");
+  }
+  const path = requireText(patch.path, `${field}.path`);
+  const [empty, head, name, tail, leaf, ...rest] = path.split("/");
+  const unsupported = () =>
+    new ValidationError(
+      `${field}.path`,
+      "unsupported",
+      `"${path}" is not an installation path the service patches`,
+    );
+  if (empty !== "" || rest.length > 0) throw unsupported();
+  const wire: WireOp = { op: patch.op, path };
+  if (head === "userId" && name === undefined) {
+    if (patch.op === "remove") noValue(patch, field);
+    else wire.value = checkSystemId(patch.value, `${field}.value`);
+  } else if (head === "pushChannel" && name === undefined) {
+    onlyOps(patch, field, ["add", "replace"]);
+    const channel =
+      platform !== undefined
+        ? checkPushChannel(platform, patch.value, `${field}.value`)
+        : typeof patch.value === "string"
+          ? stringValue(patch, field)
+          : checkPushChannel("browser", patch.value, `${field}.value`);
+    wire.value = typeof channel === "string" ? channel : JSON.stringify(channel);
+  } else if (head === "tags" && name === undefined) {
+    if (patch.op === "remove") noValue(patch, field);
+    else wire.value = tagsValue(patch, field);
+  } else if (head === "tags" && name !== undefined && tail === undefined) {
+    onlyOps(patch, field, ["remove"]);
+    noValue(patch, field);
+    assertTag(decodeSegment(name), `${field}.path`);
+  } else if (head === "templates" && name !== undefined) {
+    checkTemplateName(decodeSegment(name), `${field}.path`);
+    if (tail === undefined) {
+      if (patch.op === "remove") noValue(patch, field);
+      else wire.value = JSON.stringify(checkInstallationTemplate(platform, patch.value, `${field}.value`));
+    } else if (tail === "body" && leaf === undefined) {
+      onlyOps(patch, field, ["add", "replace"]);
+      wire.value = requireTemplateBody(patch, field);
+    } else if (tail === "headers" && leaf === undefined) {
+      onlyOps(patch, field, ["add", "replace"]);
+      wire.value = JSON.stringify(checkHeaderRecord(patch.value, `${field}.value`));
+    } else if (tail === "expiry" && leaf === undefined) {
+      if (platform !== undefined && platform !== "apns") {
+        throw new ValidationError(`${field}.path`, "platform", "only apns templates have an expiry");
+      }
+      if (patch.op === "remove") noValue(patch, field);
+      else wire.value = checkExpiry(patch.value, `${field}.value`);
+    } else if (tail === "tags" && leaf === undefined) {
+      if (patch.op === "remove") noValue(patch, field);
+      else wire.value = tagsValue(patch, field);
+    } else if (tail === "tags" && leaf !== undefined) {
+      onlyOps(patch, field, ["remove"]);
+      noValue(patch, field);
+      assertTag(decodeSegment(leaf), `${field}.path`);
+    } else {
+      throw unsupported();
+    }
+  } else {
+    throw unsupported();
+  }
+  return wire;
+}
+
+function requireTemplateBody(patch: InstallationPatch, field: string): string {
+  if (typeof patch.value !== "string" || patch.value.trim() === "") {
+    throw new ValidationError(`${field}.value`, "required", "a template body must be a non-empty string");
+  }
+  return patch.value;
+}
+
+/**
+ * Checks patch operations and returns the JSON-Patch document that is sent.
+ *
+ * @throws {ValidationError} naming the operation (`patches.0.path`, ...) at fault.
+ */
+export function installationPatchDocument(
+  patches: readonly InstallationPatch[],
+  platform?: InstallationPlatform,
+): string {
+  if (!Array.isArray(patches) || patches.length === 0) {
+    throw new ValidationError("patches", "required", "give at least one patch operation");
+  }
+  if (platform !== undefined) checkPlatform(platform, "platform");
+  return JSON.stringify(patches.map((patch, i) => checkPatch(patch, `patches.${i}`, platform)));
+}
+
+/**
+ * Applies JSON-Patch operations to an installation (`PATCH /installations/{id}` with
+ * `application/json-patch+json`, answered 200).
+ *
+ * @example
+ * await updateInstallation(hub, "device-42", [
+ *   { op: "add", path: "/tags", value: "sports" },
+ *   { op: "remove", path: "/tags/politics" },
+ *   { op: "replace", path: "/userId", value: "ann" },
+ * ]);
+ * @throws {ValidationError} before anything is sent, for an id or an operation the service does not support.
+ */
+export async function updateInstallation(
+  hub: NotificationHub,
+  installationId: string,
+  patches: readonly InstallationPatch[],
+  options?: UpdateInstallationOptions,
+): Promise<void> {
+  const id = checkSystemId(installationId, "installationId");
+  const body = installationPatchDocument(patches, options?.platform);
+  await hub.request({
+    method: "PATCH",
+    path: installationPath(id),
+    contentType: "application/json-patch+json",
+    body,
+    ...requestOptions(options),
+  });
+}
