@@ -1,11 +1,12 @@
 /**
- * The admin JSON endpoints under `/_emulator/`: hubs and connection strings, deliveries, devices, faults and
- * the request log. They have no auth: the emulator is a loopback development tool.
+ * The admin JSON endpoints under `/_emulator/`: hubs and connection strings, deliveries, devices, faults,
+ * the request log, registrations, scheduled sends, jobs and the (empty) feedback container. They have no auth: the emulator is a loopback development tool.
  */
 import { ValidationError } from "@nhub/core";
 import { HttpError, jsonReply, parseJsonBody, type Reply } from "./emulator-http";
 import type { HubState } from "./emulator-hub";
 import { normalizeInstallation } from "./emulator-installations";
+import { emptyContainerListing } from "./emulator-outcomes";
 import type { EmulatorRule } from "./types";
 
 /** Admin bodies are device lists and faults; 1 MB is plenty. */
@@ -18,7 +19,8 @@ export interface AdminContext {
   connectionString(hub: string, rule: EmulatorRule): string;
 }
 
-const HUB_PATH = /^\/_emulator\/hubs\/(.+)\/(deliveries|devices|faults|requests)(?:\/([^/]+))?$/;
+const HUB_PATH =
+  /^\/_emulator\/hubs\/(.+)\/(deliveries|devices|faults|requests|registrations|scheduled|jobs|feedback)(?:\/([^/]+))?$/;
 
 function notFound(what: string): HttpError {
   return new HttpError(404, what);
@@ -104,6 +106,27 @@ export function handleAdmin(ctx: AdminContext, method: string, path: string, bod
       return { status: 204 };
     case "GET requests":
       return jsonReply(200, hub.view.requests());
+    case "GET registrations":
+      return jsonReply(200, hub.registrations());
+    case "DELETE registrations/:id":
+      hub.deleteRegistration(decodeSegment(id!));
+      return { status: 204 };
+    case "GET scheduled":
+      return jsonReply(200, hub.scheduled());
+    case "DELETE scheduled/:id": {
+      const notificationId = decodeSegment(id!);
+      if (!hub.cancelScheduled(notificationId))
+        throw notFound(`No pending scheduled notification "${notificationId}".`);
+      return { status: 204 };
+    }
+    case "GET jobs":
+      return jsonReply(200, hub.jobs());
+    case "GET feedback":
+      return {
+        status: 200,
+        headers: { "Content-Type": "application/xml; charset=utf-8" },
+        body: emptyContainerListing(hub.name),
+      };
     default:
       throw notFound(`No admin endpoint ${method} ${path}.`);
   }

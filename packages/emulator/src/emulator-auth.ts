@@ -96,11 +96,13 @@ function sameText(a: string, b: string): boolean {
 
 /**
  * Whether `resource` scopes `url`: a case-insensitive prefix ending at a path boundary, so a token for
- * `/myhub` does not open `/myhub2`.
+ * `/myhub` does not open `/myhub2`; `http` and `https` are the same here.
  */
 function isScopePrefix(resource: string, url: string): boolean {
-  const r = resource.toLowerCase();
-  const u = url.toLowerCase();
+  // The scheme is left out: the emulator answers plain http, yet a client behind a TLS proxy (or one telling
+  // it X-Forwarded-Proto: https) signs its https URL.
+  const r = resource.toLowerCase().replace(/^https?:\/\//, "");
+  const u = url.toLowerCase().replace(/^https?:\/\//, "");
   if (!u.startsWith(r)) return false;
   if (r.endsWith("/") || u.length === r.length) return true;
   const next = u[r.length];

@@ -1,8 +1,22 @@
-/** The state of one emulated hub: its rules, devices, deliveries, request log and queued faults. */
+/**
+ * The state of one emulated hub: its rules, devices (installations and registrations), deliveries, outcome
+ * records, scheduled sends, jobs, request log and queued faults.
+ */
 import { ValidationError } from "@nhub/core";
 import type { AccessRule } from "./emulator-auth";
 import { normalizeInstallation } from "./emulator-installations";
-import type { Delivery, EmulatorFault, EmulatorHub, EmulatorRequestLog, Installation } from "./types";
+import { DEFAULT_JOB_DURATION_MS, jobAt, type StoredJob } from "./emulator-jobs";
+import type { NotificationRecord } from "./emulator-outcomes";
+import type {
+  Delivery,
+  EmulatorFault,
+  EmulatorHub,
+  EmulatorRequestLog,
+  Installation,
+  NotificationHubJob,
+  Registration,
+  ScheduledNotification,
+} from "./types";
 
 /** Most deliveries kept per hub; the oldest go first, so a long-running emulator does not grow forever. */
 export const MAX_DELIVERIES = 10_000;
@@ -99,20 +113,45 @@ export function toActiveFault(input: unknown): { fault: ActiveFault; count: numb
   );
 }
 
+/** Most notification outcome records kept per hub; the oldest go first. */
+export const MAX_NOTIFICATION_RECORDS = 10_000;
+
+/** A scheduled send waiting for its time; the timer delivers it (see `emulator-scheduled.ts`). */
+export interface PendingSchedule {
+  readonly info: ScheduledNotification;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
 /** One hub's state. The emulator's public {@link EmulatorHub} is a narrow view of it ({@link HubState.view}). */
 export class HubState {
   readonly name: string;
   readonly rules: readonly AccessRule[];
+  /** How long a job runs before it completes, in milliseconds. */
+  readonly jobDurationMs: number;
   readonly #installations = new Map<string, Installation>();
+  readonly #registrations = new Map<string, Registration>();
+  readonly #notifications = new Map<string, NotificationRecord>();
+  readonly #scheduled = new Map<string, PendingSchedule>();
+  readonly #jobs = new Map<string, StoredJob>();
   #deliveries: Delivery[] = [];
   #requests: EmulatorRequestLog[] = [];
   #faults: QueuedFault[] = [];
+  #closed = false;
   /** The public view handed to callers: only the {@link EmulatorHub} methods, nothing internal. */
   readonly view: EmulatorHub;
 
-  constructor(name: string, rules: readonly AccessRule[]) {
+  /** Writes a lifecycle line (e.g. a scheduled send going out) to the emulator's logger. */
+  readonly log: (line: string) => void;
+
+  constructor(
+    name: string,
+    rules: readonly AccessRule[],
+    options: { jobDurationMs?: number; log?: (line: string) => void } = {},
+  ) {
     this.name = name;
     this.rules = rules;
+    this.jobDurationMs = options.jobDurationMs ?? DEFAULT_JOB_DURATION_MS;
+    this.log = options.log ?? (() => {});
     this.view = Object.freeze({
       name,
       upsertInstallation: (i: Installation) => this.upsertInstallation(i),
@@ -127,6 +166,13 @@ export class HubState {
       clearFaults: () => {
         this.#faults = [];
       },
+      registrations: () => this.registrations(),
+      deleteRegistration: (id: string) => {
+        this.deleteRegistration(id);
+      },
+      scheduled: () => this.scheduled(),
+      cancelScheduled: (id: string) => this.cancelScheduled(id),
+      jobs: () => this.jobs(),
     });
   }
 
@@ -147,6 +193,91 @@ export class HubState {
 
   installations(): Installation[] {
     return [...this.#installations.values()];
+  }
+
+  /** Every REST registration, ordered by id (the order listings and their continuation tokens follow). */
+  registrations(): Registration[] {
+    return [...this.#registrations.values()].sort((a, b) =>
+      a.registrationId < b.registrationId ? -1 : a.registrationId > b.registrationId ? 1 : 0,
+    );
+  }
+
+  registration(registrationId: string): Registration | undefined {
+    return this.#registrations.get(registrationId);
+  }
+
+  /** Stores a checked registration (a frozen copy made by `emulator-registrations.ts`). */
+  putRegistration(registration: Registration): void {
+    this.#registrations.set(registration.registrationId, registration);
+  }
+
+  deleteRegistration(registrationId: string): boolean {
+    return this.#registrations.delete(registrationId);
+  }
+
+  recordNotification(record: NotificationRecord): void {
+    // Re-inserting moves an updated record (a scheduled send that went out) to the newest end.
+    this.#notifications.delete(record.notificationId);
+    this.#notifications.set(record.notificationId, Object.freeze({ ...record }));
+    while (this.#notifications.size > MAX_NOTIFICATION_RECORDS) {
+      const oldest = this.#notifications.keys().next().value;
+      if (oldest === undefined) break;
+      this.#notifications.delete(oldest);
+    }
+  }
+
+  notificationRecord(notificationId: string): NotificationRecord | undefined {
+    return this.#notifications.get(notificationId);
+  }
+
+  /** Keeps a pending scheduled send; after {@link close} its timer is cleared at once. */
+  addScheduled(entry: PendingSchedule): void {
+    if (this.#closed && entry.timer) clearTimeout(entry.timer);
+    else this.#scheduled.set(entry.info.notificationId, entry);
+  }
+
+  /** Removes a pending scheduled send (it is due or cancelled) and clears its timer. */
+  takeScheduled(notificationId: string): PendingSchedule | undefined {
+    const entry = this.#scheduled.get(notificationId);
+    if (!entry) return undefined;
+    this.#scheduled.delete(notificationId);
+    if (entry.timer) clearTimeout(entry.timer);
+    return entry;
+  }
+
+  scheduled(): ScheduledNotification[] {
+    return [...this.#scheduled.values()]
+      .map((e) => e.info)
+      .sort((a, b) => Date.parse(a.scheduledTime) - Date.parse(b.scheduledTime));
+  }
+
+  /** Cancels a pending scheduled send; its outcome details turn `Cancelled`. */
+  cancelScheduled(notificationId: string): boolean {
+    if (!this.takeScheduled(notificationId)) return false;
+    const record = this.#notifications.get(notificationId);
+    if (record) this.#notifications.set(notificationId, Object.freeze({ ...record, state: "Cancelled" }));
+    return true;
+  }
+
+  addJob(job: StoredJob): void {
+    this.#jobs.set(job.jobId, job);
+  }
+
+  /** A job with its status as of now. */
+  job(jobId: string, now = Date.now()): NotificationHubJob | undefined {
+    const stored = this.#jobs.get(jobId);
+    return stored ? jobAt(stored, now, this.jobDurationMs) : undefined;
+  }
+
+  jobs(now = Date.now()): NotificationHubJob[] {
+    return [...this.#jobs.values()].map((j) => jobAt(j, now, this.jobDurationMs));
+  }
+
+  /** Clears the timers of pending scheduled sends, so none fires after the emulator closed. */
+  close(): void {
+    this.#closed = true;
+    for (const entry of this.#scheduled.values()) if (entry.timer) clearTimeout(entry.timer);
+    this.#scheduled.clear();
   }
 
   recordDeliveries(deliveries: readonly Delivery[]): void {

@@ -1,6 +1,7 @@
 /**
  * `POST /{hub}/messages/`: checks a send the way the service does (format, content type, platform headers,
- * body, tags, sizes), then routes it to the matching devices and records what each one received.
+ * body, tags, sizes), then routes it to the matching devices and records what each one received. The checks
+ * and the routing are shared with batch, scheduled and direct sends.
  */
 import { randomUUID } from "node:crypto";
 import {
@@ -12,14 +13,11 @@ import {
 } from "@nhub/core";
 import { HttpError, type HubHttpRequest, header, type Reply } from "./emulator-http";
 import type { HubState } from "./emulator-hub";
-import {
-  deviceTags,
-  handleOf,
-  type RenderedTemplate,
-  renderInstallationTemplate,
-} from "./emulator-installations";
+import { type RenderedTemplate, renderInstallationTemplate } from "./emulator-installations";
+import { recordSendOutcome } from "./emulator-outcomes";
+import { handleTarget, nativeTargets, type RouteTarget, templateTargets } from "./emulator-targets";
 import { OUTCOME_SENT, type OutcomeEntry, outcomeXml, xmlProblem } from "./emulator-xml";
-import type { Delivery, Installation, InstallationPlatform } from "./types";
+import type { Delivery, InstallationPlatform } from "./types";
 
 /** `ServiceBusNotification-Format` value -> the installation platform it reaches. */
 export const FORMAT_PLATFORMS: Readonly<Record<string, InstallationPlatform>> = Object.freeze({
@@ -49,7 +47,7 @@ const PLATFORM_HEADER =
   /^(apns-|x-wns-|x-windowsphone-|x-baidu-)|^(x-notificationclass|servicebusnotification-apns-expiry)$/i;
 
 /** Platform headers of a request, named as the client wrote them. */
-function platformHeaders(rawHeaders: readonly string[]): Record<string, string> {
+export function platformHeaders(rawHeaders: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
@@ -195,7 +193,12 @@ function checkBody(
   return properties;
 }
 
-function checkTags(value: string | undefined): TagExpression | undefined {
+/**
+ * Parses `ServiceBusNotification-Tags`.
+ *
+ * @throws {HttpError} 400 for an expression the service would refuse.
+ */
+export function checkTags(value: string | undefined): TagExpression | undefined {
   if (value === undefined) return undefined;
   try {
     return parseTagExpression(value, "ServiceBusNotification-Tags");
@@ -223,99 +226,230 @@ function tooLarge(platform: InstallationPlatform, size: number, limit: number): 
   return `The notification payload is ${size} bytes; ${platform} takes at most ${limit}.`;
 }
 
-/** The routing of one accepted send: what each device receives, and the test-send outcome. */
-interface Routed {
+/** A notification that passed the service's checks, ready to route now or later. */
+export interface CheckedNotification {
+  readonly format: string;
+  /** The platform a native format reaches; absent for `template`. */
+  readonly platform?: InstallationPlatform;
+  readonly contentType: string;
+  /** Platform headers as the sender wrote them. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  /** For `template`: the sent property bag. */
+  readonly properties?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Checks a notification the way the service does: format, platform headers, content type, body syntax and
+ * the platform's payload limit. Direct sends (`direct`) cannot be templates.
+ *
+ * @throws {HttpError} 400 for a malformed notification, 403 for a payload over its platform's limit.
+ */
+export function checkNotification(input: {
+  readonly format: string | undefined;
+  readonly contentType: string | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+  readonly direct?: boolean;
+}): CheckedNotification {
+  const format = checkFormat(input.format);
+  if (input.direct && format === "template")
+    throw new HttpError(400, "Direct sends cannot use the template format.");
+  checkPlatformHeaders(format, input.headers);
+  checkContentType(format, input.contentType, input.headers);
+  const text = input.body.toString("utf8");
+  const properties = checkBody(format, text, input.headers);
+  const platform = FORMAT_PLATFORMS[format];
+  if (platform) {
+    const limit = platformLimit(platform, input.headers);
+    if (limit !== undefined && input.body.length > limit)
+      throw new HttpError(403, tooLarge(platform, input.body.length, limit));
+  }
+  return {
+    format,
+    ...(platform ? { platform } : {}),
+    contentType: input.contentType!,
+    headers: input.headers,
+    body: text,
+    ...(properties ? { properties } : {}),
+  };
+}
+
+/** What one routed send produced: the deliveries and, per registration reached, its outcome. */
+export interface Routed {
   readonly deliveries: Delivery[];
   readonly outcome: OutcomeEntry[];
 }
 
-function entryFor(
-  installation: Installation,
-  registrationId: string,
-  outcome: string,
-  success: boolean,
-): OutcomeEntry {
-  return {
-    applicationPlatform: PLATFORM_FORMATS[installation.platform] ?? installation.platform,
-    pnsHandle: handleOf(installation),
-    registrationId,
-    outcome,
-    success,
-  };
+/** The send a delivery belongs to. */
+export interface SendStamp {
+  readonly notificationId: string;
+  /** ISO-8601 delivery time. */
+  readonly at: string;
 }
 
-function routeTemplates(
-  installations: readonly Installation[],
-  expression: TagExpression | undefined,
-  properties: Readonly<Record<string, string>>,
-  base: { notificationId: string; at: string },
-  max: number,
-): Routed {
-  const deliveries: Delivery[] = [];
-  const outcome: OutcomeEntry[] = [];
-  for (const installation of installations) {
-    for (const [templateName, template] of Object.entries(installation.templates ?? {})) {
-      if (outcome.length >= max) return { deliveries, outcome };
-      // Each template is its own registration in the service, carrying the device's tags and its own.
-      if (expression && !matchesTagExpression(expression, deviceTags(installation, template.tags))) continue;
-      const registrationId = `${installation.installationId}/${templateName}`;
-      let rendered: RenderedTemplate;
-      try {
-        rendered = renderInstallationTemplate(template, properties);
-      } catch (error) {
-        outcome.push(
-          entryFor(
-            installation,
-            registrationId,
-            `The template could not be rendered: ${(error as Error).message}`,
-            false,
-          ),
-        );
-        continue;
-      }
-      const limit = platformLimit(installation.platform, rendered.headers);
-      const size = bytes(rendered.body);
-      if (limit !== undefined && size > limit) {
-        outcome.push(
-          entryFor(installation, registrationId, tooLarge(installation.platform, size, limit), false),
-        );
-        continue;
-      }
-      deliveries.push(
-        delivery(installation, base, {
-          format: "template",
-          headers: {
-            ...rendered.headers,
-            "content-type": contentTypeFor(installation.platform, rendered.headers),
-          },
-          body: rendered.body,
-          templateName,
-        }),
-      );
-      outcome.push(entryFor(installation, registrationId, OUTCOME_SENT, true));
-    }
-  }
-  return { deliveries, outcome };
+function entryFor(target: RouteTarget, state: string, outcome: string): OutcomeEntry {
+  return {
+    platform: target.platform,
+    state,
+    applicationPlatform: PLATFORM_FORMATS[target.platform] ?? target.platform,
+    pnsHandle: target.pushChannel,
+    registrationId: target.outcomeId,
+    outcome,
+    success: state === "Success",
+  };
 }
 
 /** One delivery record, its fields in reading order: who, what, when. */
 function delivery(
-  installation: Installation,
-  send: { readonly notificationId: string; readonly at: string },
+  target: RouteTarget,
+  send: SendStamp,
   content: { format: string; headers: Record<string, string>; body: string; templateName?: string },
 ): Delivery {
   return {
     notificationId: send.notificationId,
-    installationId: installation.installationId,
-    ...(installation.displayName !== undefined ? { displayName: installation.displayName } : {}),
-    platform: installation.platform,
-    pushChannel: handleOf(installation),
+    installationId: target.installationId,
+    ...(target.registrationId !== undefined ? { registrationId: target.registrationId } : {}),
+    ...(target.displayName !== undefined ? { displayName: target.displayName } : {}),
+    platform: target.platform,
+    pushChannel: target.pushChannel,
     format: content.format,
     headers: content.headers,
     body: content.body,
     ...(content.templateName !== undefined ? { templateName: content.templateName } : {}),
     at: send.at,
   };
+}
+
+function routeTemplates(
+  targets: readonly RouteTarget[],
+  expression: TagExpression | undefined,
+  properties: Readonly<Record<string, string>>,
+  send: SendStamp,
+  max: number,
+): Routed {
+  const deliveries: Delivery[] = [];
+  const outcome: OutcomeEntry[] = [];
+  for (const target of targets) {
+    if (outcome.length >= max) break;
+    if (expression && !matchesTagExpression(expression, target.tags)) continue;
+    const { name, template } = target.template!;
+    let rendered: RenderedTemplate;
+    try {
+      // Sent properties win over the registration's push variables.
+      rendered = renderInstallationTemplate(template, { ...target.pushVariables, ...properties });
+    } catch (error) {
+      outcome.push(
+        entryFor(
+          target,
+          "InvalidNotificationFormat",
+          `The template could not be rendered: ${(error as Error).message}`,
+        ),
+      );
+      continue;
+    }
+    const limit = platformLimit(target.platform, rendered.headers);
+    const size = bytes(rendered.body);
+    if (limit !== undefined && size > limit) {
+      outcome.push(entryFor(target, "InvalidNotificationSize", tooLarge(target.platform, size, limit)));
+      continue;
+    }
+    deliveries.push(
+      delivery(target, send, {
+        format: "template",
+        headers: { ...rendered.headers, "content-type": contentTypeFor(target.platform, rendered.headers) },
+        body: rendered.body,
+        ...(name !== undefined ? { templateName: name } : {}),
+      }),
+    );
+    outcome.push(entryFor(target, "Success", OUTCOME_SENT));
+  }
+  return { deliveries, outcome };
+}
+
+function nativeContent(n: CheckedNotification) {
+  return { format: n.format, headers: { ...n.headers, "content-type": n.contentType }, body: n.body };
+}
+
+/**
+ * Routes a tag or broadcast send (`expression` undefined) to the hub's devices as they are now: native formats
+ * to the matching installations and native registrations of their platform, templates to every matching
+ * template. `max` caps the registrations reached (10 for test sends).
+ */
+export function routeByTags(
+  hub: HubState,
+  n: CheckedNotification,
+  expression: TagExpression | undefined,
+  send: SendStamp,
+  max = Number.POSITIVE_INFINITY,
+): Routed {
+  if (n.properties) {
+    return routeTemplates(
+      templateTargets(hub.installations(), hub.registrations()),
+      expression,
+      n.properties,
+      send,
+      max,
+    );
+  }
+  const targets: RouteTarget[] = [];
+  for (const target of nativeTargets(hub.installations(), hub.registrations())) {
+    if (targets.length >= max) break;
+    if (target.platform !== n.platform) continue;
+    if (expression && !matchesTagExpression(expression, target.tags)) continue;
+    targets.push(target);
+  }
+  const content = nativeContent(n);
+  return {
+    deliveries: targets.map((t) => delivery(t, send, content)),
+    outcome: targets.map((t) => entryFor(t, "Success", OUTCOME_SENT)),
+  };
+}
+
+/**
+ * Routes a direct send to device handles: each reaches the installation or registration holding it, or a
+ * stand-in with empty ids when none does (the service sends to any handle it is given).
+ */
+export function routeToHandles(
+  hub: HubState,
+  n: CheckedNotification,
+  handles: readonly string[],
+  send: SendStamp,
+): Routed {
+  const installations = hub.installations();
+  const registrations = hub.registrations();
+  const targets = handles.map((h) => handleTarget(installations, registrations, n.platform!, h));
+  const content = nativeContent(n);
+  return {
+    deliveries: targets.map((t) => delivery(t, send, content)),
+    outcome: targets.map((t) => entryFor(t, "Success", OUTCOME_SENT)),
+  };
+}
+
+/** Whether the query asks for a direct send: `direct=true`, or a bare `direct` as the REST docs write it. */
+export function isDirect(query: URLSearchParams): boolean {
+  return query.has("direct") && query.get("direct")!.toLowerCase() !== "false";
+}
+
+/** The `Location` of a notification: its outcome details, `{origin}/{hub}/messages/{id}?api-version=...`. */
+export function messageLocation(req: HubHttpRequest, hub: HubState, notificationId: string): string {
+  return `${req.origin}/${hub.name}/messages/${notificationId}?api-version=${req.query.get("api-version")}`;
+}
+
+/** Refuses a body over the service's 64 KB request limit. */
+export function checkRequestSize(req: HubHttpRequest): void {
+  if (req.bodySize > MAX_REQUEST_BODY_BYTES) {
+    throw new HttpError(
+      413,
+      `The request body is ${req.bodySize} bytes; the limit is ${MAX_REQUEST_BODY_BYTES}.`,
+    );
+  }
+}
+
+/** `N delivery` / `N deliveries`, for log lines. */
+export function deliveryNote(routed: Routed): string {
+  const n = routed.deliveries.length;
+  return `${n} ${n === 1 ? "delivery" : "deliveries"}`;
 }
 
 /**
@@ -325,57 +459,31 @@ function delivery(
  * over 64 KB.
  */
 export function handleSend(hub: HubState, req: HubHttpRequest): Reply {
-  if (req.bodySize > MAX_REQUEST_BODY_BYTES) {
-    throw new HttpError(
-      413,
-      `The request body is ${req.bodySize} bytes; the limit is ${MAX_REQUEST_BODY_BYTES}.`,
-    );
-  }
+  checkRequestSize(req);
   const test = req.query.get("test") === "true";
-  const direct = req.query.get("direct") === "true";
+  const direct = isDirect(req.query);
   if (test && direct)
     throw new HttpError(400, "test=true applies to tag and broadcast sends, not to direct sends.");
-  const format = checkFormat(header(req, "servicebusnotification-format"));
-  if (direct && format === "template")
-    throw new HttpError(400, "Direct sends cannot use the template format.");
-  const headers = platformHeaders(req.rawHeaders);
-  checkPlatformHeaders(format, headers);
-  const contentType = header(req, "content-type");
-  checkContentType(format, contentType, headers);
-  const text = req.body.toString("utf8");
-  const properties = checkBody(format, text, headers);
-  const platform = FORMAT_PLATFORMS[format];
-  if (platform) {
-    const limit = platformLimit(platform, headers);
-    if (limit !== undefined && req.bodySize > limit)
-      throw new HttpError(403, tooLarge(platform, req.bodySize, limit));
-  }
-  const expression = direct ? undefined : checkTags(header(req, "servicebusnotification-tags"));
+  const n = checkNotification({
+    format: header(req, "servicebusnotification-format"),
+    contentType: header(req, "content-type"),
+    headers: platformHeaders(req.rawHeaders),
+    body: req.body,
+    direct,
+  });
+  const tags = direct ? undefined : header(req, "servicebusnotification-tags");
+  const expression = checkTags(tags);
 
   const notificationId = randomUUID();
-  const at = new Date().toISOString();
-  const max = test ? TEST_SEND_MAX_RESULTS : Number.POSITIVE_INFINITY;
-  let routed: Routed;
-  if (properties) {
-    routed = routeTemplates(hub.installations(), expression, properties, { notificationId, at }, max);
-  } else {
-    const native = {
-      format,
-      headers: { ...headers, "content-type": contentType! },
-      body: text,
-    };
-    const targets = direct
-      ? directTarget(hub, req, platform!)
-      : matching(hub.installations(), platform!, expression, max);
-    routed = {
-      deliveries: targets.map((t) => delivery(t, { notificationId, at }, native)),
-      outcome: targets.map((t) => entryFor(t, t.installationId, OUTCOME_SENT, true)),
-    };
-  }
+  const send = { notificationId, at: new Date().toISOString() };
+  const routed = direct
+    ? routeToHandles(hub, n, [directHandle(req, n.platform!)], send)
+    : routeByTags(hub, n, expression, send, test ? TEST_SEND_MAX_RESULTS : undefined);
   hub.recordDeliveries(routed.deliveries);
+  const location = messageLocation(req, hub, notificationId);
+  recordSendOutcome(hub, { notificationId, location, notification: n, tags, routed, enqueuedAt: send.at });
 
-  const location = `${req.origin}/${hub.name}/messages/${notificationId}?api-version=${req.query.get("api-version")}`;
-  const note = `${routed.deliveries.length} ${routed.deliveries.length === 1 ? "delivery" : "deliveries"}`;
+  const note = deliveryNote(routed);
   if (!test) return { status: 201, headers: { Location: location }, note };
   return {
     status: 201,
@@ -385,33 +493,13 @@ export function handleSend(hub: HubState, req: HubHttpRequest): Reply {
   };
 }
 
-function matching(
-  installations: readonly Installation[],
-  platform: InstallationPlatform,
-  expression: TagExpression | undefined,
-  max: number,
-): Installation[] {
-  const out: Installation[] = [];
-  for (const installation of installations) {
-    if (out.length >= max) break;
-    if (installation.platform !== platform) continue;
-    if (expression && !matchesTagExpression(expression, deviceTags(installation))) continue;
-    out.push(installation);
-  }
-  return out;
-}
-
-/**
- * The one device of a direct send: the installation holding the handle, or a stand-in with an empty id when
- * none does (the service sends to any handle it is given).
- */
-function directTarget(hub: HubState, req: HubHttpRequest, platform: InstallationPlatform): Installation[] {
+/** The handle of a single direct send, with the browser keys the service requires. */
+function directHandle(req: HubHttpRequest, platform: InstallationPlatform): string {
   const handle = header(req, "servicebusnotification-devicehandle");
   if (!handle)
     throw new HttpError(400, "A direct send needs the ServiceBusNotification-DeviceHandle header.");
   if (platform === "browser" && (!header(req, "auth") || !header(req, "p256dh"))) {
     throw new HttpError(400, "A direct browser send needs the Auth and P256DH headers.");
   }
-  const known = hub.installations().find((i) => i.platform === platform && handleOf(i) === handle);
-  return [known ?? { installationId: "", platform, pushChannel: handle }];
+  return handle;
 }

@@ -1,10 +1,33 @@
 /** The XML the emulator writes (error bodies, test-send outcomes) and the well-formedness check it applies. */
 import { XMLValidator } from "fast-xml-parser";
+import type { InstallationPlatform } from "./types";
 
 /** Escapes text for XML element content (quotes need no escaping there). */
 export function escapeXml(text: string): string {
   return text.replace(/[<>&]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&amp;"));
 }
+
+/** Escapes text for a double-quoted XML attribute value. */
+export function escapeAttribute(text: string): string {
+  return escapeXml(text).replace(/"/g, "&quot;");
+}
+
+/** `<name>text</name>` with the text escaped. */
+export function element(name: string, text: string): string {
+  return `<${name}>${escapeXml(text)}</${name}>`;
+}
+
+/** Text as CDATA; a `]]>` inside is split across two sections, the only way CDATA can hold it. */
+export function cdata(text: string): string {
+  return `<![CDATA[${text.replace(/]]>/g, "]]]]><![CDATA[>")}]]>`;
+}
+
+/** The namespace of the service's description elements (registrations, jobs, outcomes). */
+export const SERVICE_NAMESPACE = "http://schemas.microsoft.com/netservices/2010/10/servicebus/connect";
+/** The XML Schema instance namespace the service declares as `i` on every description. */
+export const XSI_NAMESPACE = "http://www.w3.org/2001/XMLSchema-instance";
+/** The Atom namespace of entries and feeds. */
+export const ATOM_NAMESPACE = "http://www.w3.org/2005/Atom";
 
 /**
  * The service's error body, `<Error><Code>STATUS</Code><Detail>...</Detail></Error>`; like the service, the
@@ -15,8 +38,12 @@ export function errorXml(status: number, detail: string, trackingId: string, at 
   return `<Error><Code>${status}</Code><Detail>${escapeXml(full)}</Detail></Error>`;
 }
 
-/** One registration a test send reached. */
+/** One registration a send reached, with how it went. */
 export interface OutcomeEntry {
+  /** The installation platform, e.g. `apns`, for the per-platform counts of the outcome details. */
+  readonly platform: InstallationPlatform;
+  /** The outcome name the details count it under: `Success`, `InvalidNotificationFormat`, ... */
+  readonly state: string;
   /** The format-style platform name, e.g. `apple`, `windows`, `fcmv1`. */
   readonly applicationPlatform: string;
   readonly pnsHandle: string;

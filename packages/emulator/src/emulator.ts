@@ -12,6 +12,7 @@ import { ADMIN_BODY_LIMIT, type AdminContext, handleAdmin } from "./emulator-adm
 import { createRules, RULE_NAMES, verifyAuthorization } from "./emulator-auth";
 import { HttpError, type HubHttpRequest, header, type Reply, readBody } from "./emulator-http";
 import { type ActiveFault, HubState } from "./emulator-hub";
+import { DEFAULT_JOB_DURATION_MS } from "./emulator-jobs";
 import { findHubRoute } from "./emulator-routes";
 import { errorXml } from "./emulator-xml";
 import type {
@@ -35,7 +36,10 @@ function rewrap(error: unknown, prefix: string): unknown {
   return new ValidationError(`${prefix}.${error.field}`, error.rule, message);
 }
 
-function createHubs(configs: ReadonlyArray<string | EmulatorHubConfig>): HubState[] {
+function createHubs(
+  configs: ReadonlyArray<string | EmulatorHubConfig>,
+  options: { jobDurationMs: number; log: (line: string) => void },
+): HubState[] {
   if (!Array.isArray(configs) || configs.length === 0) {
     throw new ValidationError("hubs", "required", "give at least one hub name");
   }
@@ -61,7 +65,7 @@ function createHubs(configs: ReadonlyArray<string | EmulatorHubConfig>): HubStat
         );
       }
     }
-    return new HubState(c.name, createRules(c.keys));
+    return new HubState(c.name, createRules(c.keys), options);
   });
 }
 
@@ -180,9 +184,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ValidationError("port", "range", "port must be a whole number from 0 to 65535");
   }
-  const hubs = createHubs(options.hubs ?? ["myhub"]);
-  seedDevices(hubs, options.devices);
+  const jobDurationMs = options.jobDurationMs ?? DEFAULT_JOB_DURATION_MS;
+  if (
+    typeof jobDurationMs !== "number" ||
+    !Number.isFinite(jobDurationMs) ||
+    jobDurationMs < 0 ||
+    jobDurationMs > 600_000
+  ) {
+    throw new ValidationError(
+      "jobDurationMs",
+      "range",
+      "jobDurationMs must be a number of milliseconds from 0 to 600000",
+    );
+  }
   const log = options.logger ?? (() => {});
+  const hubs = createHubs(options.hubs ?? ["myhub"], { jobDurationMs, log });
+  seedDevices(hubs, options.devices);
   // Longest names first, so a hub named "a/b" wins over a hub named "a" for "/a/b/messages/".
   const byLength = [...hubs].sort((x, y) => y.name.length - x.name.length);
   const pendingDelays = new Set<() => void>();
@@ -259,7 +276,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const method = req.method ?? "GET";
     const target = new URL(req.url ?? "/", "http://emulator.invalid");
     const path = target.pathname;
-    const origin = `http://${req.headers.host ?? new URL(url).host}`;
+    // Behind a TLS-terminating proxy the client addressed https; Location headers and SAS audiences follow it.
+    const scheme = header(req, "x-forwarded-proto")?.toLowerCase() === "https" ? "https" : "http";
+    const origin = `${scheme}://${req.headers.host ?? new URL(url).host}`;
 
     if (path === "/_emulator" || path.startsWith("/_emulator/")) {
       const { body } = await readBody(req, ADMIN_BODY_LIMIT);
@@ -392,6 +411,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve) => {
         closed = true;
+        for (const hub of hubs) hub.close();
         for (const settle of [...pendingDelays]) settle();
         server.close(() => resolve());
         server.closeAllConnections();

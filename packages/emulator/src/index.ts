@@ -1,5 +1,9 @@
 export { startEmulator } from "./emulator";
 export { RULE_NAMES } from "./emulator-auth";
+export { MAX_BATCH_HANDLES } from "./emulator-batch";
+export { JOB_TYPES } from "./emulator-jobs";
+export { REGISTRATION_KINDS } from "./emulator-registration-xml";
+export { MAX_SCHEDULE_AHEAD_MS } from "./emulator-scheduled";
 export { FORMAT_PLATFORMS, SEND_FORMATS } from "./emulator-send";
 export type {
   BrowserPushChannel,
@@ -16,5 +20,9 @@ export type {
   Installation,
   InstallationPlatform,
   InstallationTemplate,
+  NotificationHubJob,
+  Registration,
+  RegistrationTemplate,
+  ScheduledNotification,
   StatusFault,
 } from "./types";

@@ -69,14 +69,24 @@ export interface EmulatorOptions {
   readonly devices?: Readonly<Record<string, readonly Installation[]>> | readonly Installation[];
   /** Receives one line per request and per lifecycle event. Lines never hold keys or tokens. */
   readonly logger?: (line: string) => void;
+  /**
+   * How long a submitted import/export job reports `Running` before it turns `Completed`, in milliseconds
+   * (0-600 000). Default 500.
+   */
+  readonly jobDurationMs?: number;
 }
 
 /** One notification as it would have reached one device. */
 export interface Delivery {
   /** The id of the send, as in the `Location` header of its 201 answer. */
   readonly notificationId: string;
-  /** The receiving installation; empty for a direct send to a handle no installation holds. */
+  /**
+   * The receiving installation; empty for a registration (see `registrationId`) and for a direct send to a
+   * handle no installation or registration holds.
+   */
   readonly installationId: string;
+  /** The receiving registration, for devices registered with the registrations (Atom XML) API. */
+  readonly registrationId?: string;
   readonly displayName?: string;
   /** The installation's platform, e.g. `apns`, `wns`. */
   readonly platform: string;
@@ -91,7 +101,10 @@ export interface Delivery {
   readonly headers: Readonly<Record<string, string>>;
   /** The body the device gets: the sent body, or the device's rendered template. */
   readonly body: string;
-  /** For template sends: which of the installation's templates was rendered. */
+  /**
+   * For template sends: which of the installation's templates was rendered, or the registration's
+   * `TemplateName` when it has one.
+   */
   readonly templateName?: string;
   /** ISO-8601 time of the send. */
   readonly at: string;
@@ -142,6 +155,81 @@ export interface DropFault {
   readonly count?: number;
 }
 
+/**
+ * A device registered with the registrations API (`POST`/`PUT /{hub}/registrations`), as stored. Registrations
+ * take part in routing like installations: a native registration gets native sends of its platform, a template
+ * registration gets template sends rendered with its body template.
+ */
+export interface Registration {
+  readonly registrationId: string;
+  /** The description kind without its suffix, e.g. `Apple`, `FcmV1Template`, `Windows`. */
+  readonly kind: string;
+  readonly platform: InstallationPlatform;
+  /** The device handle; a {@link BrowserPushChannel} for `browser`, `{BaiduUserId}-{BaiduChannelId}` for Baidu. */
+  readonly pushChannel: string | BrowserPushChannel;
+  /** The platform's handle elements as the service names them, e.g. `{ DeviceToken: "..." }`. */
+  readonly channelFields: Readonly<Record<string, string>>;
+  readonly tags: readonly string[];
+  /** Values merged under the sent properties when a template renders. */
+  readonly pushVariables?: Readonly<Record<string, string>>;
+  /** For template kinds: the body template, its platform headers and its name. */
+  readonly template?: RegistrationTemplate;
+  /** The registration's version: `1` when created, one more on each update. */
+  readonly etag: string;
+  /** ISO-8601; registrations made here never expire, so this is always the far future. */
+  readonly expirationTime: string;
+  /** ISO-8601 times of creation and last change. */
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** The template part of a template registration. */
+export interface RegistrationTemplate {
+  readonly body: string;
+  /** `WnsHeaders`, `MpnsHeaders` or `ApnsHeaders`, by name. */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly name?: string;
+  /** Apple only: `Expiry`, sent as `ServiceBusNotification-Apns-Expiry` once rendered. */
+  readonly expiry?: string;
+  /** Apple only: `Priority`, sent as `apns-priority` once rendered. */
+  readonly priority?: string;
+}
+
+/** A send waiting for its `ServiceBusNotification-ScheduleTime`. */
+export interface ScheduledNotification {
+  /** The id in the 201's `Location` header; cancel with `DELETE /{hub}/schedulednotifications/{id}`. */
+  readonly notificationId: string;
+  /** ISO-8601 time the notification is due. */
+  readonly scheduledTime: string;
+  readonly format: string;
+  /** The tag expression, when the send had one. */
+  readonly tags?: string;
+  readonly contentType: string;
+  /** Platform headers as the sender wrote them. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  /** ISO-8601 time the schedule request arrived. */
+  readonly enqueuedAt: string;
+}
+
+/** An import/export job (`POST /{hub}/jobs`). Nothing is read from or written to storage. */
+export interface NotificationHubJob {
+  readonly jobId: string;
+  /** As submitted, e.g. `ExportRegistrations`; unknown types fail. */
+  readonly type: string;
+  readonly status: "Started" | "Running" | "Completed" | "Failed";
+  /** 0-100. */
+  readonly progress: number;
+  readonly outputContainerUri: string;
+  readonly importFileUri?: string;
+  readonly inputProperties?: Readonly<Record<string, string>>;
+  /** `OutputFilePath` and `FailedFilePath` once completed: names inside the output container. */
+  readonly outputProperties?: Readonly<Record<string, string>>;
+  readonly failure?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
 /** A fault to inject; faults queue up and apply to the hub's REST requests in order. */
 export type EmulatorFault = StatusFault | DelayFault | DropFault;
 
@@ -171,6 +259,16 @@ export interface EmulatorHub {
   injectFault(fault: EmulatorFault): void;
   /** Drops every queued fault. */
   clearFaults(): void;
+  /** Every registration made over REST, ordered by registration id. */
+  registrations(): Registration[];
+  /** Removes a registration; removing an unknown id does nothing. */
+  deleteRegistration(registrationId: string): void;
+  /** The scheduled sends not yet due or cancelled, soonest first. */
+  scheduled(): ScheduledNotification[];
+  /** Cancels a scheduled send, as `DELETE /schedulednotifications/{id}` does; `false` when none is pending. */
+  cancelScheduled(notificationId: string): boolean;
+  /** Every submitted import/export job, oldest first, with its current status. */
+  jobs(): NotificationHubJob[];
 }
 
 /** A running emulator; see {@link startEmulator}. */

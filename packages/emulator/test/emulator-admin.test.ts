@@ -133,6 +133,7 @@ describe("admin endpoints", () => {
       await alerts.request({
         method: "PUT",
         path: "/installations/p1",
+        contentType: "application/json",
         body: JSON.stringify({ installationId: "p1", platform: "apns", pushChannel: "t" }),
       });
       await alerts.send(apple());
@@ -163,7 +164,12 @@ describe("installations REST", () => {
   };
 
   it("PUT 200, GET the stored installation, PATCH, DELETE 204, GET 404", async () => {
-    const put = await hub.request({ method: "PUT", path: "/installations/i-1", body: JSON.stringify(body) });
+    const put = await hub.request({
+      method: "PUT",
+      path: "/installations/i-1",
+      contentType: "application/json",
+      body: JSON.stringify(body),
+    });
     expect(put.status).toBe(200);
     const get = await hub.request({ method: "GET", path: "/installations/i-1" });
     expect(get.headers["content-type"]).toContain("application/json");
@@ -182,8 +188,14 @@ describe("installations REST", () => {
       { op: "add", path: "/templates/t1", value: { body: '{"aps":{"alert":"$(m)"}}' } },
     ];
     expect(
-      (await hub.request({ method: "PATCH", path: "/installations/i-1", body: JSON.stringify(patch) }))
-        .status,
+      (
+        await hub.request({
+          method: "PATCH",
+          path: "/installations/i-1",
+          contentType: "application/json-patch+json",
+          body: JSON.stringify(patch),
+        })
+      ).status,
     ).toBe(200);
     expect(emulator.hub().installations()[0]).toMatchObject({
       pushChannel: "tok-2",
@@ -208,7 +220,7 @@ describe("installations REST", () => {
     ];
     for (const text of cases) {
       const error = await hub
-        .request({ method: "PUT", path: "/installations/i-1", body: text })
+        .request({ method: "PUT", path: "/installations/i-1", contentType: "application/json", body: text })
         .catch((e: unknown) => e);
       expect(ServiceError.isInstance(error) && error.statusCode, text).toBe(400);
     }

@@ -166,7 +166,12 @@ describe("rights on installations", () => {
 
   it("lets a Listen key register a device but not a Send-only key", async () => {
     const listen = client(emulator.connectionString({ rule: "listen" }));
-    const put = await listen.request({ method: "PUT", path: "/installations/i1", body: installation });
+    const put = await listen.request({
+      method: "PUT",
+      path: "/installations/i1",
+      contentType: "application/json",
+      body: installation,
+    });
     expect(put.status).toBe(200);
     const sendOnly = client(emulator.connectionString({ rule: "send" }));
     await expect401(sendOnly.request({ method: "GET", path: "/installations/i1" }));

@@ -357,7 +357,8 @@ describe("unknown resources", () => {
     for (const [method, path] of [
       ["POST", "nohub/messages/?api-version=2020-06"],
       ["GET", "myhub/messages/?api-version=2020-06"],
-      ["POST", "myhub/registrations?api-version=2020-06"],
+      ["POST", "myhub/subscriptions?api-version=2020-06"],
+      ["PATCH", "myhub/registrations/r1?api-version=2020-06"],
       ["GET", ""],
     ] as const) {
       const res = await raw(emulator, path, { method, body: method === "POST" ? "{}" : undefined });

@@ -103,3 +103,26 @@ export function errorParts(xml: string): { code?: string; detail?: string } {
       .replace(/&amp;/g, "&"),
   };
 }
+
+export const ATOM_ENTRY = "application/atom+xml;type=entry;charset=utf-8";
+
+/** An Atom entry around a description, as the official SDKs write it. */
+export function atomEntry(description: string): string {
+  return (
+    '<?xml version="1.0" encoding="utf-8"?><entry xmlns="http://www.w3.org/2005/Atom">' +
+    `<content type="application/xml">${description}</content></entry>`
+  );
+}
+
+/** A `{kind}RegistrationDescription` with the service's namespaces around `inner`. */
+export function description(kind: string, inner: string): string {
+  return (
+    `<${kind}RegistrationDescription xmlns:i="http://www.w3.org/2001/XMLSchema-instance" ` +
+    `xmlns="http://schemas.microsoft.com/netservices/2010/10/servicebus/connect">${inner}</${kind}RegistrationDescription>`
+  );
+}
+
+/** The text of every `<name>` element in `xml`, in order. */
+export function elements(xml: string, name: string): string[] {
+  return [...xml.matchAll(new RegExp(`<${name}(?:\\s[^>]*)?>([\\s\\S]*?)</${name}>`, "g"))].map((m) => m[1]!);
+}

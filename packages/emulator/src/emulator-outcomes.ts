@@ -1,0 +1,177 @@
+/**
+ * Per-message telemetry: what each send did (`GET /{hub}/messages/{id}` answers the `NotificationDetails` XML
+ * with per-platform outcome counts) and the PNS feedback container URL (`GET /{hub}/feedbackcontainer`).
+ */
+import { HttpError, type HubHttpRequest, type Reply } from "./emulator-http";
+import type { HubState } from "./emulator-hub";
+import type { CheckedNotification, Routed } from "./emulator-send";
+import { element, escapeAttribute, SERVICE_NAMESPACE, XSI_NAMESPACE } from "./emulator-xml";
+import type { InstallationPlatform } from "./types";
+
+/** The lifecycle states the emulator reports, a subset of the service's. */
+export type NotificationState = "Enqueued" | "Completed" | "Cancelled";
+
+/** How many registrations of one platform ended in one outcome. */
+export interface OutcomeCount {
+  readonly platform: InstallationPlatform;
+  /** `Success`, `InvalidNotificationFormat` (a template that failed to render) or `InvalidNotificationSize`. */
+  readonly name: string;
+  readonly count: number;
+}
+
+/** What the emulator remembers of one notification for its outcome details. */
+export interface NotificationRecord {
+  readonly notificationId: string;
+  readonly location: string;
+  readonly state: NotificationState;
+  /** ISO-8601 times: accepted, delivery started, delivery ended. */
+  readonly enqueueTime: string;
+  readonly startTime?: string;
+  readonly endTime?: string;
+  readonly body: string;
+  readonly tags?: string;
+  /** Comma-separated formats reached, e.g. `apple` or `apple,windows` for a template send. */
+  readonly targetPlatforms?: string;
+  readonly counts: readonly OutcomeCount[];
+}
+
+// The service's element per platform, in the order its data contract declares them (those it does not
+// order, Baidu, Browser and Xiaomi, last).
+const COUNT_ELEMENTS: ReadonlyArray<readonly [InstallationPlatform, string]> = [
+  ["apns", "ApnsOutcomeCounts"],
+  ["mpns", "MpnsOutcomeCounts"],
+  ["wns", "WnsOutcomeCounts"],
+  ["gcm", "GcmOutcomeCounts"],
+  ["adm", "AdmOutcomeCounts"],
+  ["fcmv1", "FcmV1OutcomeCounts"],
+  ["baidu", "BaiduOutcomeCounts"],
+  ["browser", "BrowserOutcomeCounts"],
+  ["xiaomi", "XiaomiOutcomeCounts"],
+];
+
+function countOutcomes(routed: Routed): OutcomeCount[] {
+  const counts = new Map<string, { platform: InstallationPlatform; name: string; count: number }>();
+  for (const entry of routed.outcome) {
+    const key = `${entry.platform}\n${entry.state}`;
+    const current = counts.get(key);
+    if (current) current.count++;
+    else counts.set(key, { platform: entry.platform, name: entry.state, count: 1 });
+  }
+  return [...counts.values()];
+}
+
+function targetPlatforms(n: CheckedNotification, routed: Routed): string | undefined {
+  if (n.properties === undefined) return n.format;
+  const formats = [...new Set(routed.outcome.map((e) => e.applicationPlatform))];
+  return formats.length > 0 ? formats.join(",") : undefined;
+}
+
+/** Records the details of a send that was routed (delivered) now. */
+export function recordSendOutcome(
+  hub: HubState,
+  send: {
+    readonly notificationId: string;
+    readonly location: string;
+    readonly notification: CheckedNotification;
+    readonly tags: string | undefined;
+    readonly routed: Routed;
+    readonly enqueuedAt: string;
+  },
+): void {
+  const done = new Date().toISOString();
+  const platforms = targetPlatforms(send.notification, send.routed);
+  hub.recordNotification({
+    notificationId: send.notificationId,
+    location: send.location,
+    state: "Completed",
+    enqueueTime: send.enqueuedAt,
+    startTime: done,
+    endTime: done,
+    body: send.notification.body,
+    ...(send.tags !== undefined ? { tags: send.tags } : {}),
+    ...(platforms !== undefined ? { targetPlatforms: platforms } : {}),
+    counts: countOutcomes(send.routed),
+  });
+}
+
+/** Records a notification accepted for later (scheduled): `Enqueued`, no counts yet. */
+export function recordEnqueued(
+  hub: HubState,
+  send: {
+    readonly notificationId: string;
+    readonly location: string;
+    readonly notification: CheckedNotification;
+    readonly tags: string | undefined;
+    readonly enqueuedAt: string;
+  },
+): void {
+  hub.recordNotification({
+    notificationId: send.notificationId,
+    location: send.location,
+    state: "Enqueued",
+    enqueueTime: send.enqueuedAt,
+    body: send.notification.body,
+    ...(send.tags !== undefined ? { tags: send.tags } : {}),
+    counts: [],
+  });
+}
+
+/** The `NotificationDetails` XML, elements in the service's order; empty fields are left out as it does. */
+export function notificationDetailsXml(record: NotificationRecord): string {
+  const parts = [
+    element("NotificationId", record.notificationId),
+    element("Location", record.location),
+    element("State", record.state),
+    element("EnqueueTime", record.enqueueTime),
+  ];
+  if (record.startTime !== undefined) parts.push(element("StartTime", record.startTime));
+  if (record.endTime !== undefined) parts.push(element("EndTime", record.endTime));
+  parts.push(element("NotificationBody", record.body));
+  if (record.tags !== undefined) parts.push(element("Tags", record.tags));
+  if (record.targetPlatforms !== undefined) parts.push(element("TargetPlatforms", record.targetPlatforms));
+  for (const [platform, name] of COUNT_ELEMENTS) {
+    const counts = record.counts.filter((c) => c.platform === platform);
+    if (counts.length === 0) continue;
+    const outcomes = counts
+      .map((c) => `<Outcome>${element("Name", c.name)}${element("Count", String(c.count))}</Outcome>`)
+      .join("");
+    parts.push(`<${name}>${outcomes}</${name}>`);
+  }
+  return `<NotificationDetails xmlns="${SERVICE_NAMESPACE}" xmlns:i="${XSI_NAMESPACE}">${parts.join("")}</NotificationDetails>`;
+}
+
+/**
+ * `GET /{hub}/messages/{id}`: the outcome details of a send.
+ *
+ * @throws {HttpError} 404 for an id the hub has no record of.
+ */
+export function handleOutcomeDetails(hub: HubState, id: string): Reply {
+  const record = hub.notificationRecord(id);
+  if (!record) throw new HttpError(404, `There is no notification with id "${id}" on this hub.`);
+  return {
+    status: 200,
+    headers: { "Content-Type": "application/xml; charset=utf-8" },
+    body: notificationDetailsXml(record),
+    note: record.state,
+  };
+}
+
+/**
+ * `GET /{hub}/feedbackcontainer`: a container URL as plain text. The service answers a storage SAS URL; the
+ * emulator points at its own admin endpoint, which lists an empty container (it gets no PNS feedback).
+ */
+export function handleFeedbackContainer(hub: HubState, req: HubHttpRequest): Reply {
+  const expiry = new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const url =
+    `${req.origin}/_emulator/hubs/${encodeURIComponent(hub.name)}/feedback` +
+    `?restype=container&comp=list&sv=2020-10-02&sr=c&sp=rl&se=${encodeURIComponent(expiry)}&sig=emulator`;
+  return { status: 200, headers: { "Content-Type": "text/plain; charset=utf-8" }, body: url };
+}
+
+/** The empty Azure Blob container listing behind the feedback container URL. */
+export function emptyContainerListing(hubName: string): string {
+  return (
+    '<?xml version="1.0" encoding="utf-8"?>' +
+    `<EnumerationResults ContainerName="${escapeAttribute(hubName)}-feedback"><Blobs /><NextMarker /></EnumerationResults>`
+  );
+}

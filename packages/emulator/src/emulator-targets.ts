@@ -1,0 +1,135 @@
+/**
+ * What a send can reach: installations (natively, and through each of their templates) and REST registrations
+ * (native or template), flattened into one shape so routing treats both the same way.
+ */
+import { deviceTags, handleOf } from "./emulator-installations";
+import type {
+  Installation,
+  InstallationPlatform,
+  InstallationTemplate,
+  Registration,
+  RegistrationTemplate,
+} from "./types";
+
+/** One registration in the service's sense: a device handle with tags and, for templates, a body template. */
+export interface RouteTarget {
+  /** The `RegistrationId` a test send reports: the installation id, `installationId/templateName` or the registration id. */
+  readonly outcomeId: string;
+  /** The installation behind it; empty for REST registrations and unknown direct-send handles. */
+  readonly installationId: string;
+  /** The REST registration behind it, if any. */
+  readonly registrationId?: string;
+  readonly displayName?: string;
+  readonly platform: InstallationPlatform;
+  readonly pushChannel: string;
+  readonly tags: ReadonlySet<string>;
+  /** Present for template targets. */
+  readonly template?: { readonly name?: string; readonly template: InstallationTemplate };
+  /** Registration push variables, rendered under the sent properties. */
+  readonly pushVariables?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A registration's template as an installation template: Apple's `Priority` and `Expiry` become the headers
+ * the service turns them into, so both render like any other template header.
+ */
+export function registrationTemplate(t: RegistrationTemplate | undefined): InstallationTemplate | undefined {
+  if (!t) return undefined;
+  const headers: Record<string, string> = { ...t.headers };
+  if (t.priority !== undefined) headers["apns-priority"] = t.priority;
+  if (t.expiry !== undefined) headers["ServiceBusNotification-Apns-Expiry"] = t.expiry;
+  return Object.keys(headers).length > 0 ? { body: t.body, headers } : { body: t.body };
+}
+
+function registrationHandle(registration: Registration): string {
+  const channel = registration.pushChannel;
+  return typeof channel === "string" ? channel : channel.endpoint;
+}
+
+function fromInstallation(installation: Installation): RouteTarget {
+  return {
+    outcomeId: installation.installationId,
+    installationId: installation.installationId,
+    ...(installation.displayName !== undefined ? { displayName: installation.displayName } : {}),
+    platform: installation.platform,
+    pushChannel: handleOf(installation),
+    tags: deviceTags(installation),
+  };
+}
+
+function fromRegistration(registration: Registration): RouteTarget {
+  const template = registrationTemplate(registration.template);
+  return {
+    outcomeId: registration.registrationId,
+    installationId: "",
+    registrationId: registration.registrationId,
+    platform: registration.platform,
+    pushChannel: registrationHandle(registration),
+    tags: new Set(registration.tags),
+    ...(template
+      ? {
+          template: {
+            ...(registration.template?.name !== undefined ? { name: registration.template.name } : {}),
+            template,
+          },
+        }
+      : {}),
+    ...(registration.pushVariables ? { pushVariables: registration.pushVariables } : {}),
+  };
+}
+
+/** The targets of native sends: every installation, then every native (non-template) registration. */
+export function nativeTargets(
+  installations: readonly Installation[],
+  registrations: readonly Registration[],
+): RouteTarget[] {
+  return [
+    ...installations.map(fromInstallation),
+    ...registrations.filter((r) => r.template === undefined).map(fromRegistration),
+  ];
+}
+
+/**
+ * The targets of template sends: each template of each installation (its tags being the device's tags plus
+ * the template's own), then every template registration.
+ */
+export function templateTargets(
+  installations: readonly Installation[],
+  registrations: readonly Registration[],
+): RouteTarget[] {
+  const out: RouteTarget[] = [];
+  for (const installation of installations) {
+    for (const [name, template] of Object.entries(installation.templates ?? {})) {
+      out.push({
+        ...fromInstallation(installation),
+        outcomeId: `${installation.installationId}/${name}`,
+        tags: deviceTags(installation, template.tags),
+        template: { name, template },
+      });
+    }
+  }
+  for (const registration of registrations) {
+    if (registration.template !== undefined) out.push(fromRegistration(registration));
+  }
+  return out;
+}
+
+/**
+ * The device behind a direct-send handle: the installation holding it, else a registration holding it, else a
+ * stand-in with empty ids (the service sends to any handle it is given).
+ */
+export function handleTarget(
+  installations: readonly Installation[],
+  registrations: readonly Registration[],
+  platform: InstallationPlatform,
+  handle: string,
+): RouteTarget {
+  const installation = installations.find((i) => i.platform === platform && handleOf(i) === handle);
+  if (installation) return fromInstallation(installation);
+  const registration = registrations.find((r) => r.platform === platform && registrationHandle(r) === handle);
+  if (registration) {
+    const { template: _template, pushVariables: _vars, ...native } = fromRegistration(registration);
+    return native;
+  }
+  return { outcomeId: "", installationId: "", platform, pushChannel: handle, tags: new Set() };
+}
