@@ -213,11 +213,21 @@ export function patchInstallation(current: Installation, operations: unknown): I
     } else if (head === "templates" && tail !== "" && !tail.includes("/")) {
       const templates = isObject(draft["templates"]) ? draft["templates"] : {};
       if (op.op === "remove") delete templates[tail];
-      else templates[tail] = op.value;
+      else templates[tail] = jsonStringValue(op.value, `${field}.value`);
       draft["templates"] = templates;
+    } else if (head === "templates" && /^[^/]+\/(body|headers|tags)$/.test(tail)) {
+      const [name = "", member = ""] = tail.split("/");
+      const templates = isObject(draft["templates"]) ? draft["templates"] : {};
+      const template = templates[name];
+      if (!isObject(template)) {
+        throw new ValidationError(`${field}.path`, "not-found", `the installation has no template "${name}"`);
+      }
+      if (op.op === "remove") delete template[member];
+      else template[member] = member === "body" ? op.value : jsonStringValue(op.value, `${field}.value`);
     } else if (["userId", "pushChannel", "platform", "displayName"].includes(head) && tail === "") {
       if (op.op === "remove") delete draft[head];
-      else draft[head] = op.value;
+      else
+        draft[head] = head === "pushChannel" ? jsonStringValue(op.value, `${field}.value`, true) : op.value;
     } else {
       throw new ValidationError(
         `${field}.path`,
@@ -227,6 +237,22 @@ export function patchInstallation(current: Installation, operations: unknown): I
     }
   }
   return normalizeInstallation(draft);
+}
+
+/**
+ * The service and both official SDKs send object values of a patch (a whole template, a header record, a browser
+ * push channel) as JSON-encoded strings; plain objects are accepted too.
+ */
+function jsonStringValue(value: unknown, field: string, onlyObjects = false): unknown {
+  if (typeof value !== "string") return value;
+  const text = value.trim();
+  if (onlyObjects && !text.startsWith("{")) return value;
+  if (!text.startsWith("{") && !text.startsWith("[")) return value;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationError(field, "json", "the value is a string that is not valid JSON");
+  }
 }
 
 /** A device's tags for matching: its own plus the system tags `$InstallationId:{id}` and `$UserId:{id}`. */
