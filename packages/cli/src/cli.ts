@@ -213,7 +213,9 @@ async function emulator(args: readonly string[], io: CliIo): Promise<number> {
 async function demo(args: readonly string[], io: CliIo): Promise<number> {
   if (args.length > 0) throw new UsageError('"nhub demo" takes no arguments');
   const started = Date.now();
-  io.stderr("Starting a local emulator with 7 devices and sending every example of the Python sample...\n");
+  io.stderr(
+    "Starting a local emulator with 7 devices, sending every example of the Python sample, then the SDK's operations...\n",
+  );
   const report = await runDemo((line) => io.stderr(`  ${line}\n`));
   io.stdout(formatDemoReport(report));
   io.stderr(

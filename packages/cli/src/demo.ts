@@ -1,7 +1,8 @@
-import { NotificationHub, type SendResult } from "@nhub/core";
+import { and, NotificationHub, not, type SendResult, waitForNotificationOutcome } from "@nhub/core";
 import { type Delivery, type Installation, startEmulator } from "@nhub/emulator";
+import { createOrUpdateInstallation, installationIdTag } from "@nhub/installations";
 import { sendAdmNotification } from "@nhub/platform-adm";
-import { sendAppleNotification } from "@nhub/platform-apns";
+import { createAppleNotification, sendAppleNotification } from "@nhub/platform-apns";
 import { sendBaiduNotification } from "@nhub/platform-baidu";
 import { sendFcmNotification } from "@nhub/platform-fcm";
 import { sendMpnsNotification } from "@nhub/platform-mpns";
@@ -122,6 +123,42 @@ export async function runDemo(log: (line: string) => void = () => {}): Promise<D
     await step('debug: iOS alert, tag "sports" (test send)', () =>
       sendAppleNotification(debugHub, { aps: { alert: "Debug hello" } }, "sports"),
     );
+
+    // Beyond the sample: the operations of the official SDK.
+    await createOrUpdateInstallation(hub, {
+      installationId: "ipad-hana",
+      platform: "apns",
+      pushChannel: "f".repeat(64),
+      tags: ["sports", "news"],
+    });
+    log('registered installation "ipad-hana" through the REST API');
+    await step("iOS alert, tags and(news, not(politics)) (builder)", () =>
+      hub.send(createAppleNotification({ aps: { alert: "Breaking" } }), {
+        tags: and("news", not("politics")),
+      }),
+    );
+    await step("iOS alert, direct to one device handle", () =>
+      hub.send(createAppleNotification({ aps: { alert: "Just you" } }), { deviceHandle: "f".repeat(64) }),
+    );
+    const batch = await hub.sendDirectBatch(createAppleNotification({ aps: { alert: "Batch" } }), [
+      "a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2",
+      "f".repeat(64),
+    ]);
+    const first = batch.chunks[0];
+    if (first?.ok)
+      steps.push({ label: `iOS alert, direct batch to ${batch.sentHandles} handles`, result: first.result });
+    log(`sent a direct batch: ${batch.sentHandles} handles in ${batch.chunks.length} request(s)`);
+    const scheduled = await hub.scheduleNotification(
+      createAppleNotification({ aps: { alert: "Scheduled" } }),
+      new Date(Date.now() + 500),
+      { tags: installationIdTag("ipad-hana") },
+    );
+    steps.push({ label: "iOS alert, scheduled 0.5 s ahead", result: scheduled });
+    const details = await waitForNotificationOutcome(hub, scheduled.notificationId!, {
+      intervalMs: 100,
+      timeoutMs: 5000,
+    });
+    log(`scheduled notification ${details.state}: ${JSON.stringify(details.apnsOutcomeCounts ?? [])}`);
     return { steps, deliveries: emulator.hub("myhub").deliveries() };
   } finally {
     await Promise.all([hub.close(), debugHub.close()]);

@@ -4,7 +4,7 @@ import { formatDemoReport, runDemo } from "../src/index";
 describe("the demo", () => {
   it("sends every example of the Python sample and each device receives what its tags and platform select", async () => {
     const report = await runDemo();
-    expect(report.steps).toHaveLength(10);
+    expect(report.steps).toHaveLength(14);
     expect(report.steps.every((s) => s.result.status === 201)).toBe(true);
     const received = (id: string) => report.deliveries.filter((d) => d.installationId === id);
 
@@ -18,6 +18,14 @@ describe("the demo", () => {
     expect(received("iphone-ann").map((d) => JSON.parse(d.body))).toEqual([
       { aps: { alert: "Hello!" } },
       { aps: { alert: "Debug hello" } },
+      { aps: { alert: "Batch" } },
+    ]);
+    // The installation registered over REST: builder tags, direct, batch and the scheduled send.
+    expect(received("ipad-hana").map((d) => JSON.parse(d.body).aps.alert)).toEqual([
+      "Breaking",
+      "Just you",
+      "Batch",
+      "Scheduled",
     ]);
     // Android: the FCM v1 envelope was added around the sample's payload.
     expect(received("pixel-bob").map((d) => JSON.parse(d.body))).toEqual([
@@ -32,7 +40,7 @@ describe("the demo", () => {
       ["french", "Salut"],
     ]);
     // The debug send was a test send, and its outcome was parsed.
-    expect(report.steps.at(-1)!.result.outcome?.success).toBeGreaterThanOrEqual(1);
+    expect(report.steps[9]!.result.outcome?.success).toBeGreaterThanOrEqual(1);
 
     const table = formatDemoReport(report);
     for (const name of [
