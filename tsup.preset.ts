@@ -1,6 +1,10 @@
 import type { Options } from "tsup";
 
-/** The one build every published package uses: dual ESM + CJS with separate type files for each. */
+/**
+ * The one build every published package uses: dual ESM + CJS with separate type files for each. Splitting keeps
+ * modules that a package loads with `import()` (operations other than send, XML readers, debug dumps) in their
+ * own chunks, so neither Node nor a user's bundler loads them for a plain send.
+ */
 export const preset: Options = {
   entry: ["src/index.ts"],
   format: ["esm", "cjs"],
@@ -9,5 +13,5 @@ export const preset: Options = {
   clean: true,
   target: "node20",
   treeshake: true,
-  splitting: false,
+  splitting: true,
 };

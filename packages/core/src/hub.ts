@@ -7,7 +7,7 @@ import {
 } from "@nhub/sas";
 import type { Dispatcher } from "undici";
 import { type DeviceHandle, setDeviceHandleHeaders } from "./device-handle";
-import { type DirectBatchOptions, type DirectBatchResult, sendDirectBatch } from "./direct-batch";
+import type { DirectBatchOptions, DirectBatchResult } from "./direct-batch";
 import { AbortError, ClosedError, ServiceError, ValidationError } from "./errors";
 import { assertHeaders, assertNotification, type Notification } from "./notification";
 import { assertNotificationId } from "./notification-id";
@@ -200,6 +200,7 @@ export class NotificationHub {
   #closed = false;
   #active = 0;
   #drained: (() => void) | undefined;
+  #idle: Promise<void> | undefined;
 
   /**
    * @param connectionString `Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...`
@@ -304,6 +305,7 @@ export class NotificationHub {
     assertNotification(notification);
     const headers = notificationHeaders(notification);
     const path = `${this.#basePath}/messages/$batch?api-version=${API_VERSION}&direct=true`;
+    const { sendDirectBatch } = await import("./direct-batch-send");
     return sendDirectBatch(notification, handles, options, async (contentType, body) =>
       toSendResult(
         await this.#execute(
@@ -394,7 +396,13 @@ export class NotificationHub {
   /** Stops taking sends, waits for those in flight (retries included), then closes the connections. */
   async close(): Promise<void> {
     this.#closed = true;
-    if (this.#active > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
+    // Shared by every caller, so closing twice (or closing while closing) is harmless.
+    if (this.#active > 0) {
+      this.#idle ??= new Promise<void>((resolve) => {
+        this.#drained = resolve;
+      });
+      await this.#idle;
+    }
     await this.#transport.close();
   }
 
@@ -466,6 +474,19 @@ export class NotificationHub {
     }
   }
 
+  /**
+   * Sends a request in debug mode, dumping it and its response to the logger. Kept out of `#attempt`, so the
+   * dump code (loaded on first use) and its `import()` cost a plain send nothing.
+   */
+  async #dumped(request: TransportRequest): Promise<TransportResponse> {
+    const { dumpRequest, dumpResponse } = await import("./debug-dump");
+    const started = Date.now();
+    this.#logger?.debug?.(dumpRequest(request, redactSasToken));
+    const res = await this.#transport.request(request);
+    this.#logger?.debug?.(dumpResponse(res, Date.now() - started));
+    return res;
+  }
+
   async #attempt(
     req: {
       method: TransportRequest["method"];
@@ -488,10 +509,7 @@ export class NotificationHub {
       signal,
       timeoutMs,
     };
-    const started = this.#debug ? Date.now() : 0;
-    if (this.#debug) this.#logger?.debug?.(dumpRequest(request));
-    const res = await this.#transport.request(request);
-    if (this.#debug) this.#logger?.debug?.(dumpResponse(res, Date.now() - started));
+    const res = this.#debug ? await this.#dumped(request) : await this.#transport.request(request);
     if (res.status >= 200 && res.status < 300) return res;
     const { code, detail } = await parseErrorBody(res.body);
     throw new ServiceError({
@@ -531,11 +549,11 @@ function mergeHeaders(
   return Object.assign(merged, override);
 }
 
+const NOTIFICATION_ID_IN_LOCATION = /\/(?:messages|schedulednotifications)\/([^/?]+)\/?(?:\?|$)/;
+
 function toSendResult(res: TransportResponse, outcome?: NotificationOutcome): SendResult {
   const location = res.headers["location"];
-  const id = location
-    ? /\/(?:messages|schedulednotifications)\/([^/?]+)\/?(?:\?|$)/.exec(location)?.[1]
-    : undefined;
+  const id = location ? NOTIFICATION_ID_IN_LOCATION.exec(location)?.[1] : undefined;
   const result: { -readonly [K in keyof SendResult]: SendResult[K] } = { status: res.status };
   if (id !== undefined) result.notificationId = decodeURIComponent(id);
   if (location !== undefined) result.location = location;
@@ -544,21 +562,4 @@ function toSendResult(res: TransportResponse, outcome?: NotificationOutcome): Se
   if (correlationId !== undefined) result.correlationId = correlationId;
   if (outcome !== undefined) result.outcome = outcome;
   return result;
-}
-
-function dumpBody(body: string | Uint8Array | undefined): string {
-  if (body === undefined || body.length === 0) return "";
-  return typeof body === "string" ? `\n\n${body}` : `\n\n<${body.byteLength} bytes>`;
-}
-
-function dumpRequest(req: TransportRequest): string {
-  const lines = Object.entries(req.headers).map(
-    ([k, v]) => `${k}: ${k.toLowerCase() === "authorization" ? redactSasToken(v) : v}`,
-  );
-  return `--- nhub request ---\n${req.method} ${req.origin}${req.path}\n${lines.join("\n")}${dumpBody(req.body)}`;
-}
-
-function dumpResponse(res: TransportResponse, ms: number): string {
-  const lines = Object.entries(res.headers).map(([k, v]) => `${k}: ${v}`);
-  return `--- nhub response ${res.status} (${ms} ms) ---\n${lines.join("\n")}${dumpBody(res.body)}`;
 }

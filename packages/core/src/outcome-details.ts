@@ -2,7 +2,6 @@
  * The `NotificationDetails` document of `GET {hub}/messages/{id}` (per-message telemetry, Standard tier).
  */
 import { NhubError } from "./errors";
-import { asArray, text, type XmlNode, xmlParser } from "./xml-parser";
 
 /**
  * Where a notification is. `Completed`, `Abandoned`, `Cancelled`, `NoTargetFound` and `DetailedStateAvailable`
@@ -69,61 +68,27 @@ export interface NotificationOutcomeDetails {
   readonly xiaomiOutcomeCounts?: readonly OutcomeCount[];
 }
 
-const camel = (name: string): string => name[0]!.toLowerCase() + name.slice(1);
-
-function date(node: unknown): Date | undefined {
-  const s = text(node);
-  if (s === "") return undefined;
-  const d = new Date(/(Z|[+-]\d\d:?\d\d)$/i.test(s) ? s : `${s}Z`);
-  return Number.isNaN(d.getTime()) ? undefined : d;
-}
-
-const unexpected = (cause?: unknown): NhubError =>
-  new NhubError(
-    "the hub answered with something other than a NotificationDetails document",
-    "NHUB_UNEXPECTED_RESPONSE",
-    {
-      cause,
-    },
-  );
-
 /**
  * Parses a `NotificationDetails` XML document.
  *
  * @throws {NhubError} with code `NHUB_UNEXPECTED_RESPONSE` when the body is not one.
  */
 export async function parseNotificationOutcomeDetails(xml: string): Promise<NotificationOutcomeDetails> {
-  let doc: XmlNode;
+  const { readNotificationDetails } = await import("./outcome-xml");
+  let details: NotificationOutcomeDetails | undefined;
   try {
-    doc = (await xmlParser()).parse(xml);
-  } catch (error) {
-    throw unexpected(error);
+    details = await readNotificationDetails(xml);
+  } catch (cause) {
+    throw unexpected(cause);
   }
-  const node = doc["NotificationDetails"] as XmlNode | undefined;
-  if (node === null || typeof node !== "object") throw unexpected();
-  const out: Record<string, unknown> = {
-    notificationId: text(node["NotificationId"]),
-    state: text(node["State"]) || "Unknown",
-    targetPlatforms: text(node["TargetPlatforms"])
-      .split(",")
-      .map((p) => p.trim())
-      .filter(Boolean),
-  };
-  for (const name of ["Location", "NotificationBody", "Tags", "PnsErrorDetailsUri"]) {
-    if (text(node[name]) !== "") out[camel(name)] = text(node[name]);
-  }
-  for (const name of ["EnqueueTime", "StartTime", "EndTime"]) {
-    const d = date(node[name]);
-    if (d) out[camel(name)] = d;
-  }
-  for (const [name, value] of Object.entries(node)) {
-    if (!name.endsWith("OutcomeCounts")) continue;
-    // An empty element parses as "", one <Outcome> as an object, several as an array.
-    const items = value !== null && typeof value === "object" ? (value as XmlNode)["Outcome"] : undefined;
-    out[camel(name)] = asArray(items).map((o) => {
-      const item = (o ?? {}) as XmlNode;
-      return { name: text(item["Name"]), count: Number(text(item["Count"])) || 0 };
-    });
-  }
-  return out as unknown as NotificationOutcomeDetails;
+  if (details === undefined) throw unexpected();
+  return details;
+}
+
+function unexpected(cause?: unknown): NhubError {
+  return new NhubError(
+    "the hub answered with something other than a NotificationDetails document",
+    "NHUB_UNEXPECTED_RESPONSE",
+    { cause },
+  );
 }

@@ -44,34 +44,26 @@ export function assertTag(tag: string, field = "tags"): void {
   if (problem) throw new ValidationError(field, problem.rule, problem.message);
 }
 
-type Token =
-  | { kind: "tag"; text: string; at: number }
-  | { kind: "op"; text: "(" | ")" | "!" | "&&" | "||"; at: number };
+/** A token of a tag expression: its text, its 0-based position, and whether it is a tag (else an operator). */
+type Token = readonly [text: string, at: number, isTag: boolean];
 
+// An operator, a lone "&" or "|" (an error), or a tag. Spaces and tabs match nothing, so matchAll skips them.
+const TOKEN_PATTERN = /(&&|\|\||[()!])|([&|])|([^ \t()!&|]+)/g;
+
+/** Splits an expression into tokens, checking every tag first: a bad tag is reported before a syntax error. */
 function tokenize(source: string, field: string): Token[] {
   const tokens: Token[] = [];
-  let i = 0;
-  while (i < source.length) {
-    const c = source[i]!;
-    if (c === " " || c === "\t") {
-      i++;
-    } else if (c === "(" || c === ")" || c === "!") {
-      tokens.push({ kind: "op", text: c, at: i });
-      i++;
-    } else if (c === "&" || c === "|") {
-      if (source[i + 1] !== c) {
-        throw new ValidationError(field, "syntax", `expected "${c}${c}" at position ${i + 1} of "${source}"`);
-      }
-      tokens.push({ kind: "op", text: c === "&" ? "&&" : "||", at: i });
-      i += 2;
-    } else {
-      const start = i;
-      while (i < source.length && !" \t()!&|".includes(source[i]!)) i++;
-      const text = source.slice(start, i);
-      const problem = tagProblem(text);
-      if (problem) throw new ValidationError(field, problem.rule, problem.message);
-      tokens.push({ kind: "tag", text, at: start });
+  for (const match of source.matchAll(TOKEN_PATTERN)) {
+    const [text, , lone, tag] = match;
+    if (lone !== undefined) {
+      throw new ValidationError(
+        field,
+        "syntax",
+        `expected "${lone}${lone}" at position ${match.index + 1} of "${source}"`,
+      );
     }
+    if (tag !== undefined) assertTag(tag, field);
+    tokens.push([text, match.index, tag !== undefined]);
   }
   return tokens;
 }
@@ -90,48 +82,39 @@ export function parseTagExpression(source: string, field = "tags"): TagExpressio
   }
   const tokens = tokenize(source, field);
   let pos = 0;
-  const describe = (t: Token | undefined) => (t ? `"${t.text}" at position ${t.at + 1}` : "the end");
   const fail = (expected: string): never => {
+    const t = tokens[pos];
     throw new ValidationError(
       field,
       "syntax",
-      `expected ${expected} but found ${describe(tokens[pos])} in "${source}"`,
+      `expected ${expected} but found ${t ? `"${t[0]}" at position ${t[1] + 1}` : "the end"} in "${source}"`,
     );
   };
-  const isOp = (text: string) => {
-    const t = tokens[pos];
-    return t !== undefined && t.kind === "op" && t.text === text;
-  };
-
-  const parseOr = (): TagExpression => {
-    const operands = [parseAnd()];
-    while (isOp("||")) {
+  // No tag can read "(", ")", "!", "&&" or "||", so comparing the text is enough.
+  const isOp = (text: string) => tokens[pos]?.[0] === text;
+  // or := and ("||" and)*; and := not ("&&" not)*
+  const binary = (type: "or" | "and"): TagExpression => {
+    const operand = type === "or" ? () => binary("and") : parseNot;
+    const operands = [operand()];
+    while (isOp(type === "or" ? "||" : "&&")) {
       pos++;
-      operands.push(parseAnd());
+      operands.push(operand());
     }
-    return join("or", operands);
-  };
-  const parseAnd = (): TagExpression => {
-    const operands = [parseNot()];
-    while (isOp("&&")) {
-      pos++;
-      operands.push(parseNot());
-    }
-    return join("and", operands);
+    return join(type, operands);
   };
   const parseNot = (): TagExpression => {
+    const t = tokens[pos];
     if (isOp("!")) {
       pos++;
       return { type: "not", operand: parseNot() };
     }
-    const t = tokens[pos];
-    if (t?.kind === "tag") {
+    if (t?.[2]) {
       pos++;
-      return { type: "tag", name: t.text };
+      return { type: "tag", name: t[0] };
     }
     if (isOp("(")) {
       pos++;
-      const inner = parseOr();
+      const inner = binary("or");
       if (!isOp(")")) fail('")"');
       pos++;
       return inner;
@@ -139,7 +122,7 @@ export function parseTagExpression(source: string, field = "tags"): TagExpressio
     return fail('a tag, "!" or "("');
   };
 
-  const tree = parseOr();
+  const tree = binary("or");
   if (pos < tokens.length) fail(isOp(")") ? 'no unmatched ")"' : '"&&", "||" or the end');
   assertTagLimits(tree, field);
   return tree;

@@ -61,6 +61,8 @@ export function createUndiciTransport(options: UndiciTransportOptions): Transpor
       pipelining: 1,
     });
   const origin = options.origin;
+  let closing: Promise<void> | undefined;
+  let destroying: Promise<void> | undefined;
 
   return {
     async request(req) {
@@ -91,11 +93,17 @@ export function createUndiciTransport(options: UndiciTransportOptions): Transpor
       }
       return { status: res.statusCode, headers, body };
     },
-    async close() {
-      if (owned) await dispatcher.close();
+    // Idempotent: undici throws when a closed or destroyed pool is closed again.
+    close() {
+      if (!owned) return Promise.resolve();
+      if (destroying) return destroying;
+      closing ??= dispatcher.close();
+      return closing;
     },
-    async destroy() {
-      if (owned) await dispatcher.destroy();
+    destroy() {
+      if (!owned) return Promise.resolve();
+      destroying ??= dispatcher.destroy();
+      return destroying;
     },
   };
 }

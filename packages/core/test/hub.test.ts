@@ -327,6 +327,16 @@ describe("retries, timeouts, abort and close", () => {
     expect(hub.closed).toBe(true);
   });
 
+  it("close and destroy can be called any number of times, in any order", async () => {
+    await setup();
+    await hub.send(apple);
+    await Promise.all([hub.close(), hub.close()]);
+    await hub.close();
+    await hub.destroy();
+    await hub.close();
+    await expect(hub.send(apple)).rejects.toSatisfy(ClosedError.isInstance);
+  });
+
   it("recovers when the server drops connections", async () => {
     await setup(
       { respond: (_r, i) => (i === 0 ? { status: 201, headers: { Connection: "close" } } : { status: 201 }) },

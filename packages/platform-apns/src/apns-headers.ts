@@ -2,8 +2,8 @@
  * The `apns-*` header rules: which headers a notification carries, what values they may hold and how the push
  * type is inferred from the payload when the caller does not name it.
  */
-import { byteLength, describeValue, isPlainObject, ValidationError } from "@nhub/core";
-import type { Aps } from "./apns-payload";
+import { byteLength, isPlainObject, ValidationError } from "@nhub/core";
+import { type Aps, expectValue } from "./apns-payload";
 
 /** Every `apns-push-type` APNs accepts. */
 export const APNS_PUSH_TYPES = [
@@ -82,21 +82,45 @@ export interface ResolvedApnsHeaders {
 }
 
 const EXPIRY_HEADER = "ServiceBusNotification-Apns-Expiry";
-const CANONICAL_NAMES = new Map(
-  [
-    "apns-push-type",
-    "apns-priority",
-    "apns-expiration",
-    "apns-collapse-id",
-    "apns-topic",
-    "apns-id",
-    EXPIRY_HEADER,
-  ].map((name) => [name.toLowerCase(), name]),
-);
 const PRIORITIES: readonly string[] = ["10", "5", "1"];
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Same guard as for payload times: a "seconds" value this large is almost surely milliseconds.
 const MAX_UNIX_SECONDS = 1e11;
+
+/** Why a header value is wrong (`[rule, message]`), or `undefined` when it is fine. */
+type HeaderRule = (value: string) => readonly [rule: string, message: string] | undefined;
+
+/** The headers nhub checks, by canonical name, with their rules; other headers pass through. */
+const HEADER_RULES: Readonly<Record<string, HeaderRule>> = {
+  "apns-push-type": (v) =>
+    (APNS_PUSH_TYPES as readonly string[]).includes(v)
+      ? undefined
+      : ["enum", `"${v}" is not a push type; use one of ${APNS_PUSH_TYPES.join(", ")}`],
+  "apns-priority": (v) =>
+    PRIORITIES.includes(v) ? undefined : ["enum", `"${v}" is not an APNs priority; use 10, 5 or 1`],
+  "apns-expiration": (v) =>
+    /^\d+$/.test(v) && Number(v) < MAX_UNIX_SECONDS
+      ? undefined
+      : ["unix-seconds", `"${v}" is not Unix seconds (a whole number, "0" = deliver once or drop)`],
+  "apns-collapse-id": (v) => {
+    const size = byteLength(v);
+    return size > 0 && size <= APNS_MAX_COLLAPSE_ID_BYTES
+      ? undefined
+      : [
+          "max-bytes",
+          `a collapse id is 1 to ${APNS_MAX_COLLAPSE_ID_BYTES} bytes in UTF-8; this one is ${size}`,
+        ];
+  },
+  "apns-topic": (v) =>
+    v.trim() !== "" ? undefined : ["required", "the topic cannot be empty; leave it out to use the hub's"],
+  "apns-id": (v) =>
+    UUID_PATTERN.test(v) ? undefined : ["uuid", `"${v}" is not a UUID (8-4-4-4-12 hex digits)`],
+  [EXPIRY_HEADER]: (v) =>
+    Number.isNaN(Date.parse(v))
+      ? ["date", `"${v}" is not a W3C date such as 2026-01-31T12:00:00.000Z`]
+      : undefined,
+};
+const CANONICAL_NAMES = new Map(Object.keys(HEADER_RULES).map((name) => [name.toLowerCase(), name]));
 
 interface Setting {
   readonly value: string;
@@ -130,29 +154,28 @@ export function inferApnsPushType(aps: Aps): ApnsPushType | undefined {
  * @throws {ValidationError} naming the header (`headers.apns-priority`) or option (`options.priority`).
  */
 export function resolveApnsHeaders(aps: Aps, options: ApnsHeaderOptions = {}): ResolvedApnsHeaders {
-  // Not a type guard: narrowing to Record<string, unknown> would erase the option types below.
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new ValidationError("options", "type", `options must be an object, not ${describeValue(options)}`);
-  }
+  expectValue(
+    options !== null && typeof options === "object" && !Array.isArray(options),
+    options,
+    "options",
+    "type",
+    "options must be an object",
+  );
   const settings = new Map<string, Setting>();
   const passthrough: Record<string, string> = {};
-  const given = options.headers;
+  const given: unknown = options.headers;
   if (given !== undefined) {
-    if (!isPlainObject(given)) {
-      throw new ValidationError("headers", "type", `headers must be an object, not ${describeValue(given)}`);
-    }
+    expectValue(isPlainObject(given), given, "headers", "type", "headers must be an object");
     for (const [name, value] of Object.entries(given)) {
       // An optional header left undefined is simply absent: never send the text "undefined".
       if (value === undefined) continue;
       const canonical = CANONICAL_NAMES.get(name.toLowerCase());
       if (canonical === undefined) {
-        passthrough[name] = value;
+        passthrough[name] = value as string;
         continue;
       }
       const field = `headers.${name}`;
-      if (typeof value !== "string") {
-        throw new ValidationError(field, "type", `header values are strings, not ${describeValue(value)}`);
-      }
+      expectValue(typeof value === "string", value, field, "type", "header values are strings");
       const prior = settings.get(canonical);
       if (prior) {
         throw new ValidationError(
@@ -166,9 +189,7 @@ export function resolveApnsHeaders(aps: Aps, options: ApnsHeaderOptions = {}): R
   }
 
   const set = (name: string, value: unknown, field: string) => {
-    if (typeof value !== "string") {
-      throw new ValidationError(field, "type", `expected a string, not ${describeValue(value)}`);
-    }
+    expectValue(typeof value === "string", value, field, "type", "expected a string");
     const prior = settings.get(name);
     if (prior === undefined) settings.set(name, { value, field });
     else if (prior.value !== value) {
@@ -188,10 +209,13 @@ export function resolveApnsHeaders(aps: Aps, options: ApnsHeaderOptions = {}): R
   if (options.apnsId !== undefined) set("apns-id", options.apnsId, "options.apnsId");
   if (options.expiry !== undefined) set(EXPIRY_HEADER, expiryDate(options.expiry), "options.expiry");
 
-  for (const [name, setting] of settings) assertApnsHeader(name, setting);
+  for (const [name, { value, field }] of settings) {
+    const problem = HEADER_RULES[name]!(value);
+    if (problem) throw new ValidationError(field, problem[0], problem[1]);
+  }
 
-  const explicit = settings.get("apns-push-type")?.value as ApnsPushType | undefined;
-  const pushType = explicit ?? inferApnsPushType(aps);
+  const pushType =
+    (settings.get("apns-push-type")?.value as ApnsPushType | undefined) ?? inferApnsPushType(aps);
   if (pushType === undefined) {
     throw new ValidationError(
       "payload.aps",
@@ -224,67 +248,6 @@ export function resolveApnsHeaders(aps: Aps, options: ApnsHeaderOptions = {}): R
   return { pushType, headers };
 }
 
-function assertApnsHeader(name: string, { value, field }: Setting): void {
-  switch (name) {
-    case "apns-push-type":
-      if (!(APNS_PUSH_TYPES as readonly string[]).includes(value)) {
-        throw new ValidationError(
-          field,
-          "enum",
-          `"${value}" is not a push type; use one of ${APNS_PUSH_TYPES.join(", ")}`,
-        );
-      }
-      return;
-    case "apns-priority":
-      if (!PRIORITIES.includes(value)) {
-        throw new ValidationError(field, "enum", `"${value}" is not an APNs priority; use 10, 5 or 1`);
-      }
-      return;
-    case "apns-expiration":
-      if (!/^\d+$/.test(value) || Number(value) >= MAX_UNIX_SECONDS) {
-        throw new ValidationError(
-          field,
-          "unix-seconds",
-          `"${value}" is not Unix seconds (a whole number, "0" = deliver once or drop)`,
-        );
-      }
-      return;
-    case "apns-collapse-id": {
-      const size = byteLength(value);
-      if (size === 0 || size > APNS_MAX_COLLAPSE_ID_BYTES) {
-        throw new ValidationError(
-          field,
-          "max-bytes",
-          `a collapse id is 1 to ${APNS_MAX_COLLAPSE_ID_BYTES} bytes in UTF-8; this one is ${size}`,
-        );
-      }
-      return;
-    }
-    case "apns-topic":
-      if (value.trim() === "") {
-        throw new ValidationError(
-          field,
-          "required",
-          "the topic cannot be empty; leave it out to use the hub's",
-        );
-      }
-      return;
-    case "apns-id":
-      if (!UUID_PATTERN.test(value)) {
-        throw new ValidationError(field, "uuid", `"${value}" is not a UUID (8-4-4-4-12 hex digits)`);
-      }
-      return;
-    default:
-      if (Number.isNaN(Date.parse(value))) {
-        throw new ValidationError(
-          field,
-          "date",
-          `"${value}" is not a W3C date such as 2026-01-31T12:00:00.000Z`,
-        );
-      }
-  }
-}
-
 function expirationSeconds(expiration: Date | number): string {
   if (expiration instanceof Date) {
     const ms = expiration.getTime();
@@ -293,23 +256,23 @@ function expirationSeconds(expiration: Date | number): string {
     }
     return String(Math.floor(ms / 1000));
   }
-  if (!(Number.isInteger(expiration) && expiration >= 0)) {
-    throw new ValidationError(
-      "options.expiration",
-      "unix-seconds",
-      `expected a Date or Unix seconds, not ${describeValue(expiration)}`,
-    );
-  }
+  expectValue(
+    Number.isInteger(expiration) && expiration >= 0,
+    expiration,
+    "options.expiration",
+    "unix-seconds",
+    "expected a Date or Unix seconds",
+  );
   return String(expiration);
 }
 
 function expiryDate(expiry: Date): string {
-  if (!(expiry instanceof Date) || Number.isNaN(expiry.getTime())) {
-    throw new ValidationError(
-      "options.expiry",
-      "date",
-      `expected a valid Date, not ${describeValue(expiry)}`,
-    );
-  }
+  expectValue(
+    expiry instanceof Date && !Number.isNaN(expiry.getTime()),
+    expiry,
+    "options.expiry",
+    "date",
+    "expected a valid Date",
+  );
   return expiry.toISOString();
 }

@@ -100,26 +100,133 @@ export type Aps = {
  */
 export type ApnsPayload = { readonly aps: Aps; readonly [key: string]: JsonValue | undefined };
 
-const INTERRUPTION_LEVELS: readonly string[] = ["passive", "active", "time-sensitive", "critical"];
-const LIVE_ACTIVITY_EVENTS: readonly string[] = ["start", "update", "end"];
-const ALERT_STRING_KEYS = [
-  "title",
-  "subtitle",
-  "body",
-  "launch-image",
-  "title-loc-key",
-  "subtitle-loc-key",
-  "loc-key",
-];
-const ALERT_ARGS_KEYS = ["title-loc-args", "subtitle-loc-args", "loc-args"];
-const APS_STRING_KEYS = ["thread-id", "category", "target-content-id", "filter-criteria", "attributes-type"];
-const APS_TIME_KEYS = ["stale-date", "timestamp", "dismissal-date"];
 // Unix seconds stay below this until the year 5138; a larger "seconds" value is almost surely Date.now() in ms.
 const MAX_UNIX_SECONDS = 1e11;
 
 const NO_APS_MESSAGE =
   'the payload has no "aps" dictionary, so APNs would show nothing: put Apple\'s keys in "aps" ' +
   '(e.g. { aps: { alert: "Hello!" } }) and custom keys beside it';
+
+/**
+ * Throws a {@link ValidationError} unless `ok`, saying what was wanted and what `value` is instead:
+ * `"badge" is a whole number >= 0 (0 clears it), not the string "1"`.
+ */
+export function expectValue(
+  ok: unknown,
+  value: unknown,
+  field: string,
+  rule: string,
+  want: string,
+): asserts ok {
+  if (!ok) throw new ValidationError(field, rule, `${want}, not ${describeValue(value)}`);
+}
+
+/** Checks one value that is present; `field` is its dotted path. */
+type Rule = (value: unknown, field: string) => void;
+
+const rule =
+  (name: string, ok: (value: unknown) => boolean, want: string): Rule =>
+  (value, field) =>
+    expectValue(ok(value), value, field, name, want);
+
+const isString = (value: unknown): boolean => typeof value === "string";
+const isCount = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 0;
+const STRING = rule("type", isString, "expected a string");
+const oneOf = (allowed: readonly unknown[]): Rule =>
+  rule("enum", (v) => allowed.includes(v), `expected one of ${allowed.map((v) => `"${v}"`).join(", ")}`);
+const valueOne = (key: string): Rule => rule("value-one", (v) => v === 1, `"${key}" must be 1 or left out`);
+const dictionary = (key: string): Rule => rule("type", isPlainObject, `"${key}" is a dictionary`);
+const stringOr =
+  (dictionaryRule: Rule): Rule =>
+  (value, field) => {
+    if (typeof value !== "string") dictionaryRule(value, field);
+  };
+/** Runs the rule of every key present in `record`, in the order of `rules`. */
+const keys = (rules: Readonly<Record<string, Rule>>): Rule => {
+  const names = Object.keys(rules);
+  const checks = Object.values(rules);
+  return (record, field) => {
+    for (let i = 0; i < names.length; i++) {
+      const value = (record as Record<string, unknown>)[names[i]!];
+      if (value !== undefined) checks[i]!(value, `${field}.${names[i]}`);
+    }
+  };
+};
+const dictionaryOf = (want: string, rules: Readonly<Record<string, Rule>>): Rule => {
+  const checkKeys = keys(rules);
+  return (value, field) => {
+    expectValue(isPlainObject(value), value, field, "type", want);
+    checkKeys(value, field);
+  };
+};
+
+const STRING_ARRAY: Rule = (value, field) => {
+  expectValue(Array.isArray(value), value, field, "type", "expected an array of strings");
+  for (let i = 0; i < value.length; i++) STRING(value[i], `${field}.${i}`);
+};
+
+const UNIX_SECONDS: Rule = (value, field) => {
+  expectValue(isCount(value), value, field, "unix-seconds", "expected Unix seconds (a whole number >= 0)");
+  if ((value as number) >= MAX_UNIX_SECONDS) {
+    throw new ValidationError(
+      field,
+      "unix-seconds",
+      `${value} looks like milliseconds; APNs wants seconds (Math.floor(Date.now() / 1000))`,
+    );
+  }
+};
+
+const SOUND_KEYS = keys({
+  critical: rule("enum", (v) => v === 0 || v === 1, '"critical" is 0 or 1'),
+  volume: rule("range", (v) => typeof v === "number" && v >= 0 && v <= 1, '"volume" is a number from 0 to 1'),
+});
+
+const SOUND: Rule = (value, field) => {
+  expectValue(isPlainObject(value), value, field, "type", '"sound" is a file name or a dictionary');
+  if (typeof value.name !== "string") {
+    throw new ValidationError(
+      `${field}.name`,
+      "required",
+      'a sound dictionary needs "name" (a file name or "default")',
+    );
+  }
+  SOUND_KEYS(value, field);
+};
+
+// Apple's keys and their documented types, checked in this order.
+const APS: Rule = dictionaryOf('"aps" must be a dictionary', {
+  alert: stringOr(
+    dictionaryOf('"alert" is a string or a dictionary', {
+      title: STRING,
+      subtitle: STRING,
+      body: STRING,
+      "launch-image": STRING,
+      "title-loc-key": STRING,
+      "subtitle-loc-key": STRING,
+      "loc-key": STRING,
+      "title-loc-args": STRING_ARRAY,
+      "subtitle-loc-args": STRING_ARRAY,
+      "loc-args": STRING_ARRAY,
+    }),
+  ),
+  badge: rule("non-negative-integer", isCount, '"badge" is a whole number >= 0 (0 clears it)'),
+  sound: stringOr(SOUND),
+  "thread-id": STRING,
+  category: STRING,
+  "target-content-id": STRING,
+  "filter-criteria": STRING,
+  "attributes-type": STRING,
+  "content-available": valueOne("content-available"),
+  "mutable-content": valueOne("mutable-content"),
+  "interruption-level": oneOf(["passive", "active", "time-sensitive", "critical"]),
+  event: oneOf(["start", "update", "end"]),
+  "relevance-score": rule("type", (v) => typeof v === "number", '"relevance-score" is a number'),
+  "stale-date": UNIX_SECONDS,
+  timestamp: UNIX_SECONDS,
+  "dismissal-date": UNIX_SECONDS,
+  "content-state": dictionary("content-state"),
+  attributes: dictionary("attributes"),
+});
 
 /**
  * Checks a payload against Apple's schema before it is sent: an `aps` dictionary is required and every key
@@ -129,151 +236,11 @@ const NO_APS_MESSAGE =
  * @throws {ValidationError} naming the field, e.g. `payload.aps.badge` with rule `non-negative-integer`.
  */
 export function assertApnsPayload(payload: unknown, field = "payload"): asserts payload is ApnsPayload {
-  if (!isPlainObject(payload)) {
-    throw new ValidationError(
-      field,
-      "type",
-      `an APNs payload is a JSON object with "aps", not ${describeValue(payload)}`,
-    );
-  }
+  expectValue(isPlainObject(payload), payload, field, "type", 'an APNs payload is a JSON object with "aps"');
   if (payload.aps === undefined) throw new ValidationError(`${field}.aps`, "required", NO_APS_MESSAGE);
-  assertAps(payload.aps, `${field}.aps`);
+  APS(payload.aps, `${field}.aps`);
   // Last, so Apple's rule for a key (badge is a whole number) is reported before the generic JSON one.
   assertJsonValue(payload, field);
-}
-
-function assertAps(aps: unknown, field: string): void {
-  if (!isPlainObject(aps)) {
-    throw new ValidationError(field, "type", `"aps" must be a dictionary, not ${describeValue(aps)}`);
-  }
-  const { alert, badge, sound } = aps;
-  if (alert !== undefined && typeof alert !== "string") {
-    if (!isPlainObject(alert)) {
-      throw new ValidationError(
-        `${field}.alert`,
-        "type",
-        `"alert" is a string or a dictionary, not ${describeValue(alert)}`,
-      );
-    }
-    for (const key of ALERT_STRING_KEYS) assertOptionalString(alert[key], `${field}.alert.${key}`);
-    for (const key of ALERT_ARGS_KEYS) assertStringArray(alert[key], `${field}.alert.${key}`);
-  }
-  if (badge !== undefined && !(Number.isInteger(badge) && (badge as number) >= 0)) {
-    throw new ValidationError(
-      `${field}.badge`,
-      "non-negative-integer",
-      `"badge" is a whole number >= 0 (0 clears it), not ${describeValue(badge)}`,
-    );
-  }
-  if (sound !== undefined && typeof sound !== "string") assertSound(sound, `${field}.sound`);
-  for (const key of APS_STRING_KEYS) assertOptionalString(aps[key], `${field}.${key}`);
-  for (const key of ["content-available", "mutable-content"]) {
-    if (aps[key] !== undefined && aps[key] !== 1) {
-      throw new ValidationError(
-        `${field}.${key}`,
-        "value-one",
-        `"${key}" must be 1 or left out, not ${describeValue(aps[key])}`,
-      );
-    }
-  }
-  assertEnum(aps["interruption-level"], INTERRUPTION_LEVELS, `${field}.interruption-level`);
-  assertEnum(aps.event, LIVE_ACTIVITY_EVENTS, `${field}.event`);
-  const score = aps["relevance-score"];
-  if (score !== undefined && typeof score !== "number") {
-    throw new ValidationError(
-      `${field}.relevance-score`,
-      "type",
-      `"relevance-score" is a number, not ${describeValue(score)}`,
-    );
-  }
-  for (const key of APS_TIME_KEYS) assertUnixSeconds(aps[key], `${field}.${key}`);
-  for (const key of ["content-state", "attributes"]) {
-    if (aps[key] !== undefined && !isPlainObject(aps[key])) {
-      throw new ValidationError(
-        `${field}.${key}`,
-        "type",
-        `"${key}" is a dictionary, not ${describeValue(aps[key])}`,
-      );
-    }
-  }
-}
-
-function assertSound(sound: unknown, field: string): void {
-  if (!isPlainObject(sound)) {
-    throw new ValidationError(
-      field,
-      "type",
-      `"sound" is a file name or a dictionary, not ${describeValue(sound)}`,
-    );
-  }
-  if (typeof sound.name !== "string") {
-    throw new ValidationError(
-      `${field}.name`,
-      "required",
-      'a sound dictionary needs "name" (a file name or "default")',
-    );
-  }
-  if (sound.critical !== undefined && sound.critical !== 0 && sound.critical !== 1) {
-    throw new ValidationError(
-      `${field}.critical`,
-      "enum",
-      `"critical" is 0 or 1, not ${describeValue(sound.critical)}`,
-    );
-  }
-  const volume = sound.volume;
-  if (volume !== undefined && !(typeof volume === "number" && volume >= 0 && volume <= 1)) {
-    throw new ValidationError(
-      `${field}.volume`,
-      "range",
-      `"volume" is a number from 0 to 1, not ${describeValue(volume)}`,
-    );
-  }
-}
-
-function assertOptionalString(value: unknown, field: string): void {
-  if (value !== undefined && typeof value !== "string") {
-    throw new ValidationError(field, "type", `expected a string, not ${describeValue(value)}`);
-  }
-}
-
-function assertStringArray(value: unknown, field: string): void {
-  if (value === undefined) return;
-  if (!Array.isArray(value)) {
-    throw new ValidationError(field, "type", `expected an array of strings, not ${describeValue(value)}`);
-  }
-  value.forEach((item, i) => {
-    if (typeof item !== "string") {
-      throw new ValidationError(`${field}.${i}`, "type", `expected a string, not ${describeValue(item)}`);
-    }
-  });
-}
-
-function assertEnum(value: unknown, allowed: readonly string[], field: string): void {
-  if (value !== undefined && !(typeof value === "string" && allowed.includes(value))) {
-    throw new ValidationError(
-      field,
-      "enum",
-      `expected one of ${allowed.map((v) => `"${v}"`).join(", ")}, not ${describeValue(value)}`,
-    );
-  }
-}
-
-function assertUnixSeconds(value: unknown, field: string): void {
-  if (value === undefined) return;
-  if (!(Number.isInteger(value) && (value as number) >= 0)) {
-    throw new ValidationError(
-      field,
-      "unix-seconds",
-      `expected Unix seconds (a whole number >= 0), not ${describeValue(value)}`,
-    );
-  }
-  if ((value as number) >= MAX_UNIX_SECONDS) {
-    throw new ValidationError(
-      field,
-      "unix-seconds",
-      `${value} looks like milliseconds; APNs wants seconds (Math.floor(Date.now() / 1000))`,
-    );
-  }
 }
 
 /**

@@ -1,0 +1,24 @@
+/** The request and response dumps of debug mode; loaded only when a hub runs with `debug: true`. */
+import type { TransportRequest, TransportResponse } from "./transport";
+
+function dumpBody(body: string | Uint8Array | undefined): string {
+  if (body === undefined || body.length === 0) return "";
+  return typeof body === "string" ? `\n\n${body}` : `\n\n<${body.byteLength} bytes>`;
+}
+
+/**
+ * A request as text for the debug log, with `Authorization` passed through `redact`. The hub passes the
+ * redactor in, so this module imports nothing the send path also loads and bundlers keep the send path whole.
+ */
+export function dumpRequest(req: TransportRequest, redact: (token: string) => string): string {
+  const lines = Object.entries(req.headers).map(
+    ([k, v]) => `${k}: ${k.toLowerCase() === "authorization" ? redact(v) : v}`,
+  );
+  return `--- nhub request ---\n${req.method} ${req.origin}${req.path}\n${lines.join("\n")}${dumpBody(req.body)}`;
+}
+
+/** A response as text for the debug log, with the time it took. */
+export function dumpResponse(res: TransportResponse, ms: number): string {
+  const lines = Object.entries(res.headers).map(([k, v]) => `${k}: ${v}`);
+  return `--- nhub response ${res.status} (${ms} ms) ---\n${lines.join("\n")}${dumpBody(res.body)}`;
+}
