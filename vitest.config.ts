@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
 
 const packages = readdirSync("packages");
+const examples = readdirSync("examples");
 
 // Tests import sibling packages from source so a root run needs no prior build.
 const alias = Object.fromEntries(
@@ -13,14 +14,25 @@ export default defineConfig({
   test: {
     // CI reads the counts from the JSON report; people read the default reporter.
     reporters: process.env.CI ? ["default", ["json", { outputFile: ".vitest-report.json" }]] : ["default"],
-    projects: packages.map((name) => ({
-      resolve: { alias },
-      test: {
-        name,
-        root: `packages/${name}`,
-        include: ["test/**/*.test.ts", "src/**/*.test.ts"],
-        testTimeout: 20_000,
-      },
-    })),
+    projects: [
+      ...packages.map((name) => ({
+        resolve: { alias },
+        test: {
+          name,
+          root: `packages/${name}`,
+          include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+          testTimeout: 20_000,
+        },
+      })),
+      ...examples.map((name) => ({
+        resolve: { alias },
+        test: {
+          name: `example-${name}`,
+          root: `examples/${name}`,
+          include: ["test/**/*.test.ts"],
+          testTimeout: 20_000,
+        },
+      })),
+    ],
   },
 });
