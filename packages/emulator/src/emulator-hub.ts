@@ -9,6 +9,7 @@ import { DEFAULT_JOB_DURATION_MS, jobAt, type StoredJob } from "./emulator-jobs"
 import type { NotificationRecord } from "./emulator-outcomes";
 import type {
   Delivery,
+  EmulatorEvent,
   EmulatorFault,
   EmulatorHub,
   EmulatorRequestLog,
@@ -142,16 +143,23 @@ export class HubState {
 
   /** Writes a lifecycle line (e.g. a scheduled send going out) to the emulator's logger. */
   readonly log: (line: string) => void;
+  /** Hears every change the page's live stream reports (deliveries, requests, devices). */
+  readonly #onEvent: (event: EmulatorEvent) => void;
 
   constructor(
     name: string,
     rules: readonly AccessRule[],
-    options: { jobDurationMs?: number; log?: (line: string) => void } = {},
+    options: {
+      jobDurationMs?: number;
+      log?: (line: string) => void;
+      onEvent?: (event: EmulatorEvent) => void;
+    } = {},
   ) {
     this.name = name;
     this.rules = rules;
     this.jobDurationMs = options.jobDurationMs ?? DEFAULT_JOB_DURATION_MS;
     this.log = options.log ?? (() => {});
+    this.#onEvent = options.onEvent ?? (() => {});
     this.view = Object.freeze({
       name,
       upsertInstallation: (i: Installation) => this.upsertInstallation(i),
@@ -160,6 +168,7 @@ export class HubState {
       deliveries: () => [...this.#deliveries],
       clearDeliveries: () => {
         this.#deliveries = [];
+        this.#onEvent({ type: "deliveries-cleared", hub: this.name });
       },
       requests: () => [...this.#requests],
       injectFault: (f: EmulatorFault) => this.injectFault(f),
@@ -180,11 +189,14 @@ export class HubState {
   upsertInstallation(input: unknown): Installation {
     const installation = normalizeInstallation(input);
     this.#installations.set(installation.installationId, installation);
+    this.#onEvent({ type: "device", hub: this.name, change: "upsert", installation });
     return installation;
   }
 
   deleteInstallation(installationId: string): boolean {
-    return this.#installations.delete(installationId);
+    const deleted = this.#installations.delete(installationId);
+    if (deleted) this.#onEvent({ type: "device", hub: this.name, change: "delete", installationId });
+    return deleted;
   }
 
   installation(installationId: string): Installation | undefined {
@@ -209,10 +221,13 @@ export class HubState {
   /** Stores a checked registration (a frozen copy made by `emulator-registrations.ts`). */
   putRegistration(registration: Registration): void {
     this.#registrations.set(registration.registrationId, registration);
+    this.#onEvent({ type: "registration", hub: this.name, change: "upsert", registration });
   }
 
   deleteRegistration(registrationId: string): boolean {
-    return this.#registrations.delete(registrationId);
+    const deleted = this.#registrations.delete(registrationId);
+    if (deleted) this.#onEvent({ type: "registration", hub: this.name, change: "delete", registrationId });
+    return deleted;
   }
 
   recordNotification(record: NotificationRecord): void {
@@ -281,14 +296,19 @@ export class HubState {
   }
 
   recordDeliveries(deliveries: readonly Delivery[]): void {
-    for (const d of deliveries)
-      this.#deliveries.push(Object.freeze({ ...d, headers: Object.freeze({ ...d.headers }) }));
+    for (const d of deliveries) {
+      const delivery = Object.freeze({ ...d, headers: Object.freeze({ ...d.headers }) });
+      this.#deliveries.push(delivery);
+      this.#onEvent({ type: "delivery", hub: this.name, delivery });
+    }
     if (this.#deliveries.length > MAX_DELIVERIES)
       this.#deliveries.splice(0, this.#deliveries.length - MAX_DELIVERIES);
   }
 
   recordRequest(entry: EmulatorRequestLog): void {
-    this.#requests.push(Object.freeze({ ...entry }));
+    const request = Object.freeze({ ...entry });
+    this.#requests.push(request);
+    this.#onEvent({ type: "request", hub: this.name, request });
     if (this.#requests.length > MAX_REQUESTS) this.#requests.splice(0, this.#requests.length - MAX_REQUESTS);
   }
 

@@ -10,13 +10,16 @@ import { assertHubName, MAX_REQUEST_BODY_BYTES, ValidationError } from "@nhub/co
 import { isLoopbackHost } from "@nhub/sas";
 import { ADMIN_BODY_LIMIT, type AdminContext, handleAdmin } from "./emulator-admin";
 import { createRules, RULE_NAMES, verifyAuthorization } from "./emulator-auth";
+import { EventStreams } from "./emulator-events";
 import { HttpError, type HubHttpRequest, header, type Reply, readBody } from "./emulator-http";
 import { type ActiveFault, HubState } from "./emulator-hub";
 import { DEFAULT_JOB_DURATION_MS } from "./emulator-jobs";
+import { pageReply } from "./emulator-page";
 import { findHubRoute } from "./emulator-routes";
 import { errorXml } from "./emulator-xml";
 import type {
   Emulator,
+  EmulatorEvent,
   EmulatorHubConfig,
   EmulatorOptions,
   EmulatorRequestLog,
@@ -38,7 +41,7 @@ function rewrap(error: unknown, prefix: string): unknown {
 
 function createHubs(
   configs: ReadonlyArray<string | EmulatorHubConfig>,
-  options: { jobDurationMs: number; log: (line: string) => void },
+  options: { jobDurationMs: number; log: (line: string) => void; onEvent: (event: EmulatorEvent) => void },
 ): HubState[] {
   if (!Array.isArray(configs) || configs.length === 0) {
     throw new ValidationError("hubs", "required", "give at least one hub name");
@@ -111,6 +114,16 @@ function writeTruncated(res: ServerResponse, reply: Reply): void {
   res.setHeader("Content-Length", String(body.length + 16));
   res.flushHeaders();
   res.write(body.subarray(0, Math.ceil(body.length / 2)), () => res.destroy());
+}
+
+/** The host name of a `Host` header (`127.0.0.1:8080` → `127.0.0.1`, `[::1]:80` → `::1`); "" when absent. */
+function hostnameOf(host: string | undefined): string {
+  if (!host) return "";
+  try {
+    return new URL(`http://${host}`).hostname;
+  } catch {
+    return "";
+  }
 }
 
 function errorReply(error: unknown, trackingId: string): Reply {
@@ -198,7 +211,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     );
   }
   const log = options.logger ?? (() => {});
-  const hubs = createHubs(options.hubs ?? ["myhub"], { jobDurationMs, log });
+  const events = new EventStreams();
+  const hubs = createHubs(options.hubs ?? ["myhub"], {
+    jobDurationMs,
+    log,
+    onEvent: (event) => events.publish(event),
+  });
   seedDevices(hubs, options.devices);
   // Longest names first, so a hub named "a/b" wins over a hub named "a" for "/a/b/messages/".
   const byLength = [...hubs].sort((x, y) => y.name.length - x.name.length);
@@ -279,6 +297,43 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     // Behind a TLS-terminating proxy the client addressed https; Location headers and SAS audiences follow it.
     const scheme = header(req, "x-forwarded-proto")?.toLowerCase() === "https" ? "https" : "http";
     const origin = `${scheme}://${req.headers.host ?? new URL(url).host}`;
+
+    // The page and admin endpoints carry connection strings with keys. A web page could reach them through DNS
+    // rebinding (its own name resolving to 127.0.0.1), so they answer only requests addressed to a loopback name.
+    const adminSurface = path === "/" || path === "/_emulator" || path.startsWith("/_emulator/");
+    if (adminSurface && options.allowRemote !== true && !isLoopbackHost(hostnameOf(req.headers.host))) {
+      write(res, {
+        status: 403,
+        headers: { "Content-Type": "application/json; charset=utf-8" },
+        body: JSON.stringify({
+          error: {
+            status: 403,
+            message: "the emulator's page and admin endpoints answer only loopback host names",
+          },
+        }),
+      });
+      return;
+    }
+    if (
+      (method === "GET" || method === "HEAD") &&
+      (path === "/" || path === "/_emulator" || path === "/_emulator/")
+    ) {
+      write(res, pageReply());
+      return;
+    }
+    if (method === "GET" && path === "/_emulator/events") {
+      const hubName = target.searchParams.get("hub");
+      if (hubName !== null && !hubs.some((h) => h.name.toLowerCase() === hubName.toLowerCase())) {
+        write(res, {
+          status: 404,
+          headers: { "Content-Type": "application/json; charset=utf-8" },
+          body: JSON.stringify({ error: { status: 404, message: `No hub named "${hubName}".` } }),
+        });
+        return;
+      }
+      events.open(res, hubs, hubName ?? undefined);
+      return;
+    }
 
     if (path === "/_emulator" || path.startsWith("/_emulator/")) {
       const { body } = await readBody(req, ADMIN_BODY_LIMIT);
@@ -411,6 +466,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve) => {
         closed = true;
+        events.close();
         for (const hub of hubs) hub.close();
         for (const settle of [...pendingDelays]) settle();
         server.close(() => resolve());

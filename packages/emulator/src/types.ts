@@ -271,6 +271,52 @@ export interface EmulatorHub {
   jobs(): NotificationHubJob[];
 }
 
+/** One hub's state as the live stream's `hello` event carries it: recent items only, not the whole history. */
+export interface EmulatorHubSnapshot {
+  readonly name: string;
+  readonly installations: readonly Installation[];
+  readonly registrations: readonly Registration[];
+  /** The newest few deliveries of each device (and of each handle no device holds), oldest first. */
+  readonly deliveries: readonly Delivery[];
+  /** The newest REST requests, oldest first. */
+  readonly requests: readonly EmulatorRequestLog[];
+}
+
+/**
+ * One event of the live stream `GET /_emulator/events` (Server-Sent Events). The SSE event name is the `type`;
+ * `data` is this object as JSON. Each connection starts with a `hello` holding the current state, so a client
+ * that reconnects needs nothing else to catch up.
+ */
+export type EmulatorEvent =
+  | { readonly type: "hello"; readonly hubs: readonly EmulatorHubSnapshot[] }
+  | { readonly type: "delivery"; readonly hub: string; readonly delivery: Delivery }
+  | { readonly type: "request"; readonly hub: string; readonly request: EmulatorRequestLog }
+  | {
+      readonly type: "device";
+      readonly hub: string;
+      readonly change: "upsert";
+      readonly installation: Installation;
+    }
+  | {
+      readonly type: "device";
+      readonly hub: string;
+      readonly change: "delete";
+      readonly installationId: string;
+    }
+  | {
+      readonly type: "registration";
+      readonly hub: string;
+      readonly change: "upsert";
+      readonly registration: Registration;
+    }
+  | {
+      readonly type: "registration";
+      readonly hub: string;
+      readonly change: "delete";
+      readonly registrationId: string;
+    }
+  | { readonly type: "deliveries-cleared"; readonly hub: string };
+
 /** A running emulator; see {@link startEmulator}. */
 export interface Emulator {
   /** The namespace root, e.g. `http://127.0.0.1:PORT/`. */
@@ -290,6 +336,9 @@ export interface Emulator {
    * @throws {ValidationError} for a hub the emulator does not have.
    */
   hub(name?: string): EmulatorHub;
-  /** Stops listening, cuts open connections and settles delayed answers. */
+  /**
+   * Stops listening, ends the live event streams, cuts open connections and settles delayed answers. It does
+   * not wait for clients to go away.
+   */
   close(): Promise<void>;
 }

@@ -236,3 +236,31 @@ describe("installations REST", () => {
     expect(input.tags).toEqual(["a", "b"]);
   });
 });
+
+describe("DNS-rebinding protection", () => {
+  it("refuses the page and admin endpoints for a non-loopback Host header, but serves the hub REST API", async () => {
+    const { request } = await import("node:http");
+    const { startEmulator } = await import("../src/index");
+    const emu = await startEmulator();
+    try {
+      const port = Number(new URL(emu.url).port);
+      const get = (path: string, host: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = request({ host: "127.0.0.1", port, path, headers: { Host: host } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on("error", reject);
+          req.end();
+        });
+      expect(await get("/", "evil.example:80")).toBe(403);
+      expect(await get("/_emulator/hubs", "evil.example")).toBe(403);
+      expect(await get("/_emulator/hubs", `127.0.0.1:${port}`)).toBe(200);
+      expect(await get("/", `localhost:${port}`)).toBe(200);
+      // Hub requests are signed, so the REST surface keeps answering whatever name the client used.
+      expect(await get("/myhub/installations/x?api-version=2020-06", "evil.example")).toBe(401);
+    } finally {
+      await emu.close();
+    }
+  });
+});
