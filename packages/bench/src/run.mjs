@@ -1,0 +1,438 @@
+// The benchmark orchestrator: starts the loopback HTTPS server process, measures cold starts, runs the clients'
+// timed windows interleaved round by round, the batch comparison and the static figures, writes the report and
+// prints the ratios last.
+//
+//   node src/run.mjs                 full run, writes BENCHMARKS.md at the repository root (about 4 minutes)
+//   node src/run.mjs --smoke         a few hundred sends per client, no timing claims; exits 1 if a client failed
+//   node src/run.mjs --profile nhub  also writes a CPU profile of that client's long-lived process (see README)
+import { execFileSync, fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, release, tmpdir, totalmem, type } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { renderConsole, renderMarkdown } from "./report.mjs";
+import { snapshotBuild } from "./snapshot.mjs";
+import { benchDir, measureBundles, measureInstallFootprint } from "./static-figures.mjs";
+import { BATCH_CONCURRENCY, HUB_NAME, KEY_NAME } from "./workload.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoDir = resolve(benchDir, "../..");
+
+const { values: opts } = parseArgs({
+  // `pnpm --filter @nhub/bench bench -- --smoke` passes the "--" through.
+  args: process.argv.slice(2).filter((a) => a !== "--"),
+  options: {
+    smoke: { type: "boolean", default: false },
+    out: { type: "string" },
+    rounds: { type: "string" },
+    "window-ms": { type: "string" },
+    "warmup-ms": { type: "string" },
+    "cold-rounds": { type: "string" },
+    "batch-handles": { type: "string" },
+    "batch-rounds": { type: "string" },
+    install: { type: "boolean" },
+    "no-install": { type: "boolean" },
+    profile: { type: "string" },
+    clients: { type: "string" },
+    render: { type: "string" },
+  },
+});
+
+// IPC carries JSON, where Infinity becomes null: "no limit" is a count no window reaches.
+const UNLIMITED = 1e12;
+// --render FILE.json: write the report again from a previous run's raw data, without running anything.
+if (opts.render) {
+  const saved = JSON.parse(readFileSync(opts.render, "utf8"));
+  const target = opts.out ?? saved.outFile;
+  writeFileSync(target, renderMarkdown(saved));
+  console.log(renderConsole(saved, target));
+  process.exit(saved.failures.length > 0 ? 1 : 0);
+}
+
+const ALL_CLIENTS = ["floor", "nhub", "official", "seed"];
+const clients = opts.clients ? opts.clients.split(",").map((c) => c.trim()) : ALL_CLIENTS;
+for (const c of clients) if (!ALL_CLIENTS.includes(c)) throw new Error(`unknown client ${c}`);
+const smoke = opts.smoke;
+const num = (v, d) => (v === undefined ? d : Number(v));
+const plan = {
+  smoke,
+  rounds: num(opts.rounds, smoke ? 1 : 7),
+  windowMs: num(opts["window-ms"], smoke ? 15_000 : 2_000),
+  // Smoke windows stop at a send count instead of a time: a few hundred sends per client in all.
+  maxSends64: smoke ? 200 : UNLIMITED,
+  maxSends1: smoke ? 60 : UNLIMITED,
+  warmupMs: num(opts["warmup-ms"], smoke ? 0 : 5_000),
+  coldRounds: num(opts["cold-rounds"], smoke ? 1 : 11),
+  batchHandles: num(opts["batch-handles"], smoke ? 10_000 : 100_000),
+  batchRounds: num(opts["batch-rounds"], smoke ? 1 : 7),
+  batchConcurrency: BATCH_CONCURRENCY,
+  install: opts["no-install"] ? false : (opts.install ?? !smoke),
+  profile: opts.profile ? opts.profile.split(",").map((c) => c.trim()) : undefined,
+};
+const outFile =
+  opts.out ??
+  (smoke || plan.profile || opts.clients
+    ? join(mkdtempSync(join(tmpdir(), "nhub-bench-")), "BENCHMARKS.md")
+    : join(repoDir, "BENCHMARKS.md"));
+
+const failures = [];
+const fail = (what) => {
+  failures.push(what);
+  console.error(`bench: FAILED ${what}`);
+};
+const log = (line) => console.error(`bench: ${line}`);
+
+// ---------------------------------------------------------------------------------------------------------
+// Certificate and server
+
+const work = mkdtempSync(join(tmpdir(), "nhub-bench-run-"));
+const certFile = join(work, "cert.pem");
+const keyFile = join(work, "key.pem");
+try {
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      keyFile,
+      "-out",
+      certFile,
+      "-days",
+      "1",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+} catch (error) {
+  throw new Error(`could not make the throwaway certificate with openssl: ${error.message}`);
+}
+
+const clientsDir = await snapshotBuild(join(work, "snapshot"), { benchDir });
+
+const sharedKey = `${randomBytes(32).toString("base64").slice(0, 43)}=`;
+const lanes = [
+  ...clients,
+  ...clients.map((c) => `cold-${c}`),
+  ...["floor", "nhub"].filter((c) => clients.includes(c)).map((c) => `batch-${c}`),
+];
+
+let messageId = 0;
+/** Sends a command to a child and resolves with its answer (matched by id). */
+function ask(child, message) {
+  const id = ++messageId;
+  return new Promise((resolveAnswer, reject) => {
+    const onMessage = (m) => {
+      if (m?.id !== id) return;
+      child.off("message", onMessage);
+      child.off("exit", onExit);
+      resolveAnswer(m);
+    };
+    const onExit = (code) => reject(new Error(`process exited (${code}) before answering ${message.cmd}`));
+    child.on("message", onMessage);
+    child.once("exit", onExit);
+    child.send({ ...message, id });
+  });
+}
+
+function firstMessage(child, type) {
+  return new Promise((resolveMessage, reject) => {
+    const onMessage = (m) => {
+      if (m?.type !== type) return;
+      child.off("message", onMessage);
+      child.off("exit", onExit);
+      resolveMessage(m);
+    };
+    const onExit = (code) => reject(new Error(`process exited (${code}) before "${type}"`));
+    child.on("message", onMessage);
+    child.once("exit", onExit);
+  });
+}
+
+const server = fork(join(here, "server.mjs"), [], {
+  execArgv: [],
+  env: {
+    ...process.env,
+    BENCH_SERVER: JSON.stringify({
+      lanes,
+      hubName: HUB_NAME,
+      keyName: KEY_NAME,
+      key: sharedKey,
+      certFile,
+      keyFile,
+    }),
+  },
+  stdio: ["ignore", "inherit", "inherit", "ipc"],
+});
+const { ports } = await firstMessage(server, "listening");
+const endpoint = (lane) => `https://127.0.0.1:${ports[lane]}`;
+
+const profileDir = plan.profile ? mkdtempSync(join(tmpdir(), "nhub-bench-profile-")) : undefined;
+
+/** Starts a client process; `t0` is taken just before the spawn, for the cold-start figure. */
+function spawnClient(name, mode, lane) {
+  const execArgv =
+    mode === "serve" && plan.profile?.includes(name)
+      ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+      : [];
+  const t0 = performance.now();
+  const child = fork(join(clientsDir, `${name}.mjs`), [], {
+    execArgv,
+    cwd: benchDir,
+    env: {
+      ...process.env,
+      // Trusting the throwaway certificate this way works for undici, node:https and the official SDK alike,
+      // and leaves every client on its default TLS settings.
+      NODE_EXTRA_CA_CERTS: certFile,
+      BENCH_MODE: mode,
+      BENCH_ENDPOINT: endpoint(lane),
+      BENCH_BATCH_ENDPOINT: ports[`batch-${name}`] ? endpoint(`batch-${name}`) : "",
+      BENCH_KEY: sharedKey,
+    },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const ready = firstMessage(child, "ready").then((m) => ({ ...m, coldMs: performance.now() - t0 }));
+  return { child, ready };
+}
+
+const exited = (child) =>
+  child.exitCode !== null ? Promise.resolve() : new Promise((r) => child.once("exit", () => r()));
+
+const results = Object.fromEntries(
+  clients.map((c) => [
+    c,
+    {
+      cold: [],
+      coldRssKb: [],
+      c64: [],
+      c1: [],
+      rssKb: [],
+      final: undefined,
+      batch: [],
+      batchNote: undefined,
+    },
+  ]),
+);
+const rotate = (list, by) => list.map((_, i) => list[(i + by) % list.length]);
+const started = performance.now();
+const loadAtStart = loadavg()[0];
+const procs = {};
+let counted = {};
+
+try {
+  // -------------------------------------------------------------------------------------------------------
+  // Cold start: a fresh process per client and round, one at a time so nothing else competes for the CPU.
+  for (let r = 0; r < plan.coldRounds; r++) {
+    for (const name of rotate(clients, r)) {
+      const { child, ready } = spawnClient(name, "cold", `cold-${name}`);
+      const m = await ready;
+      await exited(child);
+      if (!m.ok) fail(`${name}: cold-start send failed: ${m.error}`);
+      else {
+        results[name].cold.push(m.coldMs);
+        results[name].coldRssKb.push(m.peakRssKb);
+      }
+    }
+  }
+  log(`cold starts done (${plan.coldRounds} rounds)`);
+
+  // -------------------------------------------------------------------------------------------------------
+  // Long-lived clients, started one after another.
+  for (const name of clients) {
+    const p = spawnClient(name, "serve", name);
+    const m = await p.ready;
+    if (!m.ok) {
+      fail(`${name}: first send failed: ${m.error}`);
+      throw new Error(`${name} could not send`);
+    }
+    procs[name] = p.child;
+  }
+
+  const window = async (name, concurrency, durationMs, maxSends, record) => {
+    const before = await ask(server, { cmd: "cpu" });
+    const m = await ask(procs[name], { cmd: "window", concurrency, durationMs, maxSends });
+    // The server's CPU over the window: with the client's, it shows how much of the machine the run got.
+    m.serverCpuUs = (await ask(server, { cmd: "cpu" })).cpuUs - before.cpuUs;
+    if (m.fatal) fail(`${name}: window crashed: ${m.fatal}`);
+    else if (m.errors > 0)
+      fail(`${name}: ${m.errors} of ${m.sends + m.errors} sends failed, first: ${m.firstError}`);
+    else if (m.sends === 0) fail(`${name}: no send completed in a window`);
+    if (record) record.push(m);
+    results[name].final = m;
+    return m;
+  };
+
+  // Warm-up: V8 keeps speeding up for seconds; every client gets the same time at both concurrencies.
+  if (plan.warmupMs > 0) {
+    for (const name of clients) {
+      await window(name, 64, plan.warmupMs * 0.7, UNLIMITED);
+      await window(name, 1, plan.warmupMs * 0.3, UNLIMITED);
+    }
+    log(`warm-up done (${plan.warmupMs} ms per client)`);
+  }
+
+  const beforeRounds = (await ask(server, { cmd: "stats" })).stats;
+  // Timed rounds, interleaved: each client's window sits next to the others', and the order rotates.
+  for (let r = 0; r < plan.rounds; r++) {
+    const order = rotate(clients, r);
+    for (const name of order) await window(name, 64, plan.windowMs, plan.maxSends64, results[name].c64);
+    for (const name of order) {
+      const m = await window(name, 1, plan.windowMs, plan.maxSends1, results[name].c1);
+      results[name].rssKb.push(m.peakRssKb);
+    }
+    log(`round ${r + 1}/${plan.rounds} done`);
+  }
+  const afterRounds = (await ask(server, { cmd: "stats" })).stats;
+  for (const name of clients) {
+    results[name].afterRounds = results[name].final;
+    results[name].roundHandshakes = afterRounds[name].handshakes - beforeRounds[name].handshakes;
+    results[name].roundAccepted = afterRounds[name].accepted - beforeRounds[name].accepted;
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Batch: the same handles, in 1000-handle $batch requests, from nhub's sendDirectBatch and the floor.
+  const batchClients = ["floor", "nhub"].filter((c) => clients.includes(c));
+  const batch = async (name, record) => {
+    const m = await ask(procs[name], {
+      cmd: "batch",
+      handles: plan.batchHandles,
+      concurrency: plan.batchConcurrency,
+    });
+    if (m.unavailable) {
+      results[name].batchNote = m.unavailable;
+      return m;
+    }
+    if (m.fatal || m.error) fail(`${name}: batch failed: ${m.fatal ?? m.error}`);
+    else if (m.sentHandles !== plan.batchHandles || m.failedHandles > 0) {
+      fail(
+        `${name}: batch sent ${m.sentHandles} of ${plan.batchHandles} handles (${m.failedHandles} failed)`,
+      );
+    }
+    if (record) record.push(m);
+    return m;
+  };
+  for (const name of batchClients) await batch(name); // warm-up, untimed
+  for (let r = 0; r < plan.batchRounds; r++) {
+    for (const name of rotate(batchClients, r)) {
+      if (!results[name].batchNote) await batch(name, results[name].batch);
+    }
+  }
+  log("batch done");
+
+  // -------------------------------------------------------------------------------------------------------
+  // Server-side counts, then shut everything down (the profiled client writes its profile on exit).
+  counted = (await ask(server, { cmd: "stats" })).stats;
+  for (const name of clients) {
+    procs[name].send({ cmd: "exit" });
+    await exited(procs[name]);
+  }
+} catch (error) {
+  fail(`the run stopped early: ${error.message}`);
+  for (const child of Object.values(procs)) if (child.connected) child.kill();
+} finally {
+  if (server.connected) server.send({ cmd: "exit" });
+}
+
+// Every client really sent: the server accepted what each client says it sent, and refused nothing.
+for (const name of clients) {
+  const s = counted[name];
+  if (!s) continue;
+  const sends = results[name].final?.totalSends ?? 0;
+  if (s.unauthorized > 0 || s.malformed > 0) {
+    fail(`${name}: the server refused ${s.unauthorized + s.malformed} requests: ${s.firstProblem}`);
+  }
+  if (s.accepted < sends)
+    fail(`${name}: the client counted ${sends} sends, the server accepted ${s.accepted}`);
+  const cold = counted[`cold-${name}`];
+  if (cold && cold.accepted < results[name].cold.length)
+    fail(`${name}: cold-start sends missing at the server`);
+}
+for (const name of ["floor", "nhub"]) {
+  const s = counted[`batch-${name}`];
+  if (s && !results[name]?.batchNote) {
+    const expected = (plan.batchRounds + 1) * plan.batchHandles;
+    if (s.batchHandles !== expected)
+      fail(`${name}: the server saw ${s.batchHandles} of ${expected} batch handles`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Static figures, after the timed part so they cannot disturb it.
+let bundles;
+let install;
+try {
+  bundles = await measureBundles({ modulesDir: join(work, "snapshot", "node_modules") });
+} catch (error) {
+  fail(`bundle sizes: ${error.message}`);
+}
+if (plan.install) {
+  try {
+    log("measuring install footprints (npm install of both into temporary directories)");
+    install = await measureInstallFootprint();
+  } catch (error) {
+    fail(`install footprint: ${error.message.split("\n")[0]}`);
+  }
+}
+
+const profiles = profileDir
+  ? readdirSync(profileDir)
+      .filter((f) => f.endsWith(".cpuprofile"))
+      .map((f) => join(profileDir, f))
+  : [];
+
+rmSync(work, { recursive: true, force: true });
+
+function versionOf(pkg) {
+  try {
+    return JSON.parse(readFileSync(join(benchDir, "node_modules", pkg, "package.json"), "utf8")).version;
+  } catch {
+    return "?";
+  }
+}
+
+const data = {
+  plan,
+  clients,
+  results,
+  server: counted,
+  bundles,
+  install,
+  failures,
+  profiles,
+  machine: {
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: cpus().length,
+    memoryGb: totalmem() / 1024 ** 3,
+    os: `${type()} ${release()}`,
+    node: process.version,
+    // Other work on the machine shows up here before it shows up as spread.
+    loadAtStart,
+    loadAtEnd: loadavg()[0],
+  },
+  versions: {
+    undici: versionOf("undici"),
+    official: versionOf("@azure/notification-hubs"),
+  },
+  date: new Date().toISOString(),
+  command: smoke ? "pnpm bench --smoke" : "pnpm bench",
+  durationS: (performance.now() - started) / 1000,
+};
+
+writeFileSync(outFile, renderMarkdown(data));
+// The raw figures, for a closer look or for --render after a change to the report's layout.
+const dataFile = join(mkdtempSync(join(tmpdir(), "nhub-bench-data-")), "bench-data.json");
+writeFileSync(dataFile, JSON.stringify({ ...data, outFile }, null, 1));
+log(`raw data: ${dataFile}`);
+console.log(renderConsole(data, outFile));
+process.exitCode = failures.length > 0 ? 1 : 0;
