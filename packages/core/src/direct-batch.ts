@@ -66,7 +66,13 @@ export function directBatchBody(
   const head = `--${boundary}\r\nContent-Type: ${notification.contentType}\r\nContent-Disposition: inline; name=notification\r\n\r\n`;
   const tail = `\r\n--${boundary}\r\nContent-Type: application/json\r\nContent-Disposition: inline; name=devices\r\n\r\n${JSON.stringify(handles)}\r\n--${boundary}--`;
   const body = notification.body;
-  return typeof body === "string"
-    ? head + body + tail
-    : Buffer.concat([Buffer.from(head), body, Buffer.from(tail)]);
+  if (typeof body === "string") return head + body + tail;
+  // Bytes stay bytes; TextEncoder rather than Buffer, so the edge entry needs no Node global.
+  const utf8 = new TextEncoder();
+  const [before, after] = [utf8.encode(head), utf8.encode(tail)];
+  const out = new Uint8Array(before.byteLength + body.byteLength + after.byteLength);
+  out.set(before, 0);
+  out.set(body, before.byteLength);
+  out.set(after, before.byteLength + body.byteLength);
+  return out;
 }

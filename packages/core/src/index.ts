@@ -1,5 +1,11 @@
 export type { BrowserPushChannel, DeviceHandle } from "./device-handle";
 export {
+  DIAGNOSTICS_CHANNELS,
+  type RequestChannel,
+  type RequestChannels,
+  type RequestDiagnosticsMessage,
+} from "./diagnostics";
+export {
   type DirectBatchChunk,
   type DirectBatchOptions,
   type DirectBatchResult,
@@ -18,13 +24,19 @@ export {
   TimeoutError,
   ValidationError,
 } from "./errors";
+export { createFetchTransport, type FetchTransportOptions } from "./fetch-transport";
 export {
   API_VERSION,
   assertHubName,
   DEFAULT_TIMEOUT_MS,
   type HubRequest,
+  type HubRuntime,
+  type HubStats,
   type Logger,
+  type LogLevel,
   NotificationHub,
+  NotificationHubBase,
+  type NotificationHubBaseOptions,
   type NotificationHubOptions,
   type OperationOptions,
   type SendOptions,
@@ -56,6 +68,13 @@ export {
   type OutcomeCount,
   parseNotificationOutcomeDetails,
 } from "./outcome-details";
+export {
+  definePlatform,
+  PLATFORM_SPECIFICATION_VERSION,
+  type PlatformDefinition,
+  type PlatformDefinitionV1,
+  SUPPORTED_PLATFORM_SPECIFICATION_VERSIONS,
+} from "./platform";
 export {
   DEFAULT_RETRY,
   parseRetryAfter,
@@ -89,6 +108,7 @@ export {
 } from "./tags";
 export {
   createUndiciTransport,
+  type PoolStats,
   type Transport,
   type TransportRequest,
   type TransportResponse,

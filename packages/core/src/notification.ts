@@ -1,8 +1,7 @@
 /**
- * The contract between core and platform packages: a platform turns its typed payload into a
- * {@link Notification}, a plain value that says which format the hub should use, how the body is typed, what
- * the body is and which platform headers go with it. Core never looks inside the body and knows no platform by
- * name; it only checks what every notification must satisfy, in {@link createNotification}.
+ * The {@link Notification}: the one value a platform hands to core, and the checks every notification passes
+ * whatever its platform. How a platform package produces it, and what else it declares, is the platform
+ * contract in `platform.ts`.
  */
 import { ValidationError } from "./errors";
 
@@ -21,7 +20,8 @@ export interface Notification {
 /** The largest request body the service takes: 64 KB. */
 export const MAX_REQUEST_BODY_BYTES = 64 * 1024;
 
-const FORMAT_PATTERN = /^[a-z][a-z0-9]*$/;
+/** A `ServiceBusNotification-Format` name: lowercase letters and digits. Shared with `platform.ts`. */
+export const FORMAT_PATTERN = /^[a-z][a-z0-9]*$/;
 // RFC 9110 token characters.
 const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // Visible ASCII, spaces, tabs and non-ASCII text; no CR, LF, NUL or other control characters.
@@ -101,7 +101,17 @@ export function assertHeaders(
 
 /** UTF-8 size of a body. */
 export function byteLength(body: string | Uint8Array): number {
-  return typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength;
+  if (typeof body !== "string") return body.byteLength;
+  // Counted by hand rather than with Buffer (absent on edge runtimes) or TextEncoder (which would allocate).
+  let n = body.length;
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if (c < 0x80) continue;
+    n += c < 0x800 ? 1 : 2;
+    // A surrogate pair is 2 UTF-16 units and 4 UTF-8 bytes; a lone surrogate is sent as U+FFFD (3 bytes).
+    if (c >= 0xd800 && c < 0xdc00 && (body.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+  }
+  return n;
 }
 
 /**

@@ -33,6 +33,24 @@ export interface Transport {
   close(): Promise<void>;
   /** Aborts requests in flight and releases connections at once. */
   destroy(): Promise<void>;
+  /** The connection pool's state now, when the transport can see it (undici's `Pool` can, `fetch` cannot). */
+  stats?(): PoolStats | undefined;
+}
+
+/** A snapshot of a connection pool, as undici's `Pool.stats` reports it. */
+export interface PoolStats {
+  /** Open sockets. */
+  readonly connected: number;
+  /** Open sockets with nothing to do. */
+  readonly free: number;
+  /** Requests waiting for a socket. */
+  readonly pending: number;
+  /** Requests queued on sockets, not yet sent. */
+  readonly queued: number;
+  /** Requests sent and not yet answered. */
+  readonly running: number;
+  /** `pending + queued + running`. */
+  readonly size: number;
 }
 
 /** Options of {@link createUndiciTransport}. */
@@ -92,6 +110,21 @@ export function createUndiciTransport(options: UndiciTransportOptions): Transpor
         headers[name] = Array.isArray(value) ? value.join(", ") : value;
       }
       return { status: res.statusCode, headers, body };
+    },
+    stats() {
+      // An own Pool reports itself; an Agent reports its pools by origin; a ProxyAgent reports nothing, and a
+      // single Client (no `free`) is not a pool.
+      const all = (dispatcher as { stats?: Record<string, unknown> }).stats;
+      const s = (all?.connected === undefined ? all?.[origin] : all) as PoolStats | undefined;
+      if (typeof s?.free !== "number") return undefined;
+      return {
+        connected: s.connected,
+        free: s.free,
+        pending: s.pending,
+        queued: s.queued,
+        running: s.running,
+        size: s.size,
+      };
     },
     // Idempotent: undici throws when a closed or destroyed pool is closed again.
     close() {

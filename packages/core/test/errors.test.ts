@@ -51,3 +51,18 @@ describe("error hierarchy", () => {
     });
   });
 });
+
+describe("byteLength", () => {
+  it("counts UTF-8 bytes exactly as Buffer does, without Buffer", async () => {
+    const fc = (await import("fast-check")).default;
+    const { byteLength } = await import("../src/index");
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme" }), (s) => {
+        expect(byteLength(s)).toBe(Buffer.byteLength(s, "utf8"));
+      }),
+    );
+    for (const s of ["", "a", "é", "€", "😀", "\ud800", "a\udc00b", "\ud83d\ude00\ud83d"]) {
+      expect(byteLength(s)).toBe(Buffer.byteLength(s, "utf8"));
+    }
+  });
+});

@@ -46,7 +46,21 @@ function registrationHandle(registration: Registration): string {
   return typeof channel === "string" ? channel : channel.endpoint;
 }
 
+// Installations are frozen and replaced on every change, so targets can be cached by identity: a template send
+// to thousands of devices would otherwise rebuild every device's tag set on every send.
+const installationTargets = new WeakMap<Installation, RouteTarget>();
+const installationTemplateTargets = new WeakMap<Installation, RouteTarget[]>();
+
 function fromInstallation(installation: Installation): RouteTarget {
+  let target = installationTargets.get(installation);
+  if (target === undefined) {
+    target = buildInstallationTarget(installation);
+    installationTargets.set(installation, target);
+  }
+  return target;
+}
+
+function buildInstallationTarget(installation: Installation): RouteTarget {
   return {
     outcomeId: installation.installationId,
     installationId: installation.installationId,
@@ -99,14 +113,17 @@ export function templateTargets(
 ): RouteTarget[] {
   const out: RouteTarget[] = [];
   for (const installation of installations) {
-    for (const [name, template] of Object.entries(installation.templates ?? {})) {
-      out.push({
+    let targets = installationTemplateTargets.get(installation);
+    if (targets === undefined) {
+      targets = Object.entries(installation.templates ?? {}).map(([name, template]) => ({
         ...fromInstallation(installation),
         outcomeId: `${installation.installationId}/${name}`,
         tags: deviceTags(installation, template.tags),
         template: { name, template },
-      });
+      }));
+      installationTemplateTargets.set(installation, targets);
     }
+    out.push(...targets);
   }
   for (const registration of registrations) {
     if (registration.template !== undefined) out.push(fromRegistration(registration));

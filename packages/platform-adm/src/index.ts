@@ -13,3 +13,4 @@ export {
   type AdmPriority,
   assertAdmPayload,
 } from "./adm-payload";
+export { admPlatform } from "./adm-platform";

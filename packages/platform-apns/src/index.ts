@@ -35,3 +35,4 @@ export {
   assertApnsPayload,
   assertLiveActivityAps,
 } from "./apns-payload";
+export { applePlatform } from "./apns-platform";

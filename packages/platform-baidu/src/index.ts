@@ -16,3 +16,4 @@ export {
   type BaiduJsonValue,
   type BaiduPayload,
 } from "./baidu-payload";
+export { baiduPlatform } from "./baidu-platform";

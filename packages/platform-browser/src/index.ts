@@ -12,6 +12,7 @@ export {
   type BrowserNotificationPayload,
   type BrowserPayload,
 } from "./browser-payload";
+export { browserPlatform } from "./browser-platform";
 export {
   assertBrowserPushSubscription,
   type BrowserPushSubscription,

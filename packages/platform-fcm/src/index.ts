@@ -37,3 +37,4 @@ export type {
   WebpushConfig,
   WebpushFcmOptions,
 } from "./fcm-payload";
+export { fcmLegacyPlatform, fcmV1Platform } from "./fcm-platform";

@@ -23,4 +23,5 @@ export {
   sendMpnsNotification,
   WINDOWS_PHONE_FORMAT,
 } from "./mpns-notification";
+export { mpnsPlatform } from "./mpns-platform";
 export { type MpnsTileXmlOptions, type MpnsToastXmlOptions, mpnsTileXml, mpnsToastXml } from "./mpns-xml";

@@ -24,6 +24,7 @@ export {
   WNS_RAW_CONTENT_TYPE,
   WNS_XML_CONTENT_TYPE,
 } from "./wns-notification";
+export { windowsPlatform } from "./wns-platform";
 export {
   BADGE_GLYPHS,
   type BadgeGlyph,

@@ -11,3 +11,4 @@ export {
   type XiaomiMessage,
   type XiaomiPayload,
 } from "./xiaomi-payload";
+export { xiaomiPlatform } from "./xiaomi-platform";

@@ -5,8 +5,12 @@ export {
   parseConnectionString,
 } from "./connection-string";
 export {
+  type AsyncSasTokenProvider,
+  type AsyncSasTokenProviderOptions,
+  createAsyncSasTokenProvider,
   createSasTokenProvider,
   hmacSha256Base64,
+  hmacSha256Base64Async,
   parseSasToken,
   redactSasToken,
   type SasTokenFields,
@@ -15,5 +19,6 @@ export {
   type SasTokenProviderOptions,
   sasStringToSign,
   signSasToken,
+  signSasTokenAsync,
   type TokenProvider,
 } from "./sas-token";

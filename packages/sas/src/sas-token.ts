@@ -1,4 +1,6 @@
-import { createHmac } from "node:crypto";
+// Type only: node:crypto is loaded at run time through process.getBuiltinModule (below), so that runtimes
+// without Node built-ins (Cloudflare Workers, Vercel Edge) can bundle this module for the WebCrypto signer.
+import type * as NodeCrypto from "node:crypto";
 
 /** What a SAS token is signed for. */
 export interface SasTokenInit {
@@ -29,22 +31,81 @@ export function sasStringToSign(
   return { sr, text: `${sr}\n${expiresAt}` };
 }
 
-/** Base64 HMAC-SHA256 of `text` keyed by the UTF-8 bytes of `key` (not URL-encoded). */
+let nodeCrypto: typeof NodeCrypto | undefined;
+
+/**
+ * Node's crypto module, reached without a static import: a bundler for an edge runtime then finds no `node:`
+ * import in this package, and the WebCrypto signer below works there unchanged.
+ */
+function loadNodeCrypto(): typeof NodeCrypto {
+  nodeCrypto ??= (
+    globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+  ).process?.getBuiltinModule?.("node:crypto") as typeof NodeCrypto | undefined;
+  if (nodeCrypto === undefined) {
+    throw new Error("signSasToken needs Node 20.16+ crypto; elsewhere use signSasTokenAsync");
+  }
+  return nodeCrypto;
+}
+
+/** Base64 HMAC-SHA256 of `text` keyed by the UTF-8 bytes of `key` (not URL-encoded), with Node's crypto. */
 export function hmacSha256Base64(key: string, text: string): string {
-  return createHmac("sha256", key).update(text, "utf8").digest("base64");
+  return loadNodeCrypto().createHmac("sha256", key).update(text, "utf8").digest("base64");
+}
+
+/**
+ * Base64 HMAC-SHA256 of `text` keyed by the UTF-8 bytes of `key`, with WebCrypto (`crypto.subtle`): the same
+ * result as {@link hmacSha256Base64} on any runtime that has WebCrypto (Node, Deno, Bun, Cloudflare Workers,
+ * Vercel Edge). WebCrypto refuses an empty key, so this rejects one with a `RangeError`.
+ */
+export async function hmacSha256Base64Async(key: string, text: string): Promise<string> {
+  if (key === "") throw new RangeError("the key must not be empty");
+  const subtle = globalThis.crypto?.subtle;
+  if (subtle === undefined) {
+    throw new Error("this runtime has no WebCrypto (crypto.subtle)");
+  }
+  const utf8 = new TextEncoder();
+  const cryptoKey = await subtle.importKey(
+    "raw",
+    utf8.encode(key),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const mac = new Uint8Array(await subtle.sign("HMAC", cryptoKey, utf8.encode(text)));
+  let binary = "";
+  for (const byte of mac) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+function assertExpiry(expiresAt: number): void {
+  if (!Number.isInteger(expiresAt) || expiresAt <= 0) {
+    throw new RangeError("expiresAt must be a positive whole number of Unix seconds");
+  }
+}
+
+function formatSasToken(sr: string, signature: string, init: SasTokenInit): string {
+  return `SharedAccessSignature sr=${sr}&sig=${encodeURIComponent(signature)}&se=${init.expiresAt}&skn=${encodeURIComponent(init.keyName)}`;
 }
 
 /**
  * Signs `SharedAccessSignature sr=<sr>&sig=<sig>&se=<expiry>&skn=<keyName>` with HMAC-SHA256, where
- * `sr = encodeURIComponent(lowercase(resourceUri))` and the signed text is `sr + "\n" + se`.
+ * `sr = encodeURIComponent(lowercase(resourceUri))` and the signed text is `sr + "\n" + se`. Uses Node's crypto;
+ * {@link signSasTokenAsync} is the WebCrypto twin for other runtimes.
  */
 export function signSasToken(init: SasTokenInit): string {
-  if (!Number.isInteger(init.expiresAt) || init.expiresAt <= 0) {
-    throw new RangeError("expiresAt must be a positive whole number of Unix seconds");
-  }
+  assertExpiry(init.expiresAt);
   const { sr, text } = sasStringToSign(init.resourceUri, init.expiresAt);
-  const sig = encodeURIComponent(hmacSha256Base64(init.key, text));
-  return `SharedAccessSignature sr=${sr}&sig=${sig}&se=${init.expiresAt}&skn=${encodeURIComponent(init.keyName)}`;
+  return formatSasToken(sr, hmacSha256Base64(init.key, text), init);
+}
+
+/**
+ * {@link signSasToken} with WebCrypto: the same token, byte for byte, on any runtime with `crypto.subtle` and no
+ * Node built-ins (Cloudflare Workers, Vercel Edge, Deno, Bun). Rejects an empty key with a `RangeError`.
+ */
+export async function signSasTokenAsync(init: SasTokenInit): Promise<string> {
+  assertExpiry(init.expiresAt);
+  const { sr, text } = sasStringToSign(init.resourceUri, init.expiresAt);
+  return formatSasToken(sr, await hmacSha256Base64Async(init.key, text), init);
 }
 
 /**
@@ -66,10 +127,11 @@ export function parseSasToken(token: string): SasTokenFields | undefined {
 
 /**
  * Replaces the signature of every SAS token in `text` with `<redacted>`, so a token can be shown in a log or
- * debug dump without granting anything.
+ * debug dump without granting anything. Idempotent: redacted text passes through unchanged.
  */
 export function redactSasToken(text: string): string {
-  return text.replace(/([?&\s]sig=)[^&\s"'<]*/g, "$1<redacted>").replace(/^sig=[^&\s"'<]*/, "sig=<redacted>");
+  // `+`, not `*`: an already redacted `sig=<redacted>` is left alone, so redacting twice changes nothing.
+  return text.replace(/([?&\s]sig=)[^&\s"'<]+/g, "$1<redacted>").replace(/^sig=[^&\s"'<]+/, "sig=<redacted>");
 }
 
 /** A source of valid tokens. `getToken` may return a cached token; callers must not cache it themselves. */
@@ -103,12 +165,7 @@ export interface SasTokenProvider extends TokenProvider {
  * be logged, inspected or serialised without revealing it.
  */
 export function createSasTokenProvider(options: SasTokenProviderOptions): SasTokenProvider {
-  const ttl = options.ttlSeconds ?? 3600;
-  const renewBefore = options.renewBeforeSeconds ?? 300;
-  if (!(ttl > 0)) throw new RangeError("ttlSeconds must be positive");
-  if (!(renewBefore >= 0 && renewBefore < ttl)) {
-    throw new RangeError("renewBeforeSeconds must be at least 0 and less than ttlSeconds");
-  }
+  const { ttl, renewBefore } = lifetime(options);
   const now = options.now ?? Date.now;
   const { resourceUri, keyName, key } = options;
   let token = "";
@@ -124,6 +181,76 @@ export function createSasTokenProvider(options: SasTokenProviderOptions): SasTok
         signedCount++;
       }
       return token;
+    },
+    get signedCount() {
+      return signedCount;
+    },
+  };
+}
+
+function lifetime(options: SasTokenProviderOptions): { ttl: number; renewBefore: number } {
+  const ttl = options.ttlSeconds ?? 3600;
+  const renewBefore = options.renewBeforeSeconds ?? 300;
+  if (!(ttl > 0)) throw new RangeError("ttlSeconds must be positive");
+  if (!(renewBefore >= 0 && renewBefore < ttl)) {
+    throw new RangeError("renewBeforeSeconds must be at least 0 and less than ttlSeconds");
+  }
+  return { ttl, renewBefore };
+}
+
+/** Options of {@link createAsyncSasTokenProvider}. */
+export interface AsyncSasTokenProviderOptions extends SasTokenProviderOptions {
+  /** How to sign one token. Default {@link signSasTokenAsync} (WebCrypto). */
+  readonly sign?: (init: SasTokenInit) => string | Promise<string>;
+}
+
+/** A {@link TokenProvider} whose signer is asynchronous: the cached token comes back as a plain string. */
+export interface AsyncSasTokenProvider extends TokenProvider {
+  /** The cached token, or a promise of a fresh one when none is cached or it is due for renewal. */
+  getToken(): string | Promise<string>;
+  /** How many tokens this provider has signed (for tests and metrics). */
+  readonly signedCount: number;
+}
+
+/**
+ * Creates a caching SAS token provider that signs with WebCrypto (or any asynchronous `sign`), for runtimes
+ * without Node's crypto. Like {@link createSasTokenProvider} it signs once per lifetime; between renewals
+ * `getToken()` returns the cached token synchronously, so a send awaits nothing. Callers asking while a token
+ * is being signed share that one signing; a failed signing rejects those callers and the next call tries again.
+ * The key is held in a closure, never on a property.
+ */
+export function createAsyncSasTokenProvider(options: AsyncSasTokenProviderOptions): AsyncSasTokenProvider {
+  const { ttl, renewBefore } = lifetime(options);
+  const now = options.now ?? Date.now;
+  const sign = options.sign ?? signSasTokenAsync;
+  const { resourceUri, keyName, key } = options;
+  let token = "";
+  let renewAtMs = 0;
+  let signedCount = 0;
+  let signing: Promise<string> | undefined;
+  return {
+    getToken() {
+      const t = now();
+      if (t < renewAtMs) return token;
+      if (signing === undefined) {
+        const expiresAt = Math.floor(t / 1000) + ttl;
+        signing = Promise.resolve()
+          .then(() => sign({ resourceUri, keyName, key, expiresAt }))
+          .then(
+            (signed) => {
+              token = signed;
+              renewAtMs = (expiresAt - renewBefore) * 1000;
+              signedCount++;
+              signing = undefined;
+              return signed;
+            },
+            (error: unknown) => {
+              signing = undefined;
+              throw error;
+            },
+          );
+      }
+      return signing;
     },
     get signedCount() {
       return signedCount;

@@ -122,6 +122,13 @@ describe("redactSasToken", () => {
     expect(redacted).toContain("sig=<redacted>");
     expect(redacted).toContain("skn=rule");
   });
+
+  it("changes nothing the second time", () => {
+    const token = signSasToken({ resourceUri: "https://ns/hub", keyName: "rule", key: "k", expiresAt: 99 });
+    const once = redactSasToken(`Authorization: ${token}\nsig=abc&x=1`);
+    expect(redactSasToken(once)).toBe(once);
+    expect(once).not.toContain("<redacted><redacted>");
+  });
 });
 
 describe("parseSasToken", () => {

@@ -18,6 +18,7 @@ export {
   TEMPLATE_FORMAT,
   type TemplateNotificationOptions,
 } from "./template-notification";
+export { templatePlatform } from "./template-platform";
 export {
   type CompiledTemplate,
   compileTemplate,

@@ -30,8 +30,11 @@ const HUB_HEADERS: ReadonlySet<string> = new Set([
 export interface ExpectedSend {
   /** The `ServiceBusNotification-Format` header, e.g. `apple` or `fcmv1`. */
   readonly format: string;
-  /** The exact body, compared as text and as its UTF-8 bytes. */
-  readonly body: string;
+  /**
+   * The exact body: text is compared as text and as its UTF-8 bytes, a `Uint8Array` (a WNS raw notification,
+   * say) byte for byte.
+   */
+  readonly body: string | Uint8Array;
   /**
    * The platform headers, names lowercased as Node reports them. A request that carries any other header beyond
    * the ones every send has (authorization, content type and length, host, connection, `x-ms-version`, format
@@ -84,9 +87,16 @@ export function sendMismatches(req: RecordedRequest | undefined, expected: Expec
       problems.push(`header ${name}: expected none, got ${show(value)}`);
     }
   }
-  check("body text", req.text, expected.body);
-  if (!req.body.equals(Buffer.from(expected.body, "utf8"))) {
-    problems.push("body bytes: not the UTF-8 bytes of the expected body");
+  if (typeof expected.body === "string") {
+    check("body text", req.text, expected.body);
+    if (!req.body.equals(Buffer.from(expected.body, "utf8"))) {
+      problems.push("body bytes: not the UTF-8 bytes of the expected body");
+    }
+  } else if (!req.body.equals(expected.body)) {
+    problems.push(
+      `body bytes: expected ${expected.body.byteLength} bytes ${hexPrefix(expected.body)}, ` +
+        `got ${req.body.byteLength} bytes ${hexPrefix(req.body)}`,
+    );
   }
   return problems;
 }
@@ -108,4 +118,10 @@ export function assertSend(
 
 function show(value: unknown): string {
   return value === undefined ? "undefined" : JSON.stringify(value);
+}
+
+// Enough of a byte body to tell two apart in a failure message without printing kilobytes.
+function hexPrefix(bytes: Uint8Array): string {
+  const hex = Buffer.from(bytes.subarray(0, 16)).toString("hex");
+  return bytes.byteLength > 16 ? `${hex}...` : hex;
 }

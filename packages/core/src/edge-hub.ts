@@ -1,0 +1,39 @@
+/**
+ * `NotificationHub` for runtimes without Node built-ins (Cloudflare Workers, Vercel Edge, Deno, Bun): `fetch`
+ * for transport and WebCrypto for the SAS token. Nothing here, or in what it imports, loads undici, Node's
+ * crypto, `Buffer` or `node:diagnostics_channel`.
+ */
+import { createAsyncSasTokenProvider } from "@nhub/sas";
+import { createFetchTransport } from "./fetch-transport";
+import { NotificationHubBase, type NotificationHubBaseOptions } from "./hub-base";
+
+/** Options of an edge {@link NotificationHub}. */
+export interface NotificationHubOptions extends NotificationHubBaseOptions {
+  /** The `fetch` the default transport calls. Default `globalThis.fetch`. Ignored when `transport` is given. */
+  readonly fetch?: typeof globalThis.fetch;
+}
+
+/**
+ * A client for one notification hub that sends with `fetch` and signs with WebCrypto. The same API as the Node
+ * `NotificationHub` (it extends the same {@link NotificationHubBase}), without a pool of its own: the runtime's
+ * fetch keeps connections. `stats.pool` is `undefined`. The token is signed once per lifetime; only the first
+ * send (and one an hour after) awaits the signing.
+ *
+ * @example
+ * import { NotificationHub } from "@nhub/core/edge";
+ * const hub = new NotificationHub(env.NOTIFICATION_HUB_CONNECTION_STRING, "myhub");
+ * await hub.send(createAppleNotification({ aps: { alert: "Hello!" } }), { tags: "sports" });
+ */
+export class NotificationHub extends NotificationHubBase {
+  /**
+   * @param connectionString `Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...`
+   * @param hubName the notification hub's name
+   * @throws {ValidationError} for a malformed connection string, hub name, timeout or log level; nothing is sent.
+   */
+  constructor(connectionString: string, hubName: string, options: NotificationHubOptions = {}) {
+    super(connectionString, hubName, options, {
+      transport: () => createFetchTransport({ fetch: options.fetch }),
+      tokens: createAsyncSasTokenProvider,
+    });
+  }
+}

@@ -1,0 +1,56 @@
+/** The hub's logging: level filtering and redaction in front of a user's console- or pino-shaped logger. */
+import { redactSasToken } from "@nhub/sas";
+import { ValidationError } from "./errors";
+
+/**
+ * Where nhub writes what it does. `console` fits, and so does a pino logger; every method is optional and
+ * receives one finished message string. Nothing logged ever contains a key or a signature.
+ */
+export interface Logger {
+  debug?(message: string, ...rest: unknown[]): void;
+  info?(message: string, ...rest: unknown[]): void;
+  warn?(message: string, ...rest: unknown[]): void;
+  error?(message: string, ...rest: unknown[]): void;
+}
+
+/** The least severe level a hub logs; `silent` logs nothing. */
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+
+const LEVELS = ["debug", "info", "warn", "error"] as const;
+
+/** The logger methods a hub may call: each present only when its level is enabled, so a check costs nothing. */
+export type HubLog = { -readonly [L in (typeof LEVELS)[number]]?: (message: string) => void };
+
+/**
+ * Removes credentials from a log line: every `sig=` value, every `SharedAccessKey=` value and, when it is long
+ * enough not to garble ordinary words, the key itself.
+ */
+export function redactSecrets(text: string, key?: string): string {
+  let out = redactSasToken(text).replace(/(SharedAccessKey=)[^;\s"'&<]+/g, "$1<redacted>");
+  if (key !== undefined && key.length >= 8) out = out.split(key).join("<redacted>");
+  return out;
+}
+
+/**
+ * Binds the enabled levels of `logger` (methods are called on the logger, as pino needs) behind redaction.
+ *
+ * @throws {ValidationError} with field `logLevel` for an unknown level.
+ */
+export function createLog(logger: Logger | undefined, level: LogLevel, key: string): HubLog {
+  const threshold = level === "silent" ? LEVELS.length : LEVELS.indexOf(level);
+  if (threshold < 0) {
+    throw new ValidationError(
+      "logLevel",
+      "one-of",
+      `"${String(level)}" is not one of debug, info, warn, error, silent`,
+    );
+  }
+  const log: HubLog = {};
+  if (logger === undefined) return log;
+  for (let i = threshold; i < LEVELS.length; i++) {
+    const name = LEVELS[i]!;
+    if (typeof logger[name] === "function")
+      log[name] = (message) => logger[name]!(redactSecrets(message, key));
+  }
+  return log;
+}
