@@ -1,3 +1,3 @@
 export { type CliIo, main } from "./cli";
 export { DEMO_DEVICES, type DemoReport, type DemoStep, formatDemoReport, runDemo } from "./demo";
-export { PLATFORM_NAMES, type PlatformName, platformEntry } from "./platforms";
+export { PLATFORM_NAMES, type PlatformEntry, type PlatformName, platformEntry } from "./platforms";

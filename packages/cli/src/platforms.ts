@@ -8,7 +8,7 @@ import { createWindowsNotification } from "@nhub/platform-wns";
 import { createTemplateNotification } from "@nhub/template";
 
 /** How the CLI turns payload text into a notification for one platform. */
-interface PlatformEntry {
+export interface PlatformEntry {
   /** Whether the payload text is JSON to parse before handing it to the platform package. */
   readonly json: boolean;
   /** The platform package's factory; it validates the payload and throws a ValidationError when it is wrong. */
@@ -41,10 +41,10 @@ const entries = {
     json: true,
     create: (p) => createTemplateNotification(p as Parameters<typeof createTemplateNotification>[0]),
   },
-} satisfies Record<string, PlatformEntry>;
+} satisfies Record<PlatformName, PlatformEntry>;
 
 /** The CLI's platform names. */
-export type PlatformName = keyof typeof entries;
+export type PlatformName = "apns" | "fcm" | "fcm-legacy" | "wns" | "mpns" | "adm" | "baidu" | "template";
 
 /** The service's format names, accepted as aliases. */
 const aliases: Record<string, PlatformName> = {

@@ -9,7 +9,7 @@ import { cdata, element, SERVICE_NAMESPACE, XSI_NAMESPACE } from "./emulator-xml
 import type { InstallationPlatform, Registration, RegistrationTemplate } from "./types";
 
 /** What one registration kind holds besides the common elements. */
-interface KindSpec {
+export interface KindSpec {
   readonly platform: InstallationPlatform;
   /** The handle elements, in the order the service writes them. */
   readonly fields: readonly string[];

@@ -2,7 +2,7 @@ export { startEmulator } from "./emulator";
 export { RULE_NAMES } from "./emulator-auth";
 export { MAX_BATCH_HANDLES } from "./emulator-batch";
 export { JOB_TYPES } from "./emulator-jobs";
-export { REGISTRATION_KINDS } from "./emulator-registration-xml";
+export { type KindSpec, REGISTRATION_KINDS } from "./emulator-registration-xml";
 export { MAX_SCHEDULE_AHEAD_MS } from "./emulator-scheduled";
 export { FORMAT_PLATFORMS, SEND_FORMATS } from "./emulator-send";
 export { createTestHub, type TestHub, type TestHubOptions } from "./test-hub";

@@ -18,6 +18,7 @@ export {
   INSTALLATION_PLATFORMS,
   type Installation,
   type InstallationCommon,
+  type InstallationJson,
   type InstallationPlatform,
   type InstallationTemplate,
   installationIdTag,

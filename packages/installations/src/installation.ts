@@ -261,7 +261,7 @@ export function checkInstallationTemplate(
 }
 
 /** The JSON object sent for an installation: its writable fields only, in a fixed order. */
-type InstallationJson = Record<string, unknown>;
+export type InstallationJson = Record<string, unknown>;
 
 /**
  * Checks an installation and returns the JSON object that is sent: its writable fields only (read-only ones such

@@ -256,7 +256,7 @@ function positive(value: number | undefined, field: string): void {
  * Polls a job until it is `Completed` or `Failed` and resolves with it in either state: check `status` (and
  * `failure`) on the result.
  *
- * @throws {TimeoutError} when `timeoutMs` passes first; {@link AbortError} when `signal` fires.
+ * @throws {TimeoutError} when `timeoutMs` passes first; `AbortError` when `signal` fires.
  */
 export async function waitForNotificationHubJob(
   hub: NotificationHub,

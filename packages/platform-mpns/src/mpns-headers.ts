@@ -91,7 +91,7 @@ export function mpnsKindOf(outline: XmlOutline): MpnsKind {
 }
 
 /**
- * The kind of an XML payload; see {@link mpnsKindOf}.
+ * The kind of an XML payload, read from the first child element of `wp:Notification`.
  *
  * @throws {ValidationError} with rule `xml-well-formed` when `xml` is not well-formed.
  * @deprecated Microsoft retired MPNS; this package is kept only to migrate old back ends. Use `@nhub/platform-wns`.
