@@ -16,6 +16,11 @@ export type DeviceHandle = string | BrowserPushChannel;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
+/** Whether a handle has no CR, LF or other control character (the check of {@link assertHandle}, without throwing). */
+export function isCleanHandle(handle: string): boolean {
+  return !CONTROL.test(handle);
+}
+
 /**
  * Checks one handle part: a non-empty string with no CR, LF or other control characters (it travels in a
  * header or a batch body).

@@ -1,5 +1,5 @@
 /** The batch runner behind `hub.sendDirectBatch`, loaded the first time a batch is sent. */
-import { assertHandle } from "./device-handle";
+import { assertHandle, isCleanHandle } from "./device-handle";
 import {
   type DirectBatchChunk,
   type DirectBatchOptions,
@@ -32,7 +32,12 @@ export async function sendDirectBatch(
   const all = [...handles];
   if (all.length === 0)
     throw new ValidationError("handles", "required", "there are no device handles to send to");
-  for (let i = 0; i < all.length; i++) assertHandle(all[i], `handles.${i}`);
+  // The common case costs one test per handle; the field name is built only for the handle that fails.
+  for (let i = 0; i < all.length; i++) {
+    const handle = all[i];
+    if (typeof handle !== "string" || handle === "" || !isCleanHandle(handle))
+      assertHandle(handle, `handles.${i}`);
+  }
   const size = positiveInteger(
     options.chunkSize,
     MAX_DIRECT_BATCH_HANDLES,
