@@ -42,7 +42,14 @@ export {
   type SendOptions,
   type SendResult,
 } from "./hub";
-export { assertJsonValue, describeValue, isPlainObject, type JsonObject, type JsonValue } from "./json";
+export {
+  assertJsonValue,
+  describeValue,
+  isPlainObject,
+  type JsonObject,
+  type JsonValue,
+  parseJsonText,
+} from "./json";
 export {
   assertHeader,
   assertHeaders,

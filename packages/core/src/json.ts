@@ -79,3 +79,23 @@ function walk(value: unknown, field: string, path: Set<object>): void {
       throw new ValidationError(field, "json", `${describeValue(value)} is not a JSON value`);
   }
 }
+
+/**
+ * Parses a payload given as JSON text, for platforms that accept a string and send it byte for byte.
+ *
+ * @throws {ValidationError} with rule `json` when the text is not valid JSON.
+ */
+export function parseJsonText(text: string, field = "payload"): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError(
+      field,
+      "json",
+      `the payload string is not valid JSON: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}

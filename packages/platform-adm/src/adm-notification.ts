@@ -3,6 +3,7 @@ import {
   createNotification,
   type Notification,
   type NotificationHub,
+  parseJsonText,
   type SendOptions,
   type SendResult,
   ValidationError,
@@ -44,19 +45,7 @@ export function createAdmNotification(
 ): Notification {
   let body: string;
   if (typeof payload === "string") {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(payload);
-    } catch (error) {
-      throw new ValidationError(
-        "payload",
-        "json",
-        `the payload string is not valid JSON: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
-    }
+    const parsed = parseJsonText(payload);
     assertAdmPayload(parsed);
     body = payload;
   } else {

@@ -4,6 +4,7 @@ import {
   createNotification,
   type Notification,
   type NotificationHub,
+  parseJsonText,
   type SendOptions,
   type SendResult,
   ValidationError,
@@ -61,18 +62,7 @@ export function createBaiduNotification(
 ): Notification {
   let body: string;
   if (typeof payload === "string") {
-    try {
-      JSON.parse(payload);
-    } catch (error) {
-      throw new ValidationError(
-        "payload",
-        "json",
-        `the payload string is not valid JSON: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
-    }
+    parseJsonText(payload);
     body = payload;
   } else {
     assertBaiduPayload(payload);

@@ -5,6 +5,7 @@ import {
   isPlainObject,
   type Notification,
   type NotificationHub,
+  parseJsonText,
   type SendOptions,
   type SendResult,
   ValidationError,
@@ -64,17 +65,7 @@ export function createBrowserNotification(
 }
 
 function assertJsonObjectText(text: string): void {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ValidationError(
-      "payload",
-      "json",
-      `the payload string is not valid JSON: ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
+  const parsed = parseJsonText(text);
   // The hub sends it as application/json and service workers read it with event.data.json() into an object.
   if (!isPlainObject(parsed)) {
     throw new ValidationError(

@@ -5,6 +5,7 @@ import {
   isPlainObject,
   type Notification,
   type NotificationHub,
+  parseJsonText,
   type SendOptions,
   type SendResult,
   ValidationError,
@@ -63,17 +64,7 @@ export function createXiaomiNotification(
 }
 
 function assertJsonObjectText(text: string): void {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ValidationError(
-      "payload",
-      "json",
-      `the payload string is not valid JSON: ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
+  const parsed = parseJsonText(text);
   // A Mi Push message is a set of named fields; the hub has nothing to map from a bare array or scalar.
   if (!isPlainObject(parsed)) {
     throw new ValidationError(
