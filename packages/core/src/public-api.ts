@@ -1,0 +1,119 @@
+/**
+ * Everything `@nhub/core` exports on every runtime; `index.ts` (Node) and `edge.ts` add their own
+ * `NotificationHub` on top, so the two entries cannot drift apart.
+ */
+export type { BrowserPushChannel, DeviceHandle } from "./device-handle";
+export {
+  DIAGNOSTICS_CHANNELS,
+  type RequestChannel,
+  type RequestChannels,
+  type RequestDiagnosticsMessage,
+} from "./diagnostics";
+export {
+  type DirectBatchChunk,
+  type DirectBatchOptions,
+  type DirectBatchResult,
+  directBatchBody,
+  MAX_DIRECT_BATCH_HANDLES,
+} from "./direct-batch";
+export {
+  AbortError,
+  ClosedError,
+  ConnectionError,
+  isRetryableStatus,
+  NhubError,
+  type NhubErrorOptions,
+  ServiceError,
+  type ServiceErrorInit,
+  TimeoutError,
+  ValidationError,
+} from "./errors";
+export { createFetchTransport, type FetchTransportOptions } from "./fetch-transport";
+export {
+  API_VERSION,
+  assertHubName,
+  DEFAULT_TIMEOUT_MS,
+  type HubRequest,
+  type HubRuntime,
+  type HubStats,
+  type Logger,
+  type LogLevel,
+  NotificationHubBase,
+  type NotificationHubBaseOptions,
+  type OperationOptions,
+  type SendOptions,
+  type SendResult,
+} from "./hub-base";
+export {
+  assertJsonValue,
+  describeValue,
+  isPlainObject,
+  type JsonObject,
+  type JsonValue,
+  parseJsonText,
+} from "./json";
+export {
+  assertHeader,
+  assertHeaders,
+  assertMaxBytes,
+  assertNotification,
+  byteLength,
+  createNotification,
+  isReservedHeader,
+  MAX_REQUEST_BODY_BYTES,
+  type Notification,
+} from "./notification";
+export { assertNotificationId } from "./notification-id";
+export {
+  type NotificationOutcome,
+  parseErrorBody,
+  parseNotificationOutcome,
+  type RegistrationResult,
+} from "./outcome";
+export {
+  FINAL_OUTCOME_STATES,
+  type NotificationOutcomeDetails,
+  type NotificationOutcomeState,
+  type OutcomeCount,
+  parseNotificationOutcomeDetails,
+} from "./outcome-details";
+export {
+  definePlatform,
+  PLATFORM_SPECIFICATION_VERSION,
+  type PlatformDefinition,
+  type PlatformDefinitionV1,
+  SUPPORTED_PLATFORM_SPECIFICATION_VERSIONS,
+} from "./platform";
+export {
+  DEFAULT_RETRY,
+  parseRetryAfter,
+  type ResolvedRetry,
+  type RetryListener,
+  type RetryOptions,
+  resolveRetry,
+  retryDelayMs,
+  shouldRetry,
+  sleep,
+  withRetry,
+} from "./retry";
+export {
+  MAX_SCHEDULE_AHEAD_MS,
+  type ScheduleNotificationOptions,
+  scheduleTimeHeader,
+} from "./scheduled-notification";
+export { and, not, or, type TagOperand, tag } from "./tag-builder";
+export {
+  assertTag,
+  assertTagLimits,
+  matchesTagExpression,
+  type PrintTagExpressionOptions,
+  parseTagExpression,
+  printTagExpression,
+  TAG_LIMITS,
+  type TagExpression,
+  tagProblem,
+  tagsOf,
+  toTagExpression,
+} from "./tags";
+export type { PoolStats, Transport, TransportRequest, TransportResponse } from "./transport";
+export { type WaitForNotificationOutcomeOptions, waitForNotificationOutcome } from "./wait-for-outcome";
