@@ -55,7 +55,12 @@ export class NotificationHub extends NotificationHubBase {
   constructor(connectionString: string, hubName: string, options: NotificationHubOptions = {}) {
     super(connectionString, hubName, options, {
       transport: (origin) =>
-        createUndiciTransport({ origin, dispatcher: options.dispatcher, connections: options.connections }),
+        createUndiciTransport({
+          origin,
+          dispatcher: options.dispatcher,
+          connections: options.connections,
+          timeoutMs: options.timeoutMs,
+        }),
       tokens: createSasTokenProvider,
       // channel() hands back the one channel object of a name, so every hub publishes on the same three.
       channels: {

@@ -35,48 +35,61 @@ export function describeValue(value: unknown): string {
  * @throws {ValidationError} with rule `json` and the dotted path of the first bad value.
  */
 export function assertJsonValue(value: unknown, field: string): asserts value is JsonValue {
-  walk(value, field, new Set());
+  walk(value, { field, objects: [], keys: [] });
 }
 
-function walk(value: unknown, field: string, path: Set<object>): void {
+/**
+ * Where the walk is: the objects above the value (for cycles; payloads are a few levels deep, so a scan beats a
+ * Set) and the keys leading to it, joined into a field name only when there is an error to report.
+ */
+interface JsonWalk {
+  readonly field: string;
+  readonly objects: object[];
+  readonly keys: (string | number)[];
+}
+
+function fail(at: JsonWalk, message: string): never {
+  const field = at.keys.length === 0 ? at.field : `${at.field}.${at.keys.join(".")}`;
+  throw new ValidationError(field, "json", message);
+}
+
+function walk(value: unknown, at: JsonWalk): void {
   switch (typeof value) {
     case "string":
     case "boolean":
       return;
     case "number":
-      if (!Number.isFinite(value)) {
-        throw new ValidationError(field, "json", `${value} is not a JSON number (JSON would send null)`);
-      }
+      if (!Number.isFinite(value)) fail(at, `${value} is not a JSON number (JSON would send null)`);
       return;
     case "object": {
       if (value === null) return;
-      if (path.has(value)) {
-        throw new ValidationError(field, "json", "the value refers to itself; JSON cannot hold cycles");
-      }
+      if (at.objects.includes(value)) fail(at, "the value refers to itself; JSON cannot hold cycles");
       if (Array.isArray(value)) {
-        path.add(value);
-        for (let i = 0; i < value.length; i++) walk(value[i], `${field}.${i}`, path);
-        path.delete(value);
+        at.objects.push(value);
+        for (let i = 0; i < value.length; i++) {
+          at.keys.push(i);
+          walk(value[i], at);
+          at.keys.pop();
+        }
+        at.objects.pop();
         return;
       }
-      if (!isPlainObject(value)) {
-        throw new ValidationError(
-          field,
-          "json",
-          `${describeValue(value)} is not a JSON value; convert it first`,
-        );
-      }
-      path.add(value);
-      for (const key of Object.keys(value)) {
+      if (!isPlainObject(value)) fail(at, `${describeValue(value)} is not a JSON value; convert it first`);
+      at.objects.push(value);
+      for (const key in value) {
         const member = value[key];
         // Dropped by JSON.stringify, like an optional property left out.
-        if (member !== undefined) walk(member, `${field}.${key}`, path);
+        if (member !== undefined) {
+          at.keys.push(key);
+          walk(member, at);
+          at.keys.pop();
+        }
       }
-      path.delete(value);
+      at.objects.pop();
       return;
     }
     default:
-      throw new ValidationError(field, "json", `${describeValue(value)} is not a JSON value`);
+      fail(at, `${describeValue(value)} is not a JSON value`);
   }
 }
 

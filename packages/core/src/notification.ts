@@ -125,6 +125,8 @@ export function assertMaxBytes(
   field = "payload",
   what = "the payload",
 ): void {
+  // No UTF-16 unit takes more than 3 bytes in UTF-8, so a short text needs no counting.
+  if (typeof body === "string" && body.length * 3 <= maxBytes) return;
   const size = byteLength(body);
   if (size > maxBytes) {
     throw new ValidationError(
@@ -135,7 +137,35 @@ export function assertMaxBytes(
   }
 }
 
-const checked = new WeakSet<Notification>();
+/**
+ * What {@link createNotification} returns. The private brand tells the hub that a notification was checked at
+ * creation: unlike membership in a WeakSet, it cannot be forged and costs the garbage collector nothing.
+ */
+class CheckedNotification implements Notification {
+  readonly #checked = undefined;
+  readonly format: string;
+  readonly contentType: string;
+  readonly body: string | Uint8Array;
+  declare readonly headers?: Readonly<Record<string, string>>;
+
+  constructor(init: Notification) {
+    this.format = init.format;
+    this.contentType = init.contentType;
+    this.body = init.body;
+    const headers = init.headers;
+    if (headers !== undefined) {
+      for (const _ in headers) {
+        this.headers = Object.freeze({ ...headers });
+        break;
+      }
+    }
+    Object.freeze(this);
+  }
+
+  static has(n: object): boolean {
+    return #checked in n;
+  }
+}
 
 /**
  * Builds a frozen {@link Notification} after checking what every notification needs: a lowercase format name,
@@ -146,16 +176,7 @@ const checked = new WeakSet<Notification>();
  */
 export function createNotification(init: Notification): Notification {
   assertNotification(init);
-  const notification: Notification = Object.freeze({
-    format: init.format,
-    contentType: init.contentType,
-    body: init.body,
-    ...(init.headers && Object.keys(init.headers).length > 0
-      ? { headers: Object.freeze({ ...init.headers }) }
-      : {}),
-  });
-  checked.add(notification);
-  return notification;
+  return new CheckedNotification(init);
 }
 
 /**
@@ -164,10 +185,10 @@ export function createNotification(init: Notification): Notification {
  * @throws {ValidationError}
  */
 export function assertNotification(n: Notification): void {
-  if (checked.has(n)) return;
   if (n === null || typeof n !== "object") {
     throw new ValidationError("notification", "type", "expected a Notification object");
   }
+  if (CheckedNotification.has(n)) return;
   if (typeof n.format !== "string" || !FORMAT_PATTERN.test(n.format)) {
     throw new ValidationError(
       "format",

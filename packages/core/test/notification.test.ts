@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import {
+  assertMaxBytes,
+  assertNotification,
+  byteLength,
+  createNotification,
+  type Notification,
+  ValidationError,
+} from "../src/index";
+
+const init = {
+  format: "apple",
+  contentType: "application/json;charset=utf-8",
+  body: '{"aps":{"alert":"Hi"}}',
+  headers: { "apns-push-type": "alert" },
+};
+
+function fieldOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    if (ValidationError.isInstance(error)) return `${error.field} ${error.rule}`;
+    throw error;
+  }
+  return undefined;
+}
+
+describe("createNotification", () => {
+  it("returns a frozen notification with frozen headers, copied from the caller's", () => {
+    const headers = { "apns-push-type": "alert" };
+    const n = createNotification({ ...init, headers });
+    expect(Object.isFrozen(n)).toBe(true);
+    expect(Object.isFrozen(n.headers)).toBe(true);
+    expect(n.headers).not.toBe(headers);
+    expect(Object.isFrozen(headers)).toBe(false);
+    expect({ ...n }).toEqual(init);
+    expect(JSON.parse(JSON.stringify(n))).toEqual(init);
+  });
+
+  it("leaves out an empty headers record", () => {
+    const n = createNotification({ ...init, headers: {} });
+    expect("headers" in n).toBe(false);
+    expect(Object.keys(n)).toEqual(["format", "contentType", "body"]);
+  });
+
+  it("checks again anything it did not build, even an object that copies a built one", () => {
+    const built = createNotification(init);
+    expect(() => assertNotification(built)).not.toThrow();
+    const copy: Notification = { ...built, body: "x".repeat(64 * 1024 + 1) };
+    expect(fieldOf(() => assertNotification(copy))).toBe("body max-bytes");
+    // Sharing the prototype does not make an object one of the checked ones.
+    const forged = Object.assign(Object.create(Object.getPrototypeOf(built)), {
+      ...init,
+      headers: { Authorization: "x" },
+    });
+    expect(fieldOf(() => assertNotification(forged))).toBe("headers.Authorization reserved-header");
+  });
+});
+
+describe("assertMaxBytes", () => {
+  it("counts UTF-8 bytes exactly at the limit, for short and long texts", () => {
+    // 3-byte characters: 1365 of them are 4095 bytes, under 4096 without counting (1365 x 3 <= 4096).
+    expect(() => assertMaxBytes("€".repeat(1365), 4096)).not.toThrow();
+    expect(() => assertMaxBytes(`${"€".repeat(1365)}a`, 4096)).not.toThrow();
+    expect(fieldOf(() => assertMaxBytes(`${"€".repeat(1365)}ab`, 4096))).toBe("payload max-bytes");
+    expect(() => assertMaxBytes("a".repeat(4096), 4096)).not.toThrow();
+    expect(fieldOf(() => assertMaxBytes("a".repeat(4097), 4096))).toBe("payload max-bytes");
+    // A surrogate pair is 4 bytes: 1024 emoji are exactly 4096.
+    expect(byteLength("😀".repeat(1024))).toBe(4096);
+    expect(() => assertMaxBytes("😀".repeat(1024), 4096)).not.toThrow();
+    expect(fieldOf(() => assertMaxBytes(`${"😀".repeat(1024)}a`, 4096))).toBe("payload max-bytes");
+    expect(fieldOf(() => assertMaxBytes(new Uint8Array(4097), 4096))).toBe("payload max-bytes");
+  });
+});
