@@ -212,6 +212,40 @@ describe("hub.sendDirectBatch", () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it("finds a bad handle anywhere in a large batch, whatever the others hold, and sends nothing", async () => {
+    const { server, hub } = await setup();
+    const many = handles(2500);
+    const at = (i: number, bad: string) => many.map((h, j) => (j === i ? bad : h));
+    // DEL is the one control character JSON leaves unescaped.
+    await expectValidation(
+      () => hub.sendDirectBatch(apple, at(2400, "a\u007fb")),
+      "handles.2400",
+      "header-value",
+    );
+    await expectValidation(() => hub.sendDirectBatch(apple, at(1999, "")), "handles.1999", "required");
+    await expectValidation(() => hub.sendDirectBatch(apple, at(5, "tab\there")), "handles.5", "header-value");
+    // A quote or backslash makes JSON escape, which alone is no fault: the bad handle is still the one named.
+    const mixed = at(1500, 'say "hi"');
+    mixed[2000] = "nul\u0000";
+    await expectValidation(() => hub.sendDirectBatch(apple, mixed), "handles.2000", "header-value");
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("serialises handles that JSON must escape or that are not ASCII exactly as JSON.stringify does", async () => {
+    const { server, hub } = await setup();
+    const odd = ['quote"d', "back\\slash", "café-ü", "emoji-😀", "lone-\ud800", "plain"];
+    const result = await hub.sendDirectBatch(apple, odd, { chunkSize: 4 });
+    expect(result).toMatchObject({ sentHandles: 6, failedHandles: 0 });
+    const sent = server.requests.map(devicesOf).sort((a, b) => b.length - a.length);
+    expect(sent).toEqual([odd.slice(0, 4), odd.slice(4)]);
+    // Clean non-ASCII handles take the fast path, byte for byte.
+    server.requests.length = 0;
+    await hub.sendDirectBatch(apple, ["café", "naïve", "x"], { chunkSize: 2 });
+    const bodies = server.requests.map(devicesOf).sort((a, b) => b.length - a.length);
+    expect(bodies).toEqual([["café", "naïve"], ["x"]]);
+    expect(server.requests.every((r) => r.body.toString("utf8") === r.text)).toBe(true);
+  });
+
   it("leaves the caller's list unchanged and chunks it in order", async () => {
     const { hub } = await setup();
     const list = Object.freeze(["a", "b", "c"]);
