@@ -116,8 +116,8 @@ function reply(message) {
  *
  * @param {(cfg: typeof config) => {
  *   send: () => Promise<void>,
- *   batch?: (handles: string[], concurrency: number) => Promise<{ requests: number, sentHandles: number, failedHandles: number, unavailable?: string }>,
- *   prepareBatch?: (handles: string[]) => void,
+ *   batch?: (handles: string[], concurrency: number, opts: { build: boolean }) => Promise<{ requests: number, sentHandles: number, failedHandles: number, unavailable?: string }>,
+ *   prepareBatch?: (handles: string[], opts: { build: boolean }) => void,
  *   close: () => Promise<unknown>,
  * }} factory
  */
@@ -157,14 +157,14 @@ export async function runClient(factory) {
 let handlesCache;
 
 /** Sends `handles` device handles as direct batches, timing only the sending (handle generation is untimed). */
-async function runBatch(client, { handles: count, concurrency }) {
+async function runBatch(client, { handles: count, concurrency, build = false }) {
   if (!client.batch) return { unavailable: "this client has no batch send" };
   if (handlesCache?.length !== count) handlesCache = deviceHandles(count);
-  client.prepareBatch?.(handlesCache);
+  client.prepareBatch?.(handlesCache, { build });
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   try {
-    const result = await client.batch(handlesCache, concurrency);
+    const result = await client.batch(handlesCache, concurrency, { build });
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     return { ms, cpuUs: cpu.user + cpu.system, ...result };
