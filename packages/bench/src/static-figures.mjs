@@ -95,7 +95,11 @@ export async function measureBundles({ modulesDir = join(benchDir, "node_modules
       for (const file of Object.keys(outputs)) {
         if (file.endsWith(".map")) continue;
         const bytes = await readFile(resolve(benchDir, file));
-        sizes[file] = { min: bytes.length, gz: gzipSync(bytes, { level: 9 }).length };
+        sizes[file] = {
+          min: bytes.length,
+          gz: gzipSync(bytes, { level: 9 }).length,
+          codeGz: gzipSync(withoutText(bytes.toString("utf8")), { level: 9 }).length,
+        };
       }
       const entryFile = Object.keys(outputs).find((f) => outputs[f].entryPoint !== undefined);
       const initial = new Set();
@@ -116,6 +120,7 @@ export async function measureBundles({ modulesDir = join(benchDir, "node_modules
         name: bundle.name,
         initialMin: sum([...initial], "min"),
         initialGz: sum([...initial], "gz"),
+        initialCodeGz: sum([...initial], "codeGz"),
         lazyMin: sum(lazy, "min"),
         lazyGz: sum(lazy, "gz"),
         lazyChunks: lazy.length,
@@ -128,6 +133,33 @@ export async function measureBundles({ modulesDir = join(benchDir, "node_modules
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * `code` with every string and template literal replaced by `""`: what is left when the text (error messages,
+ * header names, URLs) is taken out, to show how much of a bundle is code and how much is words.
+ */
+export function withoutText(code) {
+  const { parse } = createRequire(import.meta.url)("acorn");
+  const spans = [];
+  const walk = (node) => {
+    if (node === null || typeof node !== "object") return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node.type !== "string") return;
+    if ((node.type === "Literal" && typeof node.value === "string") || node.type === "TemplateLiteral") {
+      spans.push([node.start, node.end]);
+      return;
+    }
+    for (const key of Object.keys(node)) if (key !== "loc") walk(node[key]);
+  };
+  walk(parse(code, { ecmaVersion: "latest", sourceType: "module" }));
+  let out = "";
+  let at = 0;
+  for (const [start, end] of spans.sort((a, b) => a[0] - b[0])) {
+    out += `${code.slice(at, start)}""`;
+    at = end;
+  }
+  return out + code.slice(at);
 }
 
 /** The npm package an esbuild input path belongs to (`@nhub/core` for `.../packages/core/dist/...`). */
