@@ -25,7 +25,7 @@ import {
   type RetryListener,
   type RetryOptions,
   resolveRetry,
-  withRetry,
+  retryAfter,
 } from "./retry";
 import { type ScheduleNotificationOptions, scheduleTimeHeader } from "./scheduled-notification";
 import { type TagExpression, toTagExpression } from "./tags";
@@ -523,13 +523,13 @@ export class NotificationHubBase {
     let attempt = 0;
     try {
       const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
-      const retry = resolveRetry(this.#retry, options.retry);
-      return await withRetry(
-        () => this.#attempt(req, signal, timeoutMs, ++attempt),
-        retry,
-        [signal, this.#destroyed.signal],
-        this.#onRetry,
-      );
+      const run = () => this.#attempt(req, signal, timeoutMs, ++attempt);
+      try {
+        return await run();
+      } catch (error) {
+        const retry = resolveRetry(this.#retry, options.retry);
+        return await retryAfter(error, run, retry, [signal, this.#destroyed.signal], this.#onRetry);
+      }
     } catch (error) {
       // An abort is the caller's choice and a closed hub the caller's doing: neither is a failure to report.
       const code = (error as NhubError).code;
@@ -554,11 +554,13 @@ export class NotificationHubBase {
     if (this.#destroyed.signal.aborted) throw new ClosedError("the NotificationHub was destroyed");
     let token = this.#tokens.getToken();
     if (typeof token !== "string") token = await token;
+    // The call's headers are its own (built per request), so the token of this attempt is set in place.
+    req.headers.Authorization = token;
     const request: TransportRequest = {
       method: req.method,
       origin: this.#origin,
       path: req.path,
-      headers: { Authorization: token, ...req.headers },
+      headers: req.headers,
       body: req.body,
       signal,
       timeoutMs,
@@ -626,11 +628,18 @@ function mergeHeaders(
 
 const NOTIFICATION_ID_IN_LOCATION = /\/(?:messages|schedulednotifications)\/([^/?]+)\/?(?:\?|$)/;
 
+/** The notification id in a `Location` URL (`.../messages/{id}?api-version=...`). */
+function notificationIdOf(location: string): string | undefined {
+  const id = NOTIFICATION_ID_IN_LOCATION.exec(location)?.[1];
+  // Ids are GUID-like; only an escaped one needs decoding.
+  return id === undefined || !id.includes("%") ? id : decodeURIComponent(id);
+}
+
 function toSendResult(res: TransportResponse, outcome?: NotificationOutcome): SendResult {
   const location = res.headers["location"];
-  const id = location ? NOTIFICATION_ID_IN_LOCATION.exec(location)?.[1] : undefined;
+  const id = location ? notificationIdOf(location) : undefined;
   const result: { -readonly [K in keyof SendResult]: SendResult[K] } = { status: res.status };
-  if (id !== undefined) result.notificationId = decodeURIComponent(id);
+  if (id !== undefined) result.notificationId = id;
   if (location !== undefined) result.location = location;
   if (res.headers["trackingid"] !== undefined) result.trackingId = res.headers["trackingid"];
   const correlationId = res.headers["x-ms-correlation-request-id"];

@@ -109,15 +109,35 @@ export async function withRetry<T>(
   signals: readonly (AbortSignal | undefined)[] = [],
   onRetry?: RetryListener,
 ): Promise<T> {
+  try {
+    return await attempt();
+  } catch (error) {
+    return retryAfter(error, attempt, options, signals, onRetry);
+  }
+}
+
+/**
+ * Carries on after a first attempt failed with `error`: waits and repeats `attempt` while the policy allows, as
+ * {@link withRetry} does. Callers that make the first attempt themselves (a send, which almost always succeeds at
+ * once) spare that attempt a layer of promises.
+ */
+export async function retryAfter<T>(
+  error: unknown,
+  attempt: () => Promise<T>,
+  options: ResolvedRetry,
+  signals: readonly (AbortSignal | undefined)[] = [],
+  onRetry?: RetryListener,
+): Promise<T> {
   for (let n = 0; ; n++) {
+    if (n >= options.maxRetries || !shouldRetry(error)) throw error;
+    const delayMs = retryDelayMs(error, n, options);
+    if (delayMs === undefined) throw error;
+    onRetry?.({ attempt: n + 1, delayMs, error: error as NhubError });
+    await sleep(delayMs, ...signals);
     try {
       return await attempt();
-    } catch (error) {
-      if (n >= options.maxRetries || !shouldRetry(error)) throw error;
-      const delayMs = retryDelayMs(error, n, options);
-      if (delayMs === undefined) throw error;
-      onRetry?.({ attempt: n + 1, delayMs, error: error as NhubError });
-      await sleep(delayMs, ...signals);
+    } catch (next) {
+      error = next;
     }
   }
 }
