@@ -66,49 +66,22 @@ export function directBatchBody(
   return directBatchBodyFromJson(boundary, notification, JSON.stringify(handles));
 }
 
-/**
- * {@link directBatchBody} with the handles already serialised as a JSON array. Always bytes: encoding the parts
- * straight into one buffer copies the large JSON text once, where a joined string would be copied to flatten it
- * and again to encode it.
- */
+/** {@link directBatchBody} with the handles already serialised as a JSON array. */
 export function directBatchBodyFromJson(
   boundary: string,
   notification: Notification,
   devicesJson: string,
-): Uint8Array {
+): string | Uint8Array {
   const head = `--${boundary}\r\nContent-Type: ${notification.contentType}\r\nContent-Disposition: inline; name=notification\r\n\r\n`;
-  const tail = `\r\n--${boundary}\r\nContent-Type: application/json\r\nContent-Disposition: inline; name=devices\r\n\r\n`;
-  const end = `\r\n--${boundary}--`;
+  const tail = `\r\n--${boundary}\r\nContent-Type: application/json\r\nContent-Disposition: inline; name=devices\r\n\r\n${devicesJson}\r\n--${boundary}--`;
   const body = notification.body;
-  const parts =
-    typeof body === "string" ? [head + body + tail, devicesJson, end] : [head, body, tail, devicesJson, end];
-  // Sized for ASCII, the usual case; a part with longer UTF-8 (it stops short) sends us to exact sizing.
-  let size = 0;
-  for (const part of parts) size += typeof part === "string" ? part.length : part.byteLength;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    if (typeof part !== "string") {
-      out.set(part, at);
-      at += part.byteLength;
-      continue;
-    }
-    const { read, written } = utf8.encodeInto(part, out.subarray(at));
-    if (read < part.length) return concatBytes(parts);
-    at += written;
-  }
-  return out;
-}
-
-const utf8 = new TextEncoder();
-
-function concatBytes(parts: readonly (string | Uint8Array)[]): Uint8Array {
-  const bytes = parts.map((p) => (typeof p === "string" ? utf8.encode(p) : p));
-  const out = new Uint8Array(bytes.reduce((n, b) => n + b.byteLength, 0));
-  let at = 0;
-  for (const b of bytes) {
-    out.set(b, at);
-    at += b.byteLength;
-  }
+  if (typeof body === "string") return head + body + tail;
+  // Bytes stay bytes; TextEncoder rather than Buffer, so the edge entry needs no Node global.
+  const utf8 = new TextEncoder();
+  const [before, after] = [utf8.encode(head), utf8.encode(tail)];
+  const out = new Uint8Array(before.byteLength + body.byteLength + after.byteLength);
+  out.set(before, 0);
+  out.set(body, before.byteLength);
+  out.set(after, before.byteLength + body.byteLength);
   return out;
 }

@@ -154,6 +154,7 @@ class CheckedNotification implements Notification {
     this.body = init.body;
     const headers = init.headers;
     if (headers !== undefined) {
+      // Kept only when it holds a header; a for-in that stops at the first key tells without allocating.
       for (const _ in headers) {
         this.headers = Object.freeze({ ...headers });
         break;

@@ -1,5 +1,6 @@
 import { type Dispatcher, Pool } from "undici";
 import { AbortError, ConnectionError, NhubError, TimeoutError } from "./errors";
+import { DEFAULT_TIMEOUT_MS } from "./hub-base";
 
 /** One HTTP request, fully built: the transport adds nothing but framing. */
 export interface TransportRequest {
@@ -78,7 +79,7 @@ export function createUndiciTransport(options: UndiciTransportOptions): Transpor
   const owned = options.dispatcher === undefined;
   // Set on the pool rather than on each request: undici's request path costs about 30 us more per send when a
   // request carries its own headersTimeout/bodyTimeout (measured in packages/bench), even with the same values.
-  const poolTimeoutMs = owned ? (options.timeoutMs ?? 30_000) : undefined;
+  const poolTimeoutMs = owned ? (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) : undefined;
   const dispatcher: Dispatcher =
     options.dispatcher ??
     new Pool(options.origin, {

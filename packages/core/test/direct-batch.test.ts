@@ -246,6 +246,15 @@ describe("hub.sendDirectBatch", () => {
     expect(server.requests.every((r) => r.body.toString("utf8") === r.text)).toBe(true);
   });
 
+  it("shows the multipart text, handles included, in a debug dump", async () => {
+    const lines: string[] = [];
+    const { hub } = await setup({}, { debug: true, logger: { debug: (m) => lines.push(m) } });
+    await hub.sendDirectBatch(apple, ["token-1", "token-2"]);
+    const dump = lines.join("\n");
+    expect(dump).toContain("Content-Disposition: inline; name=devices");
+    expect(dump).toContain('["token-1","token-2"]');
+  });
+
   it("leaves the caller's list unchanged and chunks it in order", async () => {
     const { hub } = await setup();
     const list = Object.freeze(["a", "b", "c"]);
