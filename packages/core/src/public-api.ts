@@ -53,6 +53,11 @@ export {
   parseJsonText,
 } from "./json";
 export {
+  assertParsedJsonObject,
+  createJsonNotification,
+  type JsonNotificationKind,
+} from "./json-notification";
+export {
   assertHeader,
   assertHeaders,
   assertMaxBytes,

@@ -1,12 +1,11 @@
 import {
-  assertMaxBytes,
-  createNotification,
+  createJsonNotification,
+  type JsonNotificationKind,
   type Notification,
   type NotificationHub,
-  parseJsonText,
   type SendOptions,
   type SendResult,
-  ValidationError,
+  type ValidationError,
 } from "@nhub/core";
 import { ADM_MAX_PAYLOAD_BYTES, type AdmPayload, assertAdmPayload } from "./adm-payload";
 
@@ -43,23 +42,18 @@ export function createAdmNotification(
   payload: AdmPayload | string,
   options: AdmNotificationOptions = {},
 ): Notification {
-  let body: string;
-  if (typeof payload === "string") {
-    const parsed = parseJsonText(payload);
-    assertAdmPayload(parsed);
-    body = payload;
-  } else {
-    assertAdmPayload(payload);
-    body = JSON.stringify(payload);
-  }
-  assertMaxBytes(body, ADM_MAX_PAYLOAD_BYTES, "payload", "the ADM message");
-  return createNotification({
-    format: ADM_FORMAT,
-    contentType: ADM_CONTENT_TYPE,
-    body,
-    ...(options.headers === undefined ? {} : { headers: options.headers }),
-  });
+  return createJsonNotification(ADM_JSON, payload, options.headers);
 }
+
+// A string is checked by the same rules as a value, once parsed.
+const ADM_JSON: JsonNotificationKind = {
+  format: ADM_FORMAT,
+  contentType: ADM_CONTENT_TYPE,
+  maxBytes: ADM_MAX_PAYLOAD_BYTES,
+  what: "the ADM message",
+  check: assertAdmPayload,
+  checkParsed: assertAdmPayload,
+};
 
 /**
  * Sends an ADM message through a hub: `hub.send(createAdmNotification(payload), { tags })`.

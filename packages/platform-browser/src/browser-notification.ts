@@ -1,14 +1,12 @@
 import {
-  assertMaxBytes,
-  createNotification,
-  describeValue,
-  isPlainObject,
+  assertParsedJsonObject,
+  createJsonNotification,
+  type JsonNotificationKind,
   type Notification,
   type NotificationHub,
-  parseJsonText,
   type SendOptions,
   type SendResult,
-  ValidationError,
+  type ValidationError,
 } from "@nhub/core";
 import { assertBrowserPayload, BROWSER_MAX_PAYLOAD_BYTES, type BrowserPayload } from "./browser-payload";
 
@@ -47,34 +45,18 @@ export function createBrowserNotification(
   payload: BrowserPayload | string,
   options: BrowserNotificationOptions = {},
 ): Notification {
-  let body: string;
-  if (typeof payload === "string") {
-    assertJsonObjectText(payload);
-    body = payload;
-  } else {
-    assertBrowserPayload(payload);
-    body = JSON.stringify(payload);
-  }
-  assertMaxBytes(body, BROWSER_MAX_PAYLOAD_BYTES, "payload", "the browser payload");
-  return createNotification({
-    format: BROWSER_FORMAT,
-    contentType: BROWSER_CONTENT_TYPE,
-    body,
-    ...(options.headers === undefined ? {} : { headers: options.headers }),
-  });
+  return createJsonNotification(BROWSER_JSON, payload, options.headers);
 }
 
-function assertJsonObjectText(text: string): void {
-  const parsed = parseJsonText(text);
+const BROWSER_JSON: JsonNotificationKind = {
+  format: BROWSER_FORMAT,
+  contentType: BROWSER_CONTENT_TYPE,
+  maxBytes: BROWSER_MAX_PAYLOAD_BYTES,
+  what: "the browser payload",
+  check: assertBrowserPayload,
   // The hub sends it as application/json and service workers read it with event.data.json() into an object.
-  if (!isPlainObject(parsed)) {
-    throw new ValidationError(
-      "payload",
-      "type",
-      `the payload string must hold a JSON object, got ${describeValue(parsed)}`,
-    );
-  }
-}
+  checkParsed: assertParsedJsonObject,
+};
 
 /**
  * Sends a browser notification through a hub: `hub.send(createBrowserNotification(payload), { tags })`.

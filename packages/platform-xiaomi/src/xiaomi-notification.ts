@@ -1,14 +1,12 @@
 import {
-  assertMaxBytes,
-  createNotification,
-  describeValue,
-  isPlainObject,
+  assertParsedJsonObject,
+  createJsonNotification,
+  type JsonNotificationKind,
   type Notification,
   type NotificationHub,
-  parseJsonText,
   type SendOptions,
   type SendResult,
-  ValidationError,
+  type ValidationError,
 } from "@nhub/core";
 import { assertXiaomiPayload, XIAOMI_MAX_PAYLOAD_BYTES, type XiaomiPayload } from "./xiaomi-payload";
 
@@ -46,34 +44,18 @@ export function createXiaomiNotification(
   payload: XiaomiPayload | string,
   options: XiaomiNotificationOptions = {},
 ): Notification {
-  let body: string;
-  if (typeof payload === "string") {
-    assertJsonObjectText(payload);
-    body = payload;
-  } else {
-    assertXiaomiPayload(payload);
-    body = JSON.stringify(payload);
-  }
-  assertMaxBytes(body, XIAOMI_MAX_PAYLOAD_BYTES, "payload", "the Xiaomi message");
-  return createNotification({
-    format: XIAOMI_FORMAT,
-    contentType: XIAOMI_CONTENT_TYPE,
-    body,
-    ...(options.headers === undefined ? {} : { headers: options.headers }),
-  });
+  return createJsonNotification(XIAOMI_JSON, payload, options.headers);
 }
 
-function assertJsonObjectText(text: string): void {
-  const parsed = parseJsonText(text);
+const XIAOMI_JSON: JsonNotificationKind = {
+  format: XIAOMI_FORMAT,
+  contentType: XIAOMI_CONTENT_TYPE,
+  maxBytes: XIAOMI_MAX_PAYLOAD_BYTES,
+  what: "the Xiaomi message",
+  check: assertXiaomiPayload,
   // A Mi Push message is a set of named fields; the hub has nothing to map from a bare array or scalar.
-  if (!isPlainObject(parsed)) {
-    throw new ValidationError(
-      "payload",
-      "type",
-      `the payload string must hold a JSON object, got ${describeValue(parsed)}`,
-    );
-  }
-}
+  checkParsed: assertParsedJsonObject,
+};
 
 /**
  * Sends a Xiaomi message through a hub: `hub.send(createXiaomiNotification(payload), { tags })`.
