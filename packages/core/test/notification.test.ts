@@ -37,6 +37,17 @@ describe("createNotification", () => {
     expect(JSON.parse(JSON.stringify(n))).toEqual(init);
   });
 
+  it("copies every header as an own property, even one named __proto__", () => {
+    const headers = JSON.parse('{"__proto__":"x","apns-priority":"10"}') as Record<string, string>;
+    const n = createNotification({ ...init, headers });
+    expect(Object.hasOwn(n.headers ?? {}, "__proto__")).toBe(true);
+    expect(Object.entries(n.headers ?? {})).toEqual([
+      ["__proto__", "x"],
+      ["apns-priority", "10"],
+    ]);
+    expect(Object.getPrototypeOf(n.headers)).toBe(Object.prototype);
+  });
+
   it("leaves out an empty headers record", () => {
     const n = createNotification({ ...init, headers: {} });
     expect("headers" in n).toBe(false);
