@@ -232,7 +232,11 @@ export function renderMarkdown(data) {
     `- Command: \`${data.command}\` (\`node packages/bench/src/run.mjs${p.smoke ? " --smoke" : ""}\` after building the packages)`,
     `- Method: an HTTPS server on 127.0.0.1 in its own process (throwaway P-256 certificate, trusted by the clients through NODE_EXTRA_CA_CERTS) answers 201 with Location and TrackingId after checking each SAS token. Each client runs in its own process and sends the same APNs alert with the tag expression \`(follows_arsenal || follows_chelsea) && !muted\`. ${
       p.warmupMs > 0 ? `Each client is warmed up for ${fmt(p.warmupMs / 1000, 1)} s, then ` : ""
-    }${p.rounds} round(s) of ${p.smoke ? "count-limited" : `${fmt(p.windowMs / 1000, 1)} s`} windows run interleaved (every client at concurrency 64, then every client at concurrency 1, the order rotating each round, the floor and nhub always back to back and taking turns to go first). Figures are medians over rounds with the range (min-max) in brackets; ratios are taken per round between the two clients' windows, then the median. Cold start is process spawn to first send completed, ${p.coldRounds} fresh process(es) per client, one at a time. CPU is user + system time of the client process only.`,
+    }${p.rounds} round(s) of ${p.smoke ? "count-limited" : `${fmt(p.windowMs / 1000, 1)} s`} windows run interleaved (every client at concurrency 64, then every client at concurrency 1, the order rotating each round${
+      p.slices > 1
+        ? `; the floor's and nhub's windows are cut into ${p.slices} slices of ${fmt(p.windowMs / p.slices / 1000, 2)} s that alternate (floor, nhub, nhub, floor, ...), so both clients run through the same swings of machine speed`
+        : ", the floor and nhub back to back"
+    }). Figures are medians over rounds with the range (min-max) in brackets; ratios are taken per round between the two clients' windows, then the median. Cold start is process spawn to first send completed, ${p.coldRounds} fresh process(es) per client, one at a time. CPU is user + system time of the client process only.`,
     "",
   );
 

@@ -29,6 +29,7 @@ const { values: opts } = parseArgs({
     out: { type: "string" },
     rounds: { type: "string" },
     "window-ms": { type: "string" },
+    slices: { type: "string" },
     "warmup-ms": { type: "string" },
     "cold-rounds": { type: "string" },
     "batch-handles": { type: "string" },
@@ -61,6 +62,8 @@ const plan = {
   smoke,
   rounds: num(opts.rounds, smoke ? 1 : 11),
   windowMs: num(opts["window-ms"], smoke ? 15_000 : 2_000),
+  // The floor's and nhub's windows are run as this many alternating slices each (see `timed`).
+  slices: num(opts.slices, smoke ? 1 : 8),
   // Smoke windows stop at a send count instead of a time: a few hundred sends per client in all.
   maxSends64: smoke ? 200 : UNLIMITED,
   maxSends1: smoke ? 60 : UNLIMITED,
@@ -260,11 +263,16 @@ try {
     procs[name] = p.child;
   }
 
-  const window = async (name, concurrency, durationMs, maxSends, record) => {
+  const sliceServerUs = {};
+  /** One window, or with `slice` one slice of it (the figures come with the last slice). */
+  const window = async (name, concurrency, durationMs, maxSends, record, slice) => {
     const before = await ask(server, { cmd: "cpu" });
-    const m = await ask(procs[name], { cmd: "window", concurrency, durationMs, maxSends });
+    const m = await ask(procs[name], { cmd: "window", concurrency, durationMs, maxSends, slice });
     // The server's CPU over the window: with the client's, it shows how much of the machine the run got.
-    m.serverCpuUs = (await ask(server, { cmd: "cpu" })).cpuUs - before.cpuUs;
+    const serverUs = (await ask(server, { cmd: "cpu" })).cpuUs - before.cpuUs;
+    sliceServerUs[name] = (slice === undefined || slice.first ? 0 : sliceServerUs[name]) + serverUs;
+    if (m.partial && !m.fatal) return m;
+    m.serverCpuUs = sliceServerUs[name];
     if (m.fatal) fail(`${name}: window crashed: ${m.fatal}`);
     else if (m.errors > 0)
       fail(`${name}: ${m.errors} of ${m.sends + m.errors} sends failed, first: ${m.firstError}`);
@@ -283,22 +291,46 @@ try {
     log(`warm-up done (${plan.warmupMs} ms per client)`);
   }
 
+  /**
+   * One timed window per client of `unit`. A pair (the floor and nhub) shares its windows' time in alternating
+   * slices (floor, nhub, nhub, floor, ...): this machine's speed swings by half within seconds, and slices a
+   * quarter of a second long let both clients see the same swings, where two whole windows side by side do not.
+   */
+  const timed = async (unit, concurrency, maxSends, key) => {
+    if (unit.length === 1) {
+      await window(unit[0], concurrency, plan.windowMs, maxSends, results[unit[0]][key]);
+      return;
+    }
+    const n = plan.slices;
+    for (let s = 0; s < n; s++) {
+      const slice = { first: s === 0, last: s === n - 1 };
+      for (const name of s % 2 === 0 ? unit : [...unit].reverse()) {
+        await window(
+          name,
+          concurrency,
+          plan.windowMs / n,
+          Math.ceil(maxSends / n),
+          results[name][key],
+          slice,
+        );
+      }
+    }
+  };
+
   const beforeRounds = (await ask(server, { cmd: "stats" })).stats;
   // Timed rounds, interleaved: each client's window sits next to the others', and the order rotates. The floor
-  // and nhub always run back to back, taking turns to go first: the targets judge their ratio, and on a shared
-  // machine the speed drifts between windows a few seconds apart.
+  // and nhub form one unit whose windows are run in alternating slices (see `timed`), taking turns to go first:
+  // the targets judge their ratio, and on a shared machine the speed swings within seconds.
   for (let r = 0; r < plan.rounds; r++) {
     const pair = (r % 2 === 0 ? ["floor", "nhub"] : ["nhub", "floor"]).filter((c) => clients.includes(c));
     const units = [
       ...(pair.length > 0 ? [pair] : []),
       ...clients.filter((c) => !pair.includes(c)).map((c) => [c]),
     ];
-    const order = rotate(units, r).flat();
-    for (const name of order) await window(name, 64, plan.windowMs, plan.maxSends64, results[name].c64);
-    for (const name of order) {
-      const m = await window(name, 1, plan.windowMs, plan.maxSends1, results[name].c1);
-      results[name].rssKb.push(m.peakRssKb);
-    }
+    const order = rotate(units, r);
+    for (const unit of order) await timed(unit, 64, plan.maxSends64, "c64");
+    for (const unit of order) await timed(unit, 1, plan.maxSends1, "c1");
+    for (const name of clients) results[name].rssKb.push(results[name].final.peakRssKb);
     log(`round ${r + 1}/${plan.rounds} done`);
   }
   const afterRounds = (await ask(server, { cmd: "stats" })).stats;

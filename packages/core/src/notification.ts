@@ -49,6 +49,21 @@ const RESERVED_HEADERS = new Set([
 ]);
 
 /** Whether `name` is a header core sets itself and refuses from platforms and callers. */
+/**
+ * Strings already found valid, per rule. A back end sends the same few formats, content types, header names and
+ * values over and over, and a set lookup costs a fraction of a regular expression run in a busy process. Strings
+ * are immutable, so a remembered verdict cannot go stale; each set is emptied when it reaches 256 entries.
+ */
+const validFormats = new Set<string>();
+const validContentTypes = new Set<string>();
+const validHeaderNames = new Set<string>();
+const validHeaderValues = new Set<string>();
+
+function remember(set: Set<string>, value: string): void {
+  if (set.size >= 256) set.clear();
+  set.add(value);
+}
+
 export function isReservedHeader(name: string): boolean {
   return RESERVED_HEADERS.has(name.toLowerCase());
 }
@@ -60,31 +75,39 @@ export function isReservedHeader(name: string): boolean {
  * @throws {ValidationError} with field `headers.<name>`.
  */
 export function assertHeader(name: string, value: unknown, fieldPrefix = "headers"): asserts value is string {
-  const field = `${fieldPrefix}.${name}`;
-  if (!HEADER_NAME_PATTERN.test(name)) {
-    throw new ValidationError(field, "header-name", `"${name}" is not a valid HTTP header name`);
-  }
-  if (RESERVED_HEADERS.has(name.toLowerCase())) {
-    throw new ValidationError(
-      field,
-      "reserved-header",
-      `"${name}" is set by nhub itself and cannot be overridden`,
-    );
+  if (!validHeaderNames.has(name)) {
+    if (!HEADER_NAME_PATTERN.test(name)) {
+      throw new ValidationError(
+        `${fieldPrefix}.${name}`,
+        "header-name",
+        `"${name}" is not a valid HTTP header name`,
+      );
+    }
+    if (RESERVED_HEADERS.has(name.toLowerCase())) {
+      throw new ValidationError(
+        `${fieldPrefix}.${name}`,
+        "reserved-header",
+        `"${name}" is set by nhub itself and cannot be overridden`,
+      );
+    }
+    remember(validHeaderNames, name);
   }
   if (typeof value !== "string") {
     throw new ValidationError(
-      field,
+      `${fieldPrefix}.${name}`,
       "type",
       `header values must be strings, got ${value === null ? "null" : typeof value}`,
     );
   }
+  if (validHeaderValues.has(value)) return;
   if (HEADER_VALUE_FORBIDDEN.test(value)) {
     throw new ValidationError(
-      field,
+      `${fieldPrefix}.${name}`,
       "header-value",
       "header values cannot contain CR, LF or other control characters",
     );
   }
+  remember(validHeaderValues, value);
 }
 
 /** Checks every header of a record; see {@link assertHeader}. */
@@ -193,23 +216,26 @@ export function assertNotification(n: Notification): void {
     throw new ValidationError("notification", "type", "expected a Notification object");
   }
   if (CheckedNotification.has(n)) return;
-  if (typeof n.format !== "string" || !FORMAT_PATTERN.test(n.format)) {
-    throw new ValidationError(
-      "format",
-      "format-name",
-      `"${String(n.format)}" is not a format name (lowercase letters and digits)`,
-    );
+  const { format, contentType } = n;
+  if (!validFormats.has(format)) {
+    if (typeof format !== "string" || !FORMAT_PATTERN.test(format)) {
+      throw new ValidationError(
+        "format",
+        "format-name",
+        `"${String(format)}" is not a format name (lowercase letters and digits)`,
+      );
+    }
+    remember(validFormats, format);
   }
-  if (
-    typeof n.contentType !== "string" ||
-    n.contentType === "" ||
-    HEADER_VALUE_FORBIDDEN.test(n.contentType)
-  ) {
-    throw new ValidationError(
-      "contentType",
-      "required",
-      "a notification needs a Content-Type without control characters",
-    );
+  if (!validContentTypes.has(contentType)) {
+    if (typeof contentType !== "string" || contentType === "" || HEADER_VALUE_FORBIDDEN.test(contentType)) {
+      throw new ValidationError(
+        "contentType",
+        "required",
+        "a notification needs a Content-Type without control characters",
+      );
+    }
+    remember(validContentTypes, contentType);
   }
   if (typeof n.body !== "string" && !(n.body instanceof Uint8Array)) {
     throw new ValidationError("body", "type", "the body must be a string or a Uint8Array");

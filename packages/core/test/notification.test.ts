@@ -48,6 +48,34 @@ describe("createNotification", () => {
     expect(Object.getPrototypeOf(n.headers)).toBe(Object.prototype);
   });
 
+  it("remembers only valid strings: a bad format, content type, name or value is refused every time", () => {
+    for (let i = 0; i < 600; i++) {
+      // Enough distinct valid names and values to fill and empty the remembered sets twice over.
+      createNotification({ ...init, headers: { [`x-custom-${i}`]: `value ${i}` } });
+      expect(
+        fieldOf(() => createNotification({ ...init, headers: { [`x-custom-${i}`]: `value ${i}\r\n` } })),
+      ).toBe(`headers.x-custom-${i} header-value`);
+    }
+    for (const round of [1, 2]) {
+      expect(
+        fieldOf(() => createNotification({ ...init, format: "Apple" })),
+        `round ${round}`,
+      ).toBe("format format-name");
+      expect(fieldOf(() => createNotification({ ...init, contentType: "a\nb" }))).toBe(
+        "contentType required",
+      );
+      expect(fieldOf(() => createNotification({ ...init, headers: { "bad name": "x" } }))).toBe(
+        "headers.bad name header-name",
+      );
+      expect(fieldOf(() => createNotification({ ...init, headers: { Authorization: "x" } }))).toBe(
+        "headers.Authorization reserved-header",
+      );
+      expect(
+        fieldOf(() => createNotification({ ...init, headers: { "x-ok": 1 as unknown as string } })),
+      ).toBe("headers.x-ok type");
+    }
+  });
+
   it("leaves out an empty headers record", () => {
     const n = createNotification({ ...init, headers: {} });
     expect("headers" in n).toBe(false);

@@ -161,6 +161,14 @@ export function resolveApnsHeaders(aps: Aps, options: ApnsHeaderOptions = {}): R
     "type",
     "options must be an object",
   );
+  // Most notifications come with no options: then an inferred push type other than background is the only
+  // header, and the general path below would build its maps and closures for nothing.
+  if (!hasAnyOption(options)) {
+    const inferred = inferApnsPushType(aps);
+    if (inferred !== undefined && inferred !== "background") {
+      return { pushType: inferred, headers: { "apns-push-type": inferred } };
+    }
+  }
   const settings = new Map<string, Setting>();
   const passthrough: Record<string, string> = {};
   const given: unknown = options.headers;
@@ -246,6 +254,11 @@ export function resolveApnsHeaders(aps: Aps, options: ApnsHeaderOptions = {}): R
   const headers: Record<string, string> = { ...passthrough, "apns-push-type": pushType };
   for (const [name, setting] of settings) if (name !== "apns-push-type") headers[name] = setting.value;
   return { pushType, headers };
+}
+
+function hasAnyOption(options: ApnsHeaderOptions): boolean {
+  for (const key in options) if (options[key as keyof ApnsHeaderOptions] !== undefined) return true;
+  return false;
 }
 
 function expirationSeconds(expiration: Date | number): string {

@@ -146,6 +146,27 @@ describe("inferApnsPushType (property)", () => {
     );
   });
 
+  it("without options, gives what the general path gives (same headers, or the same error)", () => {
+    const outcome = (f: () => unknown) => {
+      try {
+        return { ok: f() };
+      } catch (error) {
+        return { error: `${(error as ValidationError).field} ${(error as ValidationError).rule}` };
+      }
+    };
+    fc.assert(
+      fc.property(
+        aps,
+        fc.constantFrom<ApnsHeaderOptions | undefined>(undefined, {}, { topic: undefined }),
+        (a, o) => {
+          // An empty headers record is an option given, so it takes the general path.
+          const general = outcome(() => resolveApnsHeaders(a, { headers: {} }));
+          expect(outcome(() => resolveApnsHeaders(a, o))).toEqual(general);
+        },
+      ),
+    );
+  });
+
   it("an explicit push type always wins", () => {
     fc.assert(
       fc.property(

@@ -59,11 +59,21 @@ function peakRssKb() {
   return process.resourceUsage().maxRSS;
 }
 
+/** The sums of a window given in slices (`slice` in the window command), kept until its last slice. */
+let sliced;
+
 /**
  * Runs sends from `concurrency` loops until `durationMs` has passed or `maxSends` have started, and measures
  * throughput, client CPU (user + system, this process only) and per-send latency.
+ *
+ * With `slice` ({ first, last }), this is one slice of a window that run.mjs alternates with another client's:
+ * the slices are summed (latencies included) and the window's figures are returned with the last slice.
  */
-async function runWindow(send, { concurrency, durationMs, maxSends }) {
+async function runWindow(send, { concurrency, durationMs, maxSends, slice }) {
+  if (slice === undefined || slice.first) {
+    sliced = { sends: 0, errors: 0, firstError: undefined, elapsedMs: 0, cpuUs: 0 };
+  }
+  const base = sliced.sends;
   let started = 0;
   let done = 0;
   let errors = 0;
@@ -77,7 +87,7 @@ async function runWindow(send, { concurrency, durationMs, maxSends }) {
       const s = performance.now();
       try {
         await send();
-        const i = done++;
+        const i = base + done++;
         if (i < LATENCY_CAPACITY) latencies[i] = performance.now() - s;
       } catch (error) {
         errors++;
@@ -92,16 +102,14 @@ async function runWindow(send, { concurrency, durationMs, maxSends }) {
   const cpu = process.cpuUsage(cpu0);
   totalSends += done;
   totalErrors += errors;
-  const sorted = latencies.slice(0, Math.min(done, LATENCY_CAPACITY)).sort();
-  return {
-    sends: done,
-    errors,
-    firstError,
-    elapsedMs,
-    cpuUs: cpu.user + cpu.system,
-    p50Ms: percentile(sorted, 0.5),
-    p99Ms: percentile(sorted, 0.99),
-  };
+  sliced.sends += done;
+  sliced.errors += errors;
+  sliced.firstError ??= firstError;
+  sliced.elapsedMs += elapsedMs;
+  sliced.cpuUs += cpu.user + cpu.system;
+  if (slice !== undefined && !slice.last) return { partial: true, sends: done, errors };
+  const sorted = latencies.slice(0, Math.min(sliced.sends, LATENCY_CAPACITY)).sort();
+  return { ...sliced, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99) };
 }
 
 function reply(message) {
