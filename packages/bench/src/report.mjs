@@ -230,7 +230,11 @@ export function renderMarkdown(data) {
     `- Machine: ${m.cpu}, ${m.cores} cores, ${fmt(m.memoryGb, 1)} GB, ${m.os}; Node ${m.node}; undici ${data.versions?.undici ?? "?"}; @azure/notification-hubs ${data.versions?.official ?? "?"}`,
     `- Date: ${data.date}; the run took ${fmt(data.durationS, 0)} s; 1-minute load average ${fmt(m.loadAtStart, 2)} at the start, ${fmt(m.loadAtEnd, 2)} at the end`,
     `- Command: \`${data.command}\` (\`node packages/bench/src/run.mjs${p.smoke ? " --smoke" : ""}\` after building the packages)`,
-    `- Method: an HTTPS server on 127.0.0.1 in its own process (throwaway P-256 certificate, trusted by the clients through NODE_EXTRA_CA_CERTS) answers 201 with Location and TrackingId after checking each SAS token. Each client runs in its own process and sends the same APNs alert with the tag expression \`(follows_arsenal || follows_chelsea) && !muted\`. ${
+    `- Method: an HTTPS server on 127.0.0.1 in its own process (throwaway P-256 certificate, trusted by the clients through NODE_EXTRA_CA_CERTS) answers 201 with Location and TrackingId after checking each SAS token. Each client runs in its own process and sends the same APNs alert with the tag expression \`(follows_arsenal || follows_chelsea) && !muted\`${
+      p.nhubNotification === "once"
+        ? "; nhub builds its notification once and sends that object every time (--nhub-notification once), so its figures leave out the notification's serialisation and checks"
+        : ""
+    }. ${
       p.warmupMs > 0 ? `Each client is warmed up for ${fmt(p.warmupMs / 1000, 1)} s, then ` : ""
     }${p.rounds} round(s) of ${p.smoke ? "count-limited" : `${fmt(p.windowMs / 1000, 1)} s`} windows run interleaved (every client at concurrency 64, then every client at concurrency 1, the order rotating each round${
       p.slices > 1

@@ -30,6 +30,7 @@ const { values: opts } = parseArgs({
     rounds: { type: "string" },
     "window-ms": { type: "string" },
     slices: { type: "string" },
+    "nhub-notification": { type: "string" },
     "warmup-ms": { type: "string" },
     "cold-rounds": { type: "string" },
     "batch-handles": { type: "string" },
@@ -64,6 +65,8 @@ const plan = {
   windowMs: num(opts["window-ms"], smoke ? 15_000 : 2_000),
   // The floor's and nhub's windows are run as this many alternating slices each (see `timed`).
   slices: num(opts.slices, smoke ? 1 : 8),
+  // "once": nhub's client builds its notification once instead of per send, to tell the two costs apart.
+  nhubNotification: opts["nhub-notification"] ?? "per-send",
   // Smoke windows stop at a send count instead of a time: a few hundred sends per client in all.
   maxSends64: smoke ? 200 : UNLIMITED,
   maxSends1: smoke ? 60 : UNLIMITED,
@@ -75,9 +78,12 @@ const plan = {
   install: opts["no-install"] ? false : (opts.install ?? !smoke),
   profile: opts.profile ? opts.profile.split(",").map((c) => c.trim()) : undefined,
 };
+if (!["per-send", "once"].includes(plan.nhubNotification)) {
+  throw new Error(`--nhub-notification takes per-send or once, not ${plan.nhubNotification}`);
+}
 const outFile =
   opts.out ??
-  (smoke || plan.profile || opts.clients
+  (smoke || plan.profile || opts.clients || plan.nhubNotification !== "per-send"
     ? join(mkdtempSync(join(tmpdir(), "nhub-bench-")), "BENCHMARKS.md")
     : join(repoDir, "BENCHMARKS.md"));
 
@@ -202,6 +208,7 @@ function spawnClient(name, mode, lane) {
       BENCH_ENDPOINT: endpoint(lane),
       BENCH_BATCH_ENDPOINT: ports[`batch-${name}`] ? endpoint(`batch-${name}`) : "",
       BENCH_KEY: sharedKey,
+      BENCH_NOTIFICATION: name === "nhub" ? plan.nhubNotification : "per-send",
     },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

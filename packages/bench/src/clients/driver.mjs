@@ -36,6 +36,8 @@ export const config = Object.freeze({
   endpoint: process.env.BENCH_ENDPOINT ?? "",
   batchEndpoint: process.env.BENCH_BATCH_ENDPOINT ?? "",
   key: process.env.BENCH_KEY ?? "",
+  // "once": nhub builds its notification once and sends it every time (run.mjs --nhub-notification once).
+  notification: process.env.BENCH_NOTIFICATION === "once" ? "once" : "per-send",
 });
 
 const LATENCY_CAPACITY = 200_000;
