@@ -523,11 +523,18 @@ export class NotificationHubBase {
     let attempt = 0;
     try {
       const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
-      const run = () => this.#attempt(req, signal, timeoutMs, ++attempt);
       try {
-        return await run();
+        // The first attempt inline: one async frame fewer on every send, which a busy process feels.
+        const res = await this.#attempt(req, signal, timeoutMs, ++attempt);
+        if (res.status >= 200 && res.status < 300) return res;
+        throw await this.#serviceError(req, res);
       } catch (error) {
         const retry = resolveRetry(this.#retry, options.retry);
+        const run = async () => {
+          const res = await this.#attempt(req, signal, timeoutMs, ++attempt);
+          if (res.status >= 200 && res.status < 300) return res;
+          throw await this.#serviceError(req, res);
+        };
         return await retryAfter(error, run, retry, [signal, this.#destroyed.signal], this.#onRetry);
       }
     } catch (error) {
@@ -545,15 +552,28 @@ export class NotificationHubBase {
     }
   }
 
-  async #attempt(
+  /** Sends one attempt; resolves with whatever status came back (the caller tells success from failure). */
+  #attempt(
     req: HubCall,
     signal: AbortSignal | undefined,
     timeoutMs: number,
     attempt: number,
   ): Promise<TransportResponse> {
     if (this.#destroyed.signal.aborted) throw new ClosedError("the NotificationHub was destroyed");
-    let token = this.#tokens.getToken();
-    if (typeof token !== "string") token = await token;
+    const token = this.#tokens.getToken();
+    if (typeof token !== "string") {
+      return token.then((t) => this.#request(req, t, signal, timeoutMs, attempt));
+    }
+    return this.#request(req, token, signal, timeoutMs, attempt);
+  }
+
+  #request(
+    req: HubCall,
+    token: string,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+    attempt: number,
+  ): Promise<TransportResponse> {
     // The call's headers are its own (built per request), so the token of this attempt is set in place.
     req.headers.Authorization = token;
     const request: TransportRequest = {
@@ -566,15 +586,17 @@ export class NotificationHubBase {
       timeoutMs,
     };
     const channels = this.#channels;
-    const res =
-      this.#observeAll ||
+    return this.#observeAll ||
       (channels !== undefined &&
         (channels.start.hasSubscribers || channels.finish.hasSubscribers || channels.error.hasSubscribers))
-        ? await this.#observed(request, attempt)
-        : await this.#transport.request(request);
-    if (res.status >= 200 && res.status < 300) return res;
+      ? this.#observed(request, attempt)
+      : this.#transport.request(request);
+  }
+
+  /** The typed error for a response outside 2xx, with the service's code and detail from its body. */
+  async #serviceError(req: HubCall, res: TransportResponse): Promise<ServiceError> {
     const { code, detail } = await parseErrorBody(res.body);
-    throw new ServiceError({
+    return new ServiceError({
       statusCode: res.status,
       method: req.method,
       url: this.#origin + req.path,
