@@ -71,7 +71,7 @@ const plan = {
   maxSends64: smoke ? 200 : UNLIMITED,
   maxSends1: smoke ? 60 : UNLIMITED,
   warmupMs: num(opts["warmup-ms"], smoke ? 0 : 5_000),
-  coldRounds: num(opts["cold-rounds"], smoke ? 1 : 11),
+  coldRounds: num(opts["cold-rounds"], smoke ? 1 : 21),
   batchHandles: num(opts["batch-handles"], smoke ? 10_000 : 100_000),
   batchRounds: num(opts["batch-rounds"], smoke ? 1 : 7),
   batchConcurrency: BATCH_CONCURRENCY,
