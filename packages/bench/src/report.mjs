@@ -213,6 +213,14 @@ function table(header, rows, numeric = true) {
 }
 
 /** The BENCHMARKS.md text. */
+/** How the run was started: `pnpm bench` plus any options it was given, and what that runs. */
+function commandLine(data) {
+  const args = data.args ?? (data.plan.smoke ? ["--smoke"] : []);
+  const extra = args.filter((a) => a !== "--smoke");
+  const pnpm = extra.length > 0 ? `${data.command} -- ${extra.join(" ")}` : data.command;
+  return `\`${pnpm}\` (\`node packages/bench/src/run.mjs${args.length > 0 ? ` ${args.join(" ")}` : ""}\` after building the packages)`;
+}
+
 export function renderMarkdown(data) {
   const f = figures(data);
   const names = data.clients;
@@ -229,7 +237,7 @@ export function renderMarkdown(data) {
   out.push(
     `- Machine: ${m.cpu}, ${m.cores} cores, ${fmt(m.memoryGb, 1)} GB, ${m.os}; Node ${m.node}; undici ${data.versions?.undici ?? "?"}; @azure/notification-hubs ${data.versions?.official ?? "?"}`,
     `- Date: ${data.date}; the run took ${fmt(data.durationS, 0)} s; 1-minute load average ${fmt(m.loadAtStart, 2)} at the start, ${fmt(m.loadAtEnd, 2)} at the end`,
-    `- Command: \`${data.command}\` (\`node packages/bench/src/run.mjs${p.smoke ? " --smoke" : ""}\` after building the packages)`,
+    `- Command: ${commandLine(data)}`,
     `- Method: an HTTPS server on 127.0.0.1 in its own process (throwaway P-256 certificate, trusted by the clients through NODE_EXTRA_CA_CERTS) answers 201 with Location and TrackingId after checking each SAS token. Each client runs in its own process and sends the same APNs alert with the tag expression \`(follows_arsenal || follows_chelsea) && !muted\`${
       p.nhubNotification === "once"
         ? "; nhub builds its notification once and sends that object every time (--nhub-notification once), so its figures leave out the notification's serialisation and checks"

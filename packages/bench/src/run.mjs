@@ -481,6 +481,8 @@ const data = {
     official: versionOf("@azure/notification-hubs"),
   },
   date: new Date().toISOString(),
+  // The options this run was given, so a report made with e.g. --rounds 31 says so.
+  args: process.argv.slice(2).filter((a) => a !== "--"),
   command: smoke ? "pnpm bench --smoke" : "pnpm bench",
   durationS: (performance.now() - started) / 1000,
 };
