@@ -5,7 +5,7 @@
  * first use.
  */
 import type { NhubError } from "./errors";
-import type { SendResult } from "./hub";
+import type { SendResult } from "./hub-base";
 import type { Notification } from "./notification";
 import type { RetryOptions } from "./retry";
 

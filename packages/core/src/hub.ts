@@ -9,22 +9,6 @@ import { DIAGNOSTICS_CHANNELS } from "./diagnostics";
 import { NotificationHubBase, type NotificationHubBaseOptions } from "./hub-base";
 import { createUndiciTransport } from "./transport";
 
-export {
-  API_VERSION,
-  assertHubName,
-  DEFAULT_TIMEOUT_MS,
-  type HubRequest,
-  type HubRuntime,
-  type HubStats,
-  type Logger,
-  type LogLevel,
-  NotificationHubBase,
-  type NotificationHubBaseOptions,
-  type OperationOptions,
-  type SendOptions,
-  type SendResult,
-} from "./hub-base";
-
 /** Options of a Node {@link NotificationHub}. */
 export interface NotificationHubOptions extends NotificationHubBaseOptions {
   /**

@@ -48,7 +48,6 @@ const RESERVED_HEADERS = new Set([
   "p256dh",
 ]);
 
-/** Whether `name` is a header core sets itself and refuses from platforms and callers. */
 /**
  * Strings already found valid, per rule. A back end sends the same few formats, content types, header names and
  * values over and over, and a set lookup costs a fraction of a regular expression run in a busy process. Strings
@@ -64,6 +63,7 @@ function remember(set: Set<string>, value: string): void {
   set.add(value);
 }
 
+/** Whether `name` is a header core sets itself and refuses from platforms and callers. */
 export function isReservedHeader(name: string): boolean {
   return RESERVED_HEADERS.has(name.toLowerCase());
 }

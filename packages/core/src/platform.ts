@@ -25,7 +25,8 @@
  * @packageDocumentation
  */
 import { ValidationError } from "./errors";
-import type { NotificationHub, SendOptions, SendResult } from "./hub";
+import type { NotificationHub } from "./hub";
+import type { SendOptions, SendResult } from "./hub-base";
 import { FORMAT_PATTERN, MAX_REQUEST_BODY_BYTES, type Notification } from "./notification";
 
 /**
