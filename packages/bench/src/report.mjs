@@ -212,7 +212,6 @@ function table(header, rows, numeric = true) {
   return [line(header), rule, ...rows.map(line)].join("\n");
 }
 
-/** The BENCHMARKS.md text. */
 /** How the run was started: `pnpm bench` plus any options it was given, and what that runs. */
 function commandLine(data) {
   const args = data.args ?? (data.plan.smoke ? ["--smoke"] : []);
@@ -221,6 +220,7 @@ function commandLine(data) {
   return `\`${pnpm}\` (\`node packages/bench/src/run.mjs${args.length > 0 ? ` ${args.join(" ")}` : ""}\` after building the packages)`;
 }
 
+/** The BENCHMARKS.md text. */
 export function renderMarkdown(data) {
   const f = figures(data);
   const names = data.clients;

@@ -21,9 +21,10 @@ import { BATCH_CONCURRENCY, HUB_NAME, KEY_NAME } from "./workload.mjs";
 const here = dirname(fileURLToPath(import.meta.url));
 const repoDir = resolve(benchDir, "../..");
 
+// `pnpm --filter @nhub/bench bench -- --smoke` passes the "--" through.
+const argv = process.argv.slice(2).filter((a) => a !== "--");
 const { values: opts } = parseArgs({
-  // `pnpm --filter @nhub/bench bench -- --smoke` passes the "--" through.
-  args: process.argv.slice(2).filter((a) => a !== "--"),
+  args: argv,
   options: {
     smoke: { type: "boolean", default: false },
     out: { type: "string" },
@@ -278,7 +279,7 @@ try {
     // The server's CPU over the window: with the client's, it shows how much of the machine the run got.
     const serverUs = (await ask(server, { cmd: "cpu" })).cpuUs - before.cpuUs;
     sliceServerUs[name] = (slice === undefined || slice.first ? 0 : sliceServerUs[name]) + serverUs;
-    if (m.partial && !m.fatal) return m;
+    if (m.partial) return m;
     m.serverCpuUs = sliceServerUs[name];
     if (m.fatal) fail(`${name}: window crashed: ${m.fatal}`);
     else if (m.errors > 0)
@@ -304,11 +305,7 @@ try {
    * quarter of a second long let both clients see the same swings, where two whole windows side by side do not.
    */
   const timed = async (unit, concurrency, maxSends, key) => {
-    if (unit.length === 1) {
-      await window(unit[0], concurrency, plan.windowMs, maxSends, results[unit[0]][key]);
-      return;
-    }
-    const n = plan.slices;
+    const n = unit.length === 1 ? 1 : plan.slices;
     for (let s = 0; s < n; s++) {
       const slice = { first: s === 0, last: s === n - 1 };
       for (const name of s % 2 === 0 ? unit : [...unit].reverse()) {
@@ -482,7 +479,7 @@ const data = {
   },
   date: new Date().toISOString(),
   // The options this run was given, so a report made with e.g. --rounds 31 says so.
-  args: process.argv.slice(2).filter((a) => a !== "--"),
+  args: argv,
   command: smoke ? "pnpm bench --smoke" : "pnpm bench",
   durationS: (performance.now() - started) / 1000,
 };
