@@ -1,8 +1,15 @@
+import { getEventListeners } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Agent } from "undici";
+import { Agent, MockAgent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
-import { createUndiciTransport, TimeoutError, type Transport } from "../src/index";
+import {
+  AbortError,
+  ConnectionError,
+  createUndiciTransport,
+  TimeoutError,
+  type Transport,
+} from "../src/index";
 
 let server: Server | undefined;
 let transport: Transport | undefined;
@@ -87,5 +94,121 @@ describe("createUndiciTransport", () => {
     transport = createUndiciTransport({ origin, dispatcher: agent });
     const error = await transport.request(post(origin, 100)).catch((e: unknown) => e);
     expect(TimeoutError.isInstance(error)).toBe(true);
+  });
+
+  it("decodes a body as UTF-8 and drops a byte-order mark, as body.text() does", async () => {
+    const origin = await serve((req, res) => {
+      req.resume();
+      res.writeHead(400, { "Content-Type": "application/xml; charset=utf-8" });
+      res.write(Buffer.from([0xef, 0xbb, 0xbf]));
+      res.write(Buffer.from("<Detail>caf", "utf8"));
+      // The two bytes of "é" arrive in separate chunks.
+      const e = Buffer.from("é</Detail>", "utf8");
+      res.write(e.subarray(0, 1));
+      res.end(e.subarray(1));
+    });
+    transport = createUndiciTransport({ origin });
+    const res = await transport.request(post(origin, 5000));
+    expect(res).toMatchObject({ status: 400, body: "<Detail>café</Detail>" });
+  });
+
+  it("rejects an already aborted request without sending it", async () => {
+    let seen = 0;
+    const origin = await serve((req, res) => {
+      seen++;
+      req.resume();
+      res.end();
+    });
+    transport = createUndiciTransport({ origin });
+    const error = await transport
+      .request({ ...post(origin, 5000), signal: AbortSignal.abort() })
+      .catch((e: unknown) => e);
+    expect(AbortError.isInstance(error)).toBe(true);
+    expect(seen).toBe(0);
+  });
+
+  it("leaves no listener on a long-lived signal once requests settle", async () => {
+    const origin = await serve((req, res) => {
+      req.resume();
+      res.writeHead(req.url === "/fail" ? 503 : 201);
+      res.end();
+    });
+    transport = createUndiciTransport({ origin });
+    const signal = new AbortController().signal;
+    for (let i = 0; i < 20; i++) {
+      await transport.request({ ...post(origin, 5000), path: i % 2 ? "/fail" : "/ok", signal });
+    }
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
+  });
+
+  it("aborts a request in flight", async () => {
+    let arrived!: () => void;
+    const reached = new Promise<void>((resolve) => (arrived = resolve));
+    const origin = await serve((req) => {
+      req.resume();
+      arrived();
+    });
+    transport = createUndiciTransport({ origin });
+    const controller = new AbortController();
+    const pending = transport
+      .request({ ...post(origin, 5000), signal: controller.signal })
+      .catch((e: unknown) => e);
+    await reached;
+    controller.abort();
+    const error = await pending;
+    expect(AbortError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toBe("POST /hub/messages/ was aborted");
+  });
+
+  it("settles a request still queued for a socket at once when aborted, and never writes it", async () => {
+    const paths: string[] = [];
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    const origin = await serve((req, res) => {
+      paths.push(req.url ?? "");
+      req.resume();
+      void hold.then(() => res.end());
+    });
+    transport = createUndiciTransport({ origin, connections: 1 });
+    const first = transport.request({ ...post(origin, 5000), path: "/first" });
+    const controller = new AbortController();
+    const queued = transport
+      .request({ ...post(origin, 5000), path: "/queued", signal: controller.signal })
+      .catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort();
+    expect(AbortError.isInstance(await queued)).toBe(true);
+    release();
+    expect((await first).status).toBe(200);
+    const after = await transport.request({ ...post(origin, 5000), path: "/after" });
+    expect(after.status).toBe(200);
+    expect(paths).toEqual(["/first", "/after"]);
+  });
+
+  it("reports a refused connection as a retryable ConnectionError", async () => {
+    const origin = await serve(() => {});
+    await new Promise((resolve) => server!.close(resolve));
+    server = undefined;
+    transport = createUndiciTransport({ origin });
+    const error = await transport.request(post(origin, 5000)).catch((e: unknown) => e);
+    expect(ConnectionError.isInstance(error)).toBe(true);
+    expect((error as ConnectionError).isRetryable).toBe(true);
+  });
+
+  it("works through a dispatcher that undici composes, such as a MockAgent", async () => {
+    const mock = new MockAgent();
+    mock.disableNetConnect();
+    mock
+      .get("https://ns.servicebus.windows.net")
+      .intercept({ path: "/hub/messages/?api-version=2020-06", method: "POST" })
+      .reply(201, "", { headers: { location: "https://x/hub/messages/7", trackingid: "t7" } });
+    transport = createUndiciTransport({ origin: "https://ns.servicebus.windows.net", dispatcher: mock });
+    const res = await transport.request(post("https://ns.servicebus.windows.net", 5000));
+    expect(res).toMatchObject({
+      status: 201,
+      body: "",
+      headers: { location: "https://x/hub/messages/7", trackingid: "t7" },
+    });
+    await mock.close();
   });
 });
