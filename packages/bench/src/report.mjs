@@ -3,8 +3,9 @@
 import { pairedRatio, summarize } from "./stats.mjs";
 
 const LABELS = {
-  floor: "floor (undici Pool)",
+  floor: "floor (undici Pool.request)",
   nhub: "nhub",
+  dispatch: "undici Pool.dispatch (context)",
   official: "official SDK 2.1.0",
   seed: "seed (Python sample's pattern)",
 };
@@ -68,6 +69,35 @@ export function targets(data, f = figures(data)) {
     add("throughput at concurrency 1, nhub / floor", ">= 0.90", t1, t1.median >= 0.9);
     const cpu = pairedRatio(f.nhub.cpu64, f.floor.cpu64);
     add("client CPU per 1000 sends (c64), nhub / floor", "<= 1.3", cpu, cpu.median <= 1.3);
+  }
+  if (has("nhub", "dispatch")) {
+    // nhub's transport reads responses through dispatch too, so these show its own cost without undici's
+    // request-API overhead, which the floor above carries.
+    const note = "nhub against a floor using undici's cheaper dispatch API, as nhub's transport does";
+    add(
+      "throughput at concurrency 64, nhub / Pool.dispatch floor",
+      "context",
+      pairedRatio(f.nhub.tput64, f.dispatch.tput64),
+      undefined,
+      "x",
+      note,
+    );
+    add(
+      "throughput at concurrency 1, nhub / Pool.dispatch floor",
+      "context",
+      pairedRatio(f.nhub.tput1, f.dispatch.tput1),
+      undefined,
+      "x",
+      note,
+    );
+    add(
+      "client CPU per 1000 sends (c64), nhub / Pool.dispatch floor",
+      "context",
+      pairedRatio(f.nhub.cpu64, f.dispatch.cpu64),
+      undefined,
+      "x",
+      note,
+    );
   }
   if (has("nhub", "official")) {
     const cpu = pairedRatio(f.nhub.cpu64, f.official.cpu64);
@@ -246,8 +276,8 @@ export function renderMarkdown(data) {
       p.warmupMs > 0 ? `Each client is warmed up for ${fmt(p.warmupMs / 1000, 1)} s, then ` : ""
     }${p.rounds} round(s) of ${p.smoke ? "count-limited" : `${fmt(p.windowMs / 1000, 1)} s`} windows run interleaved (every client at concurrency 64, then every client at concurrency 1, the order rotating each round${
       p.slices > 1
-        ? `; the floor's and nhub's windows are cut into ${p.slices} slices of ${fmt(p.windowMs / p.slices / 1000, 2)} s that alternate (floor, nhub, nhub, floor, ...), so both clients run through the same swings of machine speed`
-        : ", the floor and nhub back to back"
+        ? `; the windows of the floor, nhub and the dispatch floor are cut into ${p.slices} slices of ${fmt(p.windowMs / p.slices / 1000, 2)} s that alternate (floor, nhub, dispatch, dispatch, nhub, floor, ...), so they run through the same swings of machine speed`
+        : ", the floor, nhub and the dispatch floor back to back"
     }). Figures are medians over rounds with the range (min-max) in brackets; ratios are taken per round between the two clients' windows, then the median. Cold start is process spawn to first send completed, ${p.coldRounds} fresh process(es) per client, one at a time. CPU is user + system time of the client process only.`,
     "",
   );

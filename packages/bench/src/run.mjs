@@ -55,7 +55,9 @@ if (opts.render) {
   process.exit(saved.failures.length > 0 ? 1 : 0);
 }
 
-const ALL_CLIENTS = ["floor", "nhub", "official", "seed"];
+const ALL_CLIENTS = ["floor", "nhub", "dispatch", "official", "seed"];
+/** The clients whose ratios the targets judge (and the dispatch floor, for context) share their windows' time. */
+const SLICED = ["floor", "nhub", "dispatch"];
 const clients = opts.clients ? opts.clients.split(",").map((c) => c.trim()) : ALL_CLIENTS;
 for (const c of clients) if (!ALL_CLIENTS.includes(c)) throw new Error(`unknown client ${c}`);
 const smoke = opts.smoke;
@@ -300,9 +302,10 @@ try {
   }
 
   /**
-   * One timed window per client of `unit`. A pair (the floor and nhub) shares its windows' time in alternating
-   * slices (floor, nhub, nhub, floor, ...): this machine's speed swings by half within seconds, and slices a
-   * quarter of a second long let both clients see the same swings, where two whole windows side by side do not.
+   * One timed window per client of `unit`. A unit of several clients (the two floors and nhub) shares its windows'
+   * time in alternating slices (floor, nhub, dispatch, dispatch, nhub, floor, ...): this machine's speed swings by
+   * half within seconds, and slices a quarter of a second long let the clients see the same swings, where whole
+   * windows side by side do not.
    */
   const timed = async (unit, concurrency, maxSends, key) => {
     const n = unit.length === 1 ? 1 : plan.slices;
@@ -322,14 +325,14 @@ try {
   };
 
   const beforeRounds = (await ask(server, { cmd: "stats" })).stats;
-  // Timed rounds, interleaved: each client's window sits next to the others', and the order rotates. The floor
-  // and nhub form one unit whose windows are run in alternating slices (see `timed`), taking turns to go first:
-  // the targets judge their ratio, and on a shared machine the speed swings within seconds.
+  // Timed rounds, interleaved: each client's window sits next to the others', and the order rotates. The floor,
+  // nhub and the dispatch floor form one unit whose windows are run in alternating slices (see `timed`), taking
+  // turns to go first: the targets judge their ratios, and on a shared machine the speed swings within seconds.
   for (let r = 0; r < plan.rounds; r++) {
-    const pair = (r % 2 === 0 ? ["floor", "nhub"] : ["nhub", "floor"]).filter((c) => clients.includes(c));
+    const sliced = rotate(SLICED, r).filter((c) => clients.includes(c));
     const units = [
-      ...(pair.length > 0 ? [pair] : []),
-      ...clients.filter((c) => !pair.includes(c)).map((c) => [c]),
+      ...(sliced.length > 0 ? [sliced] : []),
+      ...clients.filter((c) => !sliced.includes(c)).map((c) => [c]),
     ];
     const order = rotate(units, r);
     for (const unit of order) await timed(unit, 64, plan.maxSends64, "c64");

@@ -33,8 +33,9 @@ it("smoke: every client sends, the server accepts every send, the table is writt
   expect(md).toContain("# nhub benchmarks");
   expect(md).toContain("This is a smoke run");
   for (const client of [
-    "floor (undici Pool)",
+    "floor (undici Pool.request)",
     "nhub",
+    "undici Pool.dispatch (context)",
     "official SDK 2.1.0",
     "seed (Python sample's pattern)",
   ]) {
@@ -49,13 +50,14 @@ it("smoke: every client sends, the server accepts every send, the table is writt
     .split("|")
     .slice(2, -1)
     .map((c) => c.trim());
-  expect(cells).toHaveLength(4);
+  expect(cells).toHaveLength(5);
   for (const cell of cells) {
     const [accepted, sent] = cell.split(" / ").map((n) => Number(n.replace(/,/g, "")));
     expect(sent).toBeGreaterThanOrEqual(200);
     expect(accepted).toBe(sent);
   }
   expect(md).toMatch(/\| sends\/s, concurrency 64\s+\|/);
+  expect(md).toMatch(/\| throughput at concurrency 64, nhub \/ Pool\.dispatch floor\s+\| context\s+\|/);
   expect(md).toMatch(/\| nhub: core \+ sas \+ platform-apns \(what a send uses\)\s+\|/);
 
   const lines = result.stdout.trimEnd().split("\n");

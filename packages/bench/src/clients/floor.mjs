@@ -1,28 +1,11 @@
-// The floor: undici's Pool.request with every header and the body computed once, before the first send. Nothing
-// a client library can do per send is cheaper, so this is the transport's physical limit on this machine.
+// The floor the targets name: undici's Pool.request with every header and the body computed once, before the first
+// send, the least per send a client on undici's request API can do. (dispatch.mjs is the same send on undici's
+// lower-level dispatch API, which nhub's transport uses too.)
 
-import { createHmac } from "node:crypto";
 import { Pool } from "undici";
-import {
-  API_VERSION,
-  APNS_HEADERS,
-  APPLE_CONTENT_TYPE,
-  APPLE_FORMAT,
-  BATCH_CHUNK,
-  HUB_NAME,
-  KEY_NAME,
-  PAYLOAD,
-  TAGS,
-} from "../workload.mjs";
+import { API_VERSION, APPLE_CONTENT_TYPE, BATCH_CHUNK, HUB_NAME } from "../workload.mjs";
 import { runClient } from "./driver.mjs";
-
-/** One token for the whole run, signed for the hub URL (one HMAC, like nhub's cached token). */
-function signToken(endpoint, key) {
-  const sr = encodeURIComponent(`${endpoint}/${HUB_NAME}`.toLowerCase());
-  const se = Math.floor(Date.now() / 1000) + 3600;
-  const sig = encodeURIComponent(createHmac("sha256", key).update(`${sr}\n${se}`).digest("base64"));
-  return `SharedAccessSignature sr=${sr}&sig=${sig}&se=${se}&skn=${KEY_NAME}`;
-}
+import { floorHeaders, floorSend, signToken } from "./floor-request.mjs";
 
 const BOUNDARY = "nhub-bench-floor-boundary";
 
@@ -37,24 +20,8 @@ function batchBody(body, handles) {
 
 runClient((cfg) => {
   const pool = new Pool(cfg.endpoint);
-  const token = signToken(cfg.endpoint, cfg.key);
-  const body = JSON.stringify(PAYLOAD);
-  const path = `/${HUB_NAME}/messages/?api-version=${API_VERSION}`;
-  // A flat array is undici's cheapest header form.
-  const headers = [
-    "authorization",
-    token,
-    "content-type",
-    APPLE_CONTENT_TYPE,
-    "servicebusnotification-format",
-    APPLE_FORMAT,
-    "servicebusnotification-tags",
-    TAGS,
-    "x-ms-version",
-    API_VERSION,
-    ...Object.entries(APNS_HEADERS).flat(),
-  ];
-  const request = { path, method: "POST", headers, body };
+  const request = floorSend(cfg);
+  const body = request.body;
 
   let batchPool;
   let batchToken;
@@ -87,17 +54,7 @@ runClient((cfg) => {
     prepareBatch(handles, { build }) {
       batchPool ??= new Pool(cfg.batchEndpoint);
       batchToken ??= signToken(cfg.batchEndpoint, cfg.key);
-      batchHeaders ??= [
-        "authorization",
-        batchToken,
-        "content-type",
-        `multipart/mixed; boundary="${BOUNDARY}"`,
-        "servicebusnotification-format",
-        APPLE_FORMAT,
-        "x-ms-version",
-        API_VERSION,
-        ...Object.entries(APNS_HEADERS).flat(),
-      ];
+      batchHeaders ??= floorHeaders(batchToken, `multipart/mixed; boundary="${BOUNDARY}"`);
       batchRequests = build ? [] : buildBatchRequests(handles);
     },
     async batch(handles, concurrency, { build }) {
