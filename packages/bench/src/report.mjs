@@ -409,6 +409,19 @@ export function renderMarkdown(data) {
       "",
     );
   }
+  const modules = data.bundles?.find((b) => b.modules)?.modules;
+  if (modules) {
+    const total = modules.reduce((n, m) => n + m.min, 0);
+    out.push(
+      `What the first bundle's initial code is made of: the same entry bundled the same way from the TypeScript sources, with esbuild's count of the minified bytes each source module adds (${fmt(total / KB, 1)} KB in all, before gzip).`,
+      "",
+      table(
+        ["source module", "min bytes", "share"],
+        modules.map((m) => [`\`${m.module}.ts\``, fmt(m.min), `${fmt((100 * m.min) / total, 1)} %`]),
+      ),
+      "",
+    );
+  }
   if (data.install) {
     const { nhub, official } = data.install;
     out.push(

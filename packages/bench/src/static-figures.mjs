@@ -33,6 +33,7 @@ export const BUNDLES = [
       'export { NotificationHub } from "@nhub/core";\n' +
       'export { createAppleNotification, sendAppleNotification } from "@nhub/platform-apns";\n',
     external: ["undici"],
+    bySourceModule: true,
   },
   {
     name: "nhub: core + sas + platform-apns (every export)",
@@ -101,16 +102,7 @@ export async function measureBundles({ modulesDir = join(benchDir, "node_modules
           codeGz: gzipSync(withoutText(bytes.toString("utf8")), { level: 9 }).length,
         };
       }
-      const entryFile = Object.keys(outputs).find((f) => outputs[f].entryPoint !== undefined);
-      const initial = new Set();
-      const walk = (file) => {
-        if (initial.has(file)) return;
-        initial.add(file);
-        for (const imp of outputs[file]?.imports ?? []) {
-          if (imp.kind === "import-statement" && !imp.external) walk(imp.path);
-        }
-      };
-      walk(entryFile);
+      const initial = initialChunks(outputs);
       const sum = (files, field) => files.reduce((n, f) => n + (sizes[f]?.[field] ?? 0), 0);
       const all = Object.keys(sizes);
       const lazy = all.filter((f) => !initial.has(f));
@@ -127,12 +119,75 @@ export async function measureBundles({ modulesDir = join(benchDir, "node_modules
         inputFiles: inputs.length,
         packages: [...new Set(inputs.map(packageOf).filter(Boolean))].sort(),
         external: bundle.external,
+        modules: bundle.bySourceModule
+          ? await bytesBySourceModule(esbuild, join(dir, "src"), bundle.source, bundle.external)
+          : undefined,
       });
     }
     return results;
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** The entry chunk and every chunk it imports statically: what loads before the first send. */
+function initialChunks(outputs) {
+  const entryFile = Object.keys(outputs).find((f) => outputs[f].entryPoint !== undefined);
+  const initial = new Set();
+  const walk = (file) => {
+    if (initial.has(file)) return;
+    initial.add(file);
+    for (const imp of outputs[file]?.imports ?? []) {
+      if (imp.kind === "import-statement" && !imp.external) walk(imp.path);
+    }
+  };
+  walk(entryFile);
+  return initial;
+}
+
+/** The workspace packages a send bundle is made of, bundled from their TypeScript sources for the breakdown. */
+const SOURCE_PACKAGES = ["core", "sas", "platform-apns"];
+
+/**
+ * The same entry bundled the same way from the workspace's TypeScript sources instead of the built `dist` files
+ * (where tsup has merged a package's modules into a few chunks), so esbuild's metafile can tell how many
+ * minified bytes each source module puts in the initial chunks. Sorted, largest first.
+ */
+async function bytesBySourceModule(esbuild, dir, source, external) {
+  const entry = join(dir, "entry.mjs");
+  await mkdir(dir, { recursive: true });
+  await writeFile(entry, source);
+  const alias = Object.fromEntries(
+    SOURCE_PACKAGES.map((p) => [`@nhub/${p}`, join(repoDir, "packages", p, "src", "index.ts")]),
+  );
+  const out = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    minify: true,
+    splitting: true,
+    treeShaking: true,
+    outdir: join(dir, "out"),
+    external,
+    alias,
+    absWorkingDir: repoDir,
+    metafile: true,
+    write: false,
+    logLevel: "silent",
+    legalComments: "none",
+  });
+  const outputs = out.metafile.outputs;
+  const bytes = new Map();
+  for (const file of initialChunks(outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(outputs[file].inputs)) {
+      const m = /packages\/([^/]+)\/src\/(.+)\.ts$/.exec(input);
+      if (m && bytesInOutput > 0)
+        bytes.set(`${m[1]}/${m[2]}`, (bytes.get(`${m[1]}/${m[2]}`) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...bytes].map(([module, min]) => ({ module, min })).sort((a, b) => b.min - a.min);
 }
 
 /**
