@@ -1,6 +1,6 @@
 import type { CannedResponse, RecordedRequest } from "@nhub/testkit";
 import { describe, expect, it } from "vitest";
-import { AbortError, createNotification, ServiceError } from "../src/index";
+import { AbortError, createNotification, NotificationHub, ServiceError, type Transport } from "../src/index";
 import { apple, delay, expectValidation, useRecordingHub } from "./recording-hub";
 
 const setup = useRecordingHub();
@@ -244,6 +244,50 @@ describe("hub.sendDirectBatch", () => {
     const bodies = server.requests.map(devicesOf).sort((a, b) => b.length - a.length);
     expect(bodies).toEqual([["café", "naïve"], ["x"]]);
     expect(server.requests.every((r) => r.body.toString("utf8") === r.text)).toBe(true);
+  });
+
+  it("writes each chunk's devices part exactly as JSON.stringify would, for any valid handles", async () => {
+    const fc = (await import("fast-check")).default;
+    let bodies: string[] = [];
+    const transport: Transport = {
+      async request(req) {
+        bodies.push(String(req.body));
+        return { status: 201, headers: {}, body: "" };
+      },
+      close: async () => {},
+      destroy: async () => {},
+    };
+    const hub = new NotificationHub(
+      "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=a2V5",
+      "h",
+      {
+        transport,
+      },
+    );
+    // Printable ASCII (the fast path), any other character but controls (the slow path), and mixes of both.
+    const handle = fc.oneof(
+      fc.string({ minLength: 1, unit: fc.constantFrom(...'abcAZ09-_:."\\/ ') }),
+      fc.string({ minLength: 1, unit: "grapheme" }).filter((h) => !/[\u0000-\u001f\u007f]/.test(h)),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(handle, { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 1, max: 5 }),
+        async (list, chunkSize) => {
+          bodies = [];
+          await hub.sendDirectBatch(apple, list, { chunkSize, concurrency: 1 });
+          const devices = bodies.map((b) =>
+            b.slice(b.lastIndexOf("name=devices\r\n\r\n") + 16, b.lastIndexOf("\r\n--")),
+          );
+          const expected: string[] = [];
+          for (let i = 0; i < list.length; i += chunkSize)
+            expected.push(JSON.stringify(list.slice(i, i + chunkSize)));
+          expect(devices).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    await hub.destroy();
   });
 
   it("shows the multipart text, handles included, in a debug dump", async () => {
