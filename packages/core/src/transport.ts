@@ -181,8 +181,10 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
     }
   }
 
+  // undici calls this again when it retries a request on another socket: anything gathered before is stale.
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
+    this.#chunks = undefined;
     if (this.#req.signal?.aborted) controller.abort(this.#req.signal.reason);
   }
 
