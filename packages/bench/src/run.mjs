@@ -7,7 +7,7 @@
 //   node src/run.mjs --profile nhub  also writes a CPU profile of that client's long-lived process (see README)
 import { execFileSync, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, tmpdir, totalmem, type } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -487,10 +487,12 @@ const data = {
   durationS: (performance.now() - started) / 1000,
 };
 
-writeFileSync(outFile, renderMarkdown(data));
-// The raw figures, for a closer look or for --render after a change to the report's layout.
+// The raw figures first, for a closer look or for --render after a change to the report's layout: minutes of
+// measurement are not lost to a report that cannot be written.
 const dataFile = join(mkdtempSync(join(tmpdir(), "nhub-bench-data-")), "bench-data.json");
 writeFileSync(dataFile, JSON.stringify({ ...data, outFile }, null, 1));
 log(`raw data: ${dataFile}`);
+mkdirSync(dirname(outFile), { recursive: true });
+writeFileSync(outFile, renderMarkdown(data));
 console.log(renderConsole(data, outFile));
 process.exitCode = failures.length > 0 ? 1 : 0;
