@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { getEventListeners } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -193,6 +194,26 @@ describe("createUndiciTransport", () => {
     const error = await transport.request(post(origin, 5000)).catch((e: unknown) => e);
     expect(ConnectionError.isInstance(error)).toBe(true);
     expect((error as ConnectionError).isRetryable).toBe(true);
+  });
+
+  it("keeps the caller's async context (AsyncLocalStorage) across a request, as tracing needs", async () => {
+    const origin = await serve((req, res) => {
+      req.resume();
+      res.writeHead(201);
+      res.end();
+    });
+    transport = createUndiciTransport({ origin, connections: 1 });
+    const als = new AsyncLocalStorage<string>();
+    // Several requests share one socket, so each answer arrives in a callback started by another request.
+    const seen = await Promise.all(
+      ["a", "b", "c", "d"].map((id) =>
+        als.run(id, async () => {
+          await transport!.request(post(origin, 5000));
+          return als.getStore();
+        }),
+      ),
+    );
+    expect(seen).toEqual(["a", "b", "c", "d"]);
   });
 
   it("works through a dispatcher that undici composes, such as a MockAgent", async () => {
