@@ -70,26 +70,11 @@ export async function measureBundles({ modulesDir = join(benchDir, "node_modules
     const results = [];
     for (const bundle of BUNDLES) {
       const dir = join(work, bundle.key);
-      await mkdir(dir, { recursive: true });
-      const entry = join(dir, "entry.mjs");
-      await writeFile(entry, bundle.source);
-      const out = await esbuild.build({
-        entryPoints: [entry],
-        bundle: true,
-        format: "esm",
-        platform: "node",
-        target: "node20",
-        minify: true,
-        splitting: true,
-        treeShaking: true,
-        outdir: join(dir, "out"),
+      const out = await bundleEntry(esbuild, dir, bundle.source, {
         external: bundle.external,
         absWorkingDir: benchDir,
         nodePaths: [modulesDir],
-        metafile: true,
         write: true,
-        logLevel: "silent",
-        legalComments: "none",
       });
       const outputs = out.metafile.outputs;
       const sizes = {};
@@ -130,6 +115,32 @@ export async function measureBundles({ modulesDir = join(benchDir, "node_modules
   }
 }
 
+/**
+ * Writes `source` as the entry a user would write in `dir` and bundles it as a user's bundler would for Node:
+ * ESM, minified, tree-shaken, code splitting on so a dynamic import becomes a lazy chunk, with a metafile.
+ * `where` says how packages resolve, what stays external and whether the chunks are written.
+ */
+async function bundleEntry(esbuild, dir, source, where) {
+  const entry = join(dir, "entry.mjs");
+  await mkdir(dir, { recursive: true });
+  await writeFile(entry, source);
+  return esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    minify: true,
+    splitting: true,
+    treeShaking: true,
+    outdir: join(dir, "out"),
+    metafile: true,
+    logLevel: "silent",
+    legalComments: "none",
+    ...where,
+  });
+}
+
 /** The entry chunk and every chunk it imports statically: what loads before the first send. */
 function initialChunks(outputs) {
   const entryFile = Object.keys(outputs).find((f) => outputs[f].entryPoint !== undefined);
@@ -154,29 +165,14 @@ const SOURCE_PACKAGES = ["core", "sas", "platform-apns"];
  * minified bytes each source module puts in the initial chunks. Sorted, largest first.
  */
 async function bytesBySourceModule(esbuild, dir, source, external) {
-  const entry = join(dir, "entry.mjs");
-  await mkdir(dir, { recursive: true });
-  await writeFile(entry, source);
   const alias = Object.fromEntries(
     SOURCE_PACKAGES.map((p) => [`@nhub/${p}`, join(repoDir, "packages", p, "src", "index.ts")]),
   );
-  const out = await esbuild.build({
-    entryPoints: [entry],
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    minify: true,
-    splitting: true,
-    treeShaking: true,
-    outdir: join(dir, "out"),
+  const out = await bundleEntry(esbuild, dir, source, {
     external,
     alias,
     absWorkingDir: repoDir,
-    metafile: true,
     write: false,
-    logLevel: "silent",
-    legalComments: "none",
   });
   const outputs = out.metafile.outputs;
   const bytes = new Map();
