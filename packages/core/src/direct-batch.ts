@@ -66,6 +66,9 @@ export function directBatchBody(
   return directBatchBodyFromJson(boundary, notification, JSON.stringify(handles));
 }
 
+// Bytes stay bytes; TextEncoder rather than Buffer, so the edge entry needs no Node global.
+const utf8 = new TextEncoder();
+
 /** {@link directBatchBody} with the handles already serialised as a JSON array. */
 export function directBatchBodyFromJson(
   boundary: string,
@@ -76,9 +79,8 @@ export function directBatchBodyFromJson(
   const tail = `\r\n--${boundary}\r\nContent-Type: application/json\r\nContent-Disposition: inline; name=devices\r\n\r\n${devicesJson}\r\n--${boundary}--`;
   const body = notification.body;
   if (typeof body === "string") return head + body + tail;
-  // Bytes stay bytes; TextEncoder rather than Buffer, so the edge entry needs no Node global.
-  const utf8 = new TextEncoder();
-  const [before, after] = [utf8.encode(head), utf8.encode(tail)];
+  const before = utf8.encode(head);
+  const after = utf8.encode(tail);
   const out = new Uint8Array(before.byteLength + body.byteLength + after.byteLength);
   out.set(before, 0);
   out.set(body, before.byteLength);

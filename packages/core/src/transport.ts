@@ -95,6 +95,7 @@ export function createUndiciTransport(options: UndiciTransportOptions): Transpor
 
   return {
     request(req) {
+      if (req.signal?.aborted) return Promise.reject(toTransportError(req.signal.reason, req));
       const options: Dispatcher.DispatchOptions = {
         origin,
         path: req.path,
@@ -106,7 +107,6 @@ export function createUndiciTransport(options: UndiciTransportOptions): Transpor
         options.headersTimeout = req.timeoutMs;
         options.bodyTimeout = req.timeoutMs;
       }
-      if (req.signal?.aborted) return Promise.reject(toTransportError(req.signal.reason, req));
       return new Promise((resolve, reject) => {
         const collector = new ResponseCollector(req, resolve, reject);
         try {
