@@ -74,30 +74,21 @@ export function targets(data, f = figures(data)) {
     // nhub's transport reads responses through dispatch too, so these show its own cost without undici's
     // request-API overhead, which the floor above carries.
     const note = "nhub against a floor using undici's cheaper dispatch API, as nhub's transport does";
-    add(
-      "throughput at concurrency 64, nhub / Pool.dispatch floor",
-      "context",
-      pairedRatio(f.nhub.tput64, f.dispatch.tput64),
-      undefined,
-      "x",
-      note,
-    );
-    add(
-      "throughput at concurrency 1, nhub / Pool.dispatch floor",
-      "context",
-      pairedRatio(f.nhub.tput1, f.dispatch.tput1),
-      undefined,
-      "x",
-      note,
-    );
-    add(
-      "client CPU per 1000 sends (c64), nhub / Pool.dispatch floor",
-      "context",
-      pairedRatio(f.nhub.cpu64, f.dispatch.cpu64),
-      undefined,
-      "x",
-      note,
-    );
+    const rows = [
+      ["throughput at concurrency 64", "tput64"],
+      ["throughput at concurrency 1", "tput1"],
+      ["client CPU per 1000 sends (c64)", "cpu64"],
+    ];
+    for (const [figure, key] of rows) {
+      add(
+        `${figure}, nhub / Pool.dispatch floor`,
+        "context",
+        pairedRatio(f.nhub[key], f.dispatch[key]),
+        undefined,
+        "x",
+        note,
+      );
+    }
   }
   if (has("nhub", "official")) {
     const cpu = pairedRatio(f.nhub.cpu64, f.official.cpu64);

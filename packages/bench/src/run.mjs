@@ -46,11 +46,17 @@ const { values: opts } = parseArgs({
 
 // IPC carries JSON, where Infinity becomes null: "no limit" is a count no window reaches.
 const UNLIMITED = 1e12;
+/** Writes BENCHMARKS.md (or `--out`) from a run's data, creating the directory it goes in. */
+function writeReport(file, data) {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, renderMarkdown(data));
+}
+
 // --render FILE.json: write the report again from a previous run's raw data, without running anything.
 if (opts.render) {
   const saved = JSON.parse(readFileSync(opts.render, "utf8"));
   const target = opts.out ?? saved.outFile;
-  writeFileSync(target, renderMarkdown(saved));
+  writeReport(target, saved);
   console.log(renderConsole(saved, target));
   process.exit(saved.failures.length > 0 ? 1 : 0);
 }
@@ -492,7 +498,6 @@ const data = {
 const dataFile = join(mkdtempSync(join(tmpdir(), "nhub-bench-data-")), "bench-data.json");
 writeFileSync(dataFile, JSON.stringify({ ...data, outFile }, null, 1));
 log(`raw data: ${dataFile}`);
-mkdirSync(dirname(outFile), { recursive: true });
-writeFileSync(outFile, renderMarkdown(data));
+writeReport(outFile, data);
 console.log(renderConsole(data, outFile));
 process.exitCode = failures.length > 0 ? 1 : 0;
