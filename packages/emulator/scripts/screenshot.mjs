@@ -1,11 +1,11 @@
 // Takes docs/emulator-demo.png: the emulator's live page after the CLI demo's sends (and a few more that show
-// what each platform's card can draw), rendered by Debian's Chromium through playwright-core.
+// what each platform's card can draw), rendered through playwright-core by the Chromium that find-chromium.mjs finds.
 //
 // A development script, not part of the package. It imports the built packages, so build them first:
 //   (cd packages/core && npx tsup) ... or `pnpm build` at the root, then:
 //   node packages/emulator/scripts/screenshot.mjs [output.png]
 // @nhub/cli is not a dependency of the emulator; its dist is imported by path for DEMO_DEVICES.
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -20,14 +20,11 @@ import { sendMpnsNotification } from "../../platform-mpns/dist/index.js";
 import { sendWindowsNotification } from "../../platform-wns/dist/index.js";
 import { sendTemplateNotification } from "../../template/dist/index.js";
 import { startEmulator } from "../dist/index.js";
+import { CHROMIUM_ARGS, findChromium } from "./find-chromium.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const output = resolve(process.argv[2] ?? resolve(here, "../../../docs/emulator-demo.png"));
-const chromiumPath = process.env.NHUB_CHROMIUM ?? "/usr/bin/chromium";
-if (!existsSync(chromiumPath)) {
-  console.error(`Chromium is missing at ${chromiumPath} (apt-get install chromium, or set NHUB_CHROMIUM).`);
-  process.exit(1);
-}
+const { path: chromiumPath } = await findChromium();
 
 const TOAST =
   '<toast><visual><binding template="ToastText01"><text id="1">Hello world!</text></binding></visual></toast>';
@@ -39,16 +36,7 @@ const hub = new NotificationHub(emulator.connectionString(), "myhub", { retry: f
 const browser = await chromium.launch({
   executablePath: chromiumPath,
   headless: true,
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
+  args: CHROMIUM_ARGS,
 });
 try {
   // The CLI demo's sends, in its order.

@@ -1,27 +1,17 @@
 /**
- * The live page and its event stream, in a real headless browser: Debian's Chromium driven by playwright-core
- * (never a downloaded browser). Sends go through core's NotificationHub, and the page must redraw from the
+ * The live page and its event stream, in a real headless browser driven by playwright-core: NHUB_CHROMIUM, a
+ * system Chromium or Chrome, or the Chromium that the @sparticuz/chromium devDependency ships in its npm tarball
+ * (never a browser downloaded at install or test time). Sends go through core's NotificationHub, and the page must redraw from the
  * stream without a reload.
  */
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
 import { createNotification, NotificationHub } from "@nhub/core";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM_ARGS, findChromium, INSTALL_HINT } from "../scripts/find-chromium.mjs";
 import { type Emulator, type EmulatorEvent, type Installation, startEmulator } from "../src/index";
 import { JSON_TYPE } from "./helpers";
 
-const CHROMIUM = process.env["NHUB_CHROMIUM"] ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const WAIT = { timeout: 10_000 };
 const XML_TYPE = "application/xml;charset=utf-8";
 
@@ -66,27 +56,40 @@ const DEVICES: Installation[] = [
 let emulator: Emulator;
 let hub: NotificationHub;
 let launched: Browser | undefined;
+/** Why no browser is running: the search or the launch failed, with what to install. */
+let launchError: Error | undefined;
 
 /**
  * The browser, or a failure that says what is missing: each browser test fails (never skips) without it, while
  * the HTTP tests of this file still run.
  */
 function browser(): Browser {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is missing at ${CHROMIUM}: these tests drive Debian's chromium (apt-get install chromium), ` +
-        "never a downloaded browser. Install it, or point NHUB_CHROMIUM at a Chromium binary.",
-    );
-  }
-  if (!launched) throw new Error(`Chromium at ${CHROMIUM} did not start; see the error of beforeAll.`);
+  if (!launched) throw launchError ?? new Error("Chromium did not start; see the error of beforeAll.");
   return launched;
 }
 
 beforeAll(async () => {
   emulator = await startEmulator({ hubs: ["myhub", "team/alerts"], devices: DEVICES });
   hub = new NotificationHub(emulator.connectionString(), "myhub", { retry: false });
-  if (existsSync(CHROMIUM)) {
-    launched = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  try {
+    const found = await findChromium();
+    try {
+      launched = await chromium.launch({
+        executablePath: found.path,
+        args: [...CHROMIUM_ARGS],
+        headless: true,
+      });
+    } catch (error) {
+      const first = String((error as Error).message)
+        .split("\n")
+        .slice(0, 6)
+        .join("\n");
+      launchError = new Error(
+        `Chromium from ${found.source} at ${found.path} did not start:\n${first}\n${INSTALL_HINT}`,
+      );
+    }
+  } catch (error) {
+    launchError = error as Error;
   }
 }, 60_000);
 
