@@ -4,6 +4,11 @@ import { ValidationError } from "./errors";
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const UNSAFE = /[\s\u0000-\u001f\u007f/\\?#%]/;
 
+/** Whether a non-empty id may go into a path segment: at most 256 characters, none unsafe, not a dot segment. */
+function isSafeId(id: string): boolean {
+  return id.length <= 256 && !UNSAFE.test(id) && id !== "." && id !== "..";
+}
+
 /**
  * Checks a notification id before it is put into a URL path (it is also percent-encoded there): 1-256
  * characters, no `/ \ ? # %`, whitespace or control characters, not `.` or `..`.
@@ -14,7 +19,7 @@ export function assertNotificationId(id: string, field = "notificationId"): void
   if (typeof id !== "string" || id === "") {
     throw new ValidationError(field, "required", "a notification id is required");
   }
-  if (id.length > 256 || UNSAFE.test(id) || id === "." || id === "..") {
+  if (!isSafeId(id)) {
     throw new ValidationError(field, "characters", `"${id.slice(0, 40)}" is not a notification id`);
   }
 }
@@ -56,11 +61,5 @@ export function notificationIdFromLocation(location: string): string | undefined
   if (parent === "$batch" && segments.length >= 3) {
     inCollection = decodeSegment(segments[segments.length - 3]!)?.toLowerCase() === "messages";
   }
-  if (!inCollection || id.toLowerCase() === "$batch") return undefined;
-  try {
-    assertNotificationId(id);
-  } catch {
-    return undefined;
-  }
-  return id;
+  return inCollection && id !== "" && id.toLowerCase() !== "$batch" && isSafeId(id) ? id : undefined;
 }
