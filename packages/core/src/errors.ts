@@ -78,9 +78,22 @@ export interface ServiceErrorInit {
   readonly url: string;
   readonly serviceCode?: string;
   readonly detail?: string;
+  /**
+   * The `TrackingId` response header. When it is absent or empty, the id is read from `detail` instead: older
+   * answers carry it only there, as `...TrackingId:{id},TimeStamp:{time}`.
+   */
   readonly trackingId?: string;
   readonly correlationId?: string;
   readonly retryAfterMs?: number;
+}
+
+// The service ends an error's detail with `TrackingId:{id},TimeStamp:{time}`; ids are GUIDs with suffixes such as
+// `_G1` or `_M2CH3`, so only those characters are taken.
+const TRACKING_ID_IN_DETAIL = /\bTrackingId:\s*([A-Za-z0-9][A-Za-z0-9_-]{0,127})(?![A-Za-z0-9_-])/;
+
+/** The tracking id written in an error body's `<Detail>` text, e.g. `...TrackingId:{id},TimeStamp:...`. */
+export function trackingIdFromDetail(detail: string | undefined): string | undefined {
+  return detail === undefined ? undefined : TRACKING_ID_IN_DETAIL.exec(detail)?.[1];
 }
 
 /** A non-success HTTP answer from the hub (4xx or 5xx). */
@@ -93,7 +106,10 @@ export class ServiceError extends NhubError {
   readonly serviceCode?: string;
   /** The `<Detail>` of the service's XML error body: the service's own explanation. */
   readonly detail?: string;
-  /** The `TrackingId` response header: quote it to Azure support. */
+  /**
+   * The request's tracking id, to quote to Azure support: the `TrackingId` response header, or, on answers
+   * without one, the `TrackingId:` the service wrote in the error body's `<Detail>`.
+   */
   readonly trackingId?: string;
   /** The `x-ms-correlation-request-id` response header. */
   readonly correlationId?: string;
@@ -104,14 +120,16 @@ export class ServiceError extends NhubError {
 
   constructor(init: ServiceErrorInit) {
     const what = init.detail ? `: ${init.detail}` : "";
-    const track = init.trackingId ? ` (TrackingId ${init.trackingId})` : "";
+    const trackingId = init.trackingId || trackingIdFromDetail(init.detail);
+    // A detail that already names the id (the service writes it there) is not followed by it a second time.
+    const track = trackingId && !init.detail?.includes(trackingId) ? ` (TrackingId ${trackingId})` : "";
     super(`${init.method} ${init.url} failed with ${init.statusCode}${what}${track}`, "NHUB_SERVICE", {
       isRetryable: isRetryableStatus(init.statusCode),
     });
     this.statusCode = init.statusCode;
     this.serviceCode = init.serviceCode;
     this.detail = init.detail;
-    this.trackingId = init.trackingId;
+    this.trackingId = trackingId || undefined;
     this.correlationId = init.correlationId;
     this.retryAfterMs = init.retryAfterMs;
     this.method = init.method;

@@ -15,7 +15,7 @@ import type { DirectBatchOptions, DirectBatchResult } from "./direct-batch";
 import { AbortError, ClosedError, type NhubError, ServiceError, ValidationError } from "./errors";
 import { createLog, type HubLog, type Logger, type LogLevel } from "./log";
 import { assertHeaders, assertNotification, type Notification } from "./notification";
-import { assertNotificationId } from "./notification-id";
+import { assertNotificationId, notificationIdFromLocation } from "./notification-id";
 import { type NotificationOutcome, parseErrorBody, parseNotificationOutcome } from "./outcome";
 import { type NotificationOutcomeDetails, parseNotificationOutcomeDetails } from "./outcome-details";
 import {
@@ -138,7 +138,11 @@ export interface OperationOptions {
 export interface SendResult {
   /** The HTTP status, 201 for an accepted send. */
   readonly status: number;
-  /** The notification id from the `Location` header (Standard tier only). */
+  /**
+   * The notification id: the last path segment of the `Location` header (`messages/{id}`, a direct batch's
+   * `messages/$batch/{id}`, `schedulednotifications/{id}`), Standard tier only. Absent when there is no
+   * `Location` or it names no notification.
+   */
   readonly notificationId?: string;
   /** The `Location` header: the URL of the notification's outcome details (Standard tier only). */
   readonly location?: string;
@@ -648,18 +652,9 @@ function mergeHeaders(
   return Object.assign(merged, override);
 }
 
-const NOTIFICATION_ID_IN_LOCATION = /\/(?:messages|schedulednotifications)\/([^/?]+)\/?(?:\?|$)/;
-
-/** The notification id in a `Location` URL (`.../messages/{id}?api-version=...`). */
-function notificationIdOf(location: string): string | undefined {
-  const id = NOTIFICATION_ID_IN_LOCATION.exec(location)?.[1];
-  // Ids are GUID-like; only an escaped one needs decoding.
-  return id === undefined || !id.includes("%") ? id : decodeURIComponent(id);
-}
-
 function toSendResult(res: TransportResponse, outcome?: NotificationOutcome): SendResult {
   const location = res.headers["location"];
-  const id = location ? notificationIdOf(location) : undefined;
+  const id = location ? notificationIdFromLocation(location) : undefined;
   const result: { -readonly [K in keyof SendResult]: SendResult[K] } = { status: res.status };
   if (id !== undefined) result.notificationId = id;
   if (location !== undefined) result.location = location;

@@ -142,6 +142,46 @@ describe("hub.sendDirectBatch", () => {
     expect(result.chunks.map((c) => c.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  it("reads each chunk's notification id from the service's messages/$batch/{id} Location", async () => {
+    const { server, hub } = await setup({
+      respond: (_req, i) => ({
+        status: 201,
+        headers: {
+          // The shape the service answers a direct batch with: the id after `$batch`, a bare `direct` flag.
+          Location: `${server.origin}/myhub/messages/$batch/batch-${i}_G1?api-version=2020-06&direct`,
+          TrackingId: `t-${i}`,
+        },
+      }),
+    });
+    const result = await hub.sendDirectBatch(apple, handles(3), { chunkSize: 2, concurrency: 1 });
+    expect(result.chunks.map((c) => (c.ok ? c.result.notificationId : c.error.message))).toEqual([
+      "batch-0_G1",
+      "batch-1_G1",
+    ]);
+    const first = result.chunks[0]!;
+    expect(first.ok && first.result).toEqual({
+      status: 201,
+      notificationId: "batch-0_G1",
+      location: `${server.origin}/myhub/messages/$batch/batch-0_G1?api-version=2020-06&direct`,
+      trackingId: "t-0",
+    });
+  });
+
+  it("leaves notificationId out when a batch Location names no notification", async () => {
+    const { server, hub } = await setup({
+      respond: () => ({
+        status: 201,
+        headers: { Location: `${server.origin}/myhub/messages/$batch?api-version=2020-06&direct` },
+      }),
+    });
+    const chunk = (await hub.sendDirectBatch(apple, ["h"])).chunks[0]!;
+    expect(chunk.ok).toBe(true);
+    expect(chunk.ok && chunk.result).toEqual({
+      status: 201,
+      location: `${server.origin}/myhub/messages/$batch?api-version=2020-06&direct`,
+    });
+  });
+
   it("reports a failing middle chunk with its handles while the others succeed", async () => {
     const { server, hub } = await setup({
       respond: (req, i) =>

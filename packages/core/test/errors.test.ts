@@ -52,6 +52,73 @@ describe("error hierarchy", () => {
   });
 });
 
+describe("ServiceError.trackingId", () => {
+  const older =
+    "The request is invalid.TrackingId:6c8c2c3f-2d0a-4d6e-9a9d-0a9d1e6c2f3a_G1,TimeStamp:5/23/2017 3:45:02 PM";
+
+  it("reads the id from the error detail when there is no TrackingId header", () => {
+    const e = new ServiceError({ statusCode: 400, method: "POST", url: "u", detail: older });
+    expect(e.trackingId).toBe("6c8c2c3f-2d0a-4d6e-9a9d-0a9d1e6c2f3a_G1");
+    // The detail already names it, so the message does not repeat it.
+    expect(e.message).toBe(`POST u failed with 400: ${older}`);
+    expect(JSON.parse(JSON.stringify(e))).toMatchObject({
+      trackingId: "6c8c2c3f-2d0a-4d6e-9a9d-0a9d1e6c2f3a_G1",
+    });
+  });
+
+  it("reads the forms the service writes: after a space or dots, with an ISO time stamp, at the very end", () => {
+    const cases: Array<[string, string]> = [
+      [
+        "Reason: 50002: Provider Internal Error..TrackingId:427adaf8-eb0a-4a8a-af86-dc5998cc4388,TimeStamp:2019-10-09T13:04:58.7861049Z",
+        "427adaf8-eb0a-4a8a-af86-dc5998cc4388",
+      ],
+      ["Not found. TrackingId:abc-1_M2CH3_M2CH3_G3,TimeStamp:1/2/2020 1:02:03 AM", "abc-1_M2CH3_M2CH3_G3"],
+      ["Quota exceeded. TrackingId:tail-id", "tail-id"],
+    ];
+    for (const [detail, id] of cases) {
+      expect(new ServiceError({ statusCode: 403, method: "GET", url: "u", detail }).trackingId, detail).toBe(
+        id,
+      );
+    }
+  });
+
+  it("prefers the header when both exist, and treats an empty header as missing", () => {
+    const both = new ServiceError({
+      statusCode: 400,
+      method: "POST",
+      url: "u",
+      detail: older,
+      trackingId: "hdr-1",
+    });
+    expect(both.trackingId).toBe("hdr-1");
+    expect(both.message).toBe(`POST u failed with 400: ${older} (TrackingId hdr-1)`);
+    const empty = new ServiceError({
+      statusCode: 400,
+      method: "POST",
+      url: "u",
+      detail: older,
+      trackingId: "",
+    });
+    expect(empty.trackingId).toBe("6c8c2c3f-2d0a-4d6e-9a9d-0a9d1e6c2f3a_G1");
+  });
+
+  it("finds no id in a detail without one, or with something else after TrackingId:", () => {
+    for (const detail of [
+      undefined,
+      "",
+      "Bad request",
+      "TrackingId:",
+      "TrackingId: ,TimeStamp:x",
+      "XTrackingId:abc",
+    ]) {
+      expect(
+        new ServiceError({ statusCode: 400, method: "POST", url: "u", detail }).trackingId,
+        String(detail),
+      ).toBe(undefined);
+    }
+  });
+});
+
 describe("byteLength", () => {
   it("counts UTF-8 bytes exactly as Buffer does, without Buffer", async () => {
     const fc = (await import("fast-check")).default;

@@ -191,6 +191,37 @@ describe("errors", () => {
     }
   });
 
+  it("reads the tracking id from the error body of an answer without a TrackingId header", async () => {
+    await setup({
+      respond: () => ({
+        status: 400,
+        headers: { "Content-Type": "application/xml; charset=utf-8" },
+        body: "<Error><Code>400</Code><Detail>The request is invalid.TrackingId:6c8c2c3f-2d0a-4d6e-9a9d-0a9d1e6c2f3a_G1,TimeStamp:5/23/2017 3:45:02 PM</Detail></Error>",
+      }),
+    });
+    const e = (await hub.send(apple).catch((error: unknown) => error)) as ServiceError;
+    expect(ServiceError.isInstance(e)).toBe(true);
+    expect(e).toMatchObject({
+      statusCode: 400,
+      serviceCode: "400",
+      trackingId: "6c8c2c3f-2d0a-4d6e-9a9d-0a9d1e6c2f3a_G1",
+    });
+  });
+
+  it("keeps the TrackingId header when the error body names another id", async () => {
+    await setup({
+      respond: () => ({
+        status: 404,
+        headers: { TrackingId: "from-header" },
+        body: "<Error><Code>404</Code><Detail>Not found.TrackingId:from-body,TimeStamp:x</Detail></Error>",
+      }),
+    });
+    const e = (await hub
+      .getNotificationOutcomeDetails("n1")
+      .catch((error: unknown) => error)) as ServiceError;
+    expect(e.trackingId).toBe("from-header");
+  });
+
   it("marks throttling as retryable and reads Retry-After", async () => {
     await setup({ respond: () => ({ status: 429, headers: { "Retry-After": "7" }, body: "" }) });
     const e = (await hub.send(apple).catch((x: unknown) => x)) as ServiceError;

@@ -170,5 +170,8 @@ export function handleBatchSend(hub: HubState, req: HubHttpRequest): Reply {
     routed,
     enqueuedAt: send.at,
   });
-  return { status: 201, headers: { Location: location }, note: deliveryNote(routed) };
+  // The service names a direct batch's notification under `messages/$batch/` and echoes a bare `direct` flag;
+  // its outcome details are still read at `messages/{id}` (the recorded `location`).
+  const batchLocation = `${req.origin}/${hub.name}/messages/$batch/${notificationId}?api-version=${req.query.get("api-version")}&direct`;
+  return { status: 201, headers: { Location: batchLocation }, note: deliveryNote(routed) };
 }

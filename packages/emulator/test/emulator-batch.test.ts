@@ -76,11 +76,12 @@ describe("batch direct sends", () => {
       { headers: { "apns-priority": "10" } },
     );
     expect(res.status, res.text).toBe(201);
+    // The service's shape for a direct batch: the id after `$batch`, the query ending in a bare `direct`.
     expect(res.headers.get("location")).toMatch(
-      new RegExp(`^${emulator.url}myhub/messages/[0-9a-f-]{36}\\?api-version=2020-06$`),
+      new RegExp(`^${emulator.url}myhub/messages/\\$batch/[0-9a-f-]{36}\\?api-version=2020-06&direct$`),
     );
     expect(res.headers.get("trackingid")).toBeTruthy();
-    const id = /messages\/([^?]+)/.exec(res.headers.get("location")!)![1];
+    const id = /messages\/\$batch\/([^?]+)/.exec(res.headers.get("location")!)![1];
     const deliveries = emulator.hub().deliveries();
     expect(deliveries).toHaveLength(3);
     expect(deliveries.map((d) => [d.installationId, d.registrationId, d.pushChannel])).toEqual([
