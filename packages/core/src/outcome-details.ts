@@ -5,7 +5,8 @@ import { NhubError } from "./errors";
 
 /**
  * Where a notification is. `Completed`, `Abandoned`, `Cancelled`, `NoTargetFound` and `DetailedStateAvailable`
- * are final (see {@link FINAL_OUTCOME_STATES}); the others may still change.
+ * are final (see {@link FINAL_OUTCOME_STATES}); the others may still change. The REST reference spells the
+ * cancelled state `Canceled` while the service's SDKs spell it `Cancelled`: both are read as final.
  */
 export type NotificationOutcomeState =
   | "Enqueued"
@@ -15,6 +16,7 @@ export type NotificationOutcomeState =
   | "DetailedStateAvailable"
   | "Abandoned"
   | "Cancelled"
+  | "Canceled"
   | "NoTargetFound"
   | "Unknown";
 
@@ -24,6 +26,7 @@ export const FINAL_OUTCOME_STATES: ReadonlySet<string> = new Set([
   "DetailedStateAvailable",
   "Abandoned",
   "Cancelled",
+  "Canceled",
   "NoTargetFound",
 ]);
 

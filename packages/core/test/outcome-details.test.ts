@@ -139,7 +139,7 @@ describe("waitForNotificationOutcome", () => {
     );
   });
 
-  it.each(["Abandoned", "Cancelled", "NoTargetFound", "DetailedStateAvailable"])(
+  it.each(["Abandoned", "Cancelled", "Canceled", "NoTargetFound", "DetailedStateAvailable"])(
     "stops at the final state %s",
     async (state) => {
       const { server, hub } = await setup({ respond: () => ok(state) });
