@@ -43,7 +43,6 @@ export class NotificationHub extends NotificationHubBase {
           origin,
           dispatcher: options.dispatcher,
           connections: options.connections,
-          timeoutMs: options.timeoutMs,
         }),
       tokens: createSasTokenProvider,
       // channel() hands back the one channel object of a name, so every hub publishes on the same three.
