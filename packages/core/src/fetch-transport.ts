@@ -158,7 +158,8 @@ async function readBody(
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    if ((bytes += value.byteLength) > limit) throw tooLarge(res, req, limit, call, undefined);
+    bytes += value.byteLength;
+    if (bytes > limit) throw tooLarge(res, req, limit, call, undefined);
     if (first === undefined) first = value;
     else if (rest === undefined) rest = [value];
     else rest.push(value);

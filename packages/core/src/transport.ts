@@ -258,7 +258,8 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if ((this.#bytes += chunk.length) > this.#limit) {
+    this.#bytes += chunk.length;
+    if (this.#bytes > this.#limit) {
       this.#tooLarge(controller, undefined);
       return;
     }
