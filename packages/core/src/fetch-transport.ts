@@ -3,7 +3,7 @@
  * Workers, Vercel Edge (and Node's own fetch). It imports nothing from Node.
  */
 import { AbortError, ConnectionError, NhubError, ResponseTooLargeError, TimeoutError } from "./errors";
-import { checkMaxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES } from "./response-limit";
+import { checkMaxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, undecodableBody } from "./response-limit";
 import type { Transport, TransportRequest, TransportResponse } from "./transport";
 
 /** Options of {@link createFetchTransport}. */
@@ -165,16 +165,22 @@ async function readBody(
     else rest.push(value);
   }
   if (first === undefined) return "";
-  if (rest === undefined) return utf8.decode(first);
-  const all = new Uint8Array(bytes);
-  all.set(first);
-  let at = first.byteLength;
-  for (const chunk of rest) {
-    all.set(chunk, at);
-    at += chunk.byteLength;
+  let all = first;
+  if (rest !== undefined) {
+    all = new Uint8Array(bytes);
+    all.set(first);
+    let at = first.byteLength;
+    for (const chunk of rest) {
+      all.set(chunk, at);
+      at += chunk.byteLength;
+    }
   }
   // As `res.text()`: UTF-8, a byte-order mark dropped, malformed bytes replaced.
-  return utf8.decode(all);
+  try {
+    return utf8.decode(all);
+  } catch (error) {
+    throw undecodableBody(error, req);
+  }
 }
 
 /** Aborts the request over the limit and builds its error. */

@@ -2,7 +2,7 @@
  * The bound on a response body, shared by both transports and the hub. It imports nothing from Node, so the edge
  * entry can load it.
  */
-import { ValidationError } from "./errors";
+import { ConnectionError, ValidationError } from "./errors";
 
 /**
  * The most bytes of a response body nhub reads by default: 8 MiB.
@@ -30,4 +30,13 @@ export function checkMaxResponseBytes(value: unknown, field = "maxResponseBytes"
     );
   }
   return value;
+}
+
+/** A body that could not become a string: not retried, since the same answer would fail the same way. */
+export function undecodableBody(error: unknown, req: { method: string; path: string }): ConnectionError {
+  const detail = error instanceof Error ? error.message : String(error);
+  return new ConnectionError(
+    `${req.method} ${req.path.split("?")[0]} failed: the response body could not be decoded (${detail})`,
+    { cause: error, isRetryable: false },
+  );
 }

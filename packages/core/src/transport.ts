@@ -1,6 +1,6 @@
 import { type Dispatcher, Pool } from "undici";
 import { AbortError, ConnectionError, NhubError, ResponseTooLargeError, TimeoutError } from "./errors";
-import { checkMaxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES } from "./response-limit";
+import { checkMaxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, undecodableBody } from "./response-limit";
 
 /** One HTTP request, fully built: the transport adds nothing but framing. */
 export interface TransportRequest {
@@ -279,7 +279,7 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
         body: decodeBody(this.#chunks),
       };
     } catch (error) {
-      this.onResponseError(undefined, undecodable(error, this.#req));
+      this.onResponseError(undefined, undecodableBody(error, this.#req));
       return;
     }
     this.#settle();
@@ -314,15 +314,6 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
     if (this.#onAbort !== undefined) this.#req.signal?.removeEventListener("abort", this.#onAbort);
     return true;
   }
-}
-
-/** A body that could not become a string: not retried, since the same answer would fail the same way. */
-function undecodable(error: unknown, req: Pick<TransportRequest, "method" | "path">): ConnectionError {
-  const detail = error instanceof Error ? error.message : String(error);
-  return new ConnectionError(
-    `${req.method} ${req.path.split("?")[0]} failed: the response body could not be decoded (${detail})`,
-    { cause: error, isRetryable: false },
-  );
 }
 
 /** The body as text, decoded as UTF-8 without a byte-order mark, as undici's `body.text()` does. */
