@@ -67,7 +67,7 @@ function trickle(res: ServerResponse, chunk: string, everyMs: number): void {
 
 /** What the test servers answer, by the request's path. */
 function answer(req: IncomingMessage, res: ServerResponse): void {
-  const path = (req.url ?? "").split("?")[0];
+  const path = (req.url ?? "").split("?")[0] ?? "";
   if (path.endsWith("/huge-declared")) {
     // 600 MB declared, a few bytes sent, the socket left open: only the declaration can fail it.
     res.writeHead(200, { "Content-Type": "application/xml", "Content-Length": String(600 * 1024 * 1024) });
@@ -101,11 +101,11 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
 /** Makes a decoder throw for the body marked `BOOM-BODY`, as one too long for a string does. */
 const throwingDecoders = {
   undici() {
-    const original = Buffer.prototype.toString;
-    vi.spyOn(Buffer.prototype, "toString").mockImplementation(function (
-      this: Buffer,
-      ...args: Parameters<Buffer["toString"]>
-    ) {
+    // Buffer's toString is overloaded (Uint8Array's takes no arguments): spied through a one-signature view.
+    type Stringify = { toString(this: Buffer, ...args: unknown[]): string };
+    const proto = Buffer.prototype as unknown as Stringify;
+    const original = proto.toString;
+    vi.spyOn(proto, "toString").mockImplementation(function (this: Buffer, ...args: unknown[]) {
       if (args[0] === "utf8" && this.includes("BOOM-BODY")) {
         throw new RangeError("Cannot create a string longer than 0x1fffffe8 characters");
       }
@@ -327,16 +327,22 @@ describe.each(kinds)("a hub on the $name transport", (kind) => {
     expect(over).toMatchObject({ code: "NHUB_RESPONSE_TOO_LARGE", limit: 1024 });
     const res = await h.request({ method: "GET", path: "/kilobytes", maxResponseBytes: 2048 });
     expect(res.body).toHaveLength(2048);
-    await expect(h.request({ method: "GET", path: "/kilobytes", maxResponseBytes: 0 })).rejects.toMatchObject({
-      field: "maxResponseBytes",
-      rule: "positive-integer",
-    });
+    await expect(h.request({ method: "GET", path: "/kilobytes", maxResponseBytes: 0 })).rejects.toMatchObject(
+      {
+        field: "maxResponseBytes",
+        rule: "positive-integer",
+      },
+    );
   });
 
   it("refuses a bad maxResponseBytes before anything is sent", () => {
     for (const bad of [0, -5, 2.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
       expect(() => newHub("http://127.0.0.1:1", { maxResponseBytes: bad }), String(bad)).toThrow(
-        expect.objectContaining({ name: "ValidationError", field: "maxResponseBytes", rule: "positive-integer" }),
+        expect.objectContaining({
+          name: "ValidationError",
+          field: "maxResponseBytes",
+          rule: "positive-integer",
+        }),
       );
     }
   });
