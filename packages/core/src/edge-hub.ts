@@ -28,7 +28,8 @@ export class NotificationHub extends NotificationHubBase {
   /**
    * @param connectionString `Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...`
    * @param hubName the notification hub's name
-   * @throws {ValidationError} for a malformed connection string, hub name, timeout or log level; nothing is sent.
+   * @throws {ValidationError} for a malformed connection string, hub name, timeout, response limit or log level;
+   * nothing is sent.
    */
   constructor(connectionString: string, hubName: string, options: NotificationHubOptions = {}) {
     super(connectionString, hubName, options, {

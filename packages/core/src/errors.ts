@@ -203,3 +203,50 @@ export class ClosedError extends NhubError {
     return hasMarker(error, closedMarker);
   }
 }
+
+const tooLargeMarker = Symbol.for("nhub.error.response-too-large");
+
+/** What {@link ResponseTooLargeError} knows about the answer it stopped reading. */
+export interface ResponseTooLargeErrorInit {
+  readonly method: string;
+  /** The request path without its query. */
+  readonly path: string;
+  /** The `maxResponseBytes` in force, in bytes. */
+  readonly limit: number;
+  /** The answer's HTTP status, when its headers had arrived. */
+  readonly statusCode?: number;
+  /** The `Content-Length` the answer declared, when it declared one. */
+  readonly contentLength?: number;
+}
+
+/**
+ * The answer's body is longer than `maxResponseBytes`: nhub stopped reading it, dropped the connection (it is not
+ * reused) and released what it had read. Never retried, since the same request gets the same answer.
+ */
+export class ResponseTooLargeError extends NhubError {
+  readonly [tooLargeMarker] = true;
+  override name = "ResponseTooLargeError";
+  /** The `maxResponseBytes` in force, in bytes. */
+  readonly limit: number;
+  /** The answer's HTTP status, when its headers had arrived. */
+  readonly statusCode?: number;
+  /** The `Content-Length` the answer declared, when it declared one. */
+  readonly contentLength?: number;
+
+  constructor(init: ResponseTooLargeErrorInit, options: Pick<NhubErrorOptions, "cause"> = {}) {
+    const status = init.statusCode === undefined ? "" : ` ${init.statusCode}`;
+    const declared = init.contentLength === undefined ? "" : ` (Content-Length ${init.contentLength})`;
+    super(
+      `${init.method} ${init.path} answered${status} with a body over the ${init.limit}-byte limit${declared}; raise maxResponseBytes to accept it`,
+      "NHUB_RESPONSE_TOO_LARGE",
+      { ...options, isRetryable: false },
+    );
+    this.limit = init.limit;
+    this.statusCode = init.statusCode;
+    this.contentLength = init.contentLength;
+  }
+
+  static override isInstance(error: unknown): error is ResponseTooLargeError {
+    return hasMarker(error, tooLargeMarker);
+  }
+}

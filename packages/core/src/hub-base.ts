@@ -18,6 +18,7 @@ import { assertHeaders, assertNotification, type Notification } from "./notifica
 import { assertNotificationId, notificationIdFromLocation } from "./notification-id";
 import { type NotificationOutcome, parseErrorBody, parseNotificationOutcome } from "./outcome";
 import { type NotificationOutcomeDetails, parseNotificationOutcomeDetails } from "./outcome-details";
+import { checkMaxResponseBytes } from "./response-limit";
 import {
   DEFAULT_RETRY,
   parseRetryAfter,
@@ -36,7 +37,7 @@ export type { Logger, LogLevel } from "./log";
 /** The REST API version nhub speaks. */
 export const API_VERSION = "2020-06";
 
-/** Default time to wait for response headers, and then between body chunks. */
+/** Default deadline of one request attempt, from its start until the answer's body is read in full. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Options every {@link NotificationHubBase} takes, whatever its runtime. */
@@ -52,8 +53,18 @@ export interface NotificationHubBaseOptions {
    * entry); see {@link Transport} and `createFetchTransport`. nhub closes it with the hub.
    */
   readonly transport?: Transport;
-  /** Time to wait for response headers, and then between body chunks. Default 30 000 ms. */
+  /**
+   * Deadline of each request attempt, from its start until the answer's body is read in full (headers and body
+   * alike, so a body that trickles forever times out too). Default 30 000 ms.
+   */
   readonly timeoutMs?: number;
+  /**
+   * Most bytes of an answer's body nhub reads; past it the request rejects with `ResponseTooLargeError` (not
+   * retried) and its connection is dropped, so one request's memory stays bounded. A positive whole number.
+   * Default: the transport's limit, `DEFAULT_MAX_RESPONSE_BYTES` (8 MiB) for nhub's own transports, which holds
+   * the largest answer the service gives (a page of 100 registrations) with room to spare.
+   */
+  readonly maxResponseBytes?: number;
   /** Retry policy for every request of this hub; `false` turns retries off. Default {@link DEFAULT_RETRY}. */
   readonly retry?: RetryOptions | false;
   /**
@@ -168,6 +179,8 @@ export interface HubRequest {
   readonly signal?: AbortSignal;
   readonly retry?: RetryOptions | false;
   readonly timeoutMs?: number;
+  /** Most bytes of the answer's body to read, for this request only (a large feed page); see the hub's option. */
+  readonly maxResponseBytes?: number;
 }
 
 const HUB_NAME_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,258}[A-Za-z0-9])?$/;
@@ -232,6 +245,8 @@ export class NotificationHubBase {
   readonly #transport: Transport;
   readonly #retry: ResolvedRetry;
   readonly #timeoutMs: number;
+  /** `undefined` leaves each request to the transport's own limit. */
+  readonly #maxResponseBytes: number | undefined;
   readonly #debug: boolean;
   readonly #log: HubLog;
   /** Whether every attempt takes the observed path (timing, debug lines, dumps), whoever subscribes. */
@@ -251,7 +266,8 @@ export class NotificationHubBase {
    * @param connectionString `Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...`
    * @param hubName the notification hub's name
    * @param runtime the default transport, the token signer and the diagnostics channels
-   * @throws {ValidationError} for a malformed connection string, hub name, timeout or log level; nothing is sent.
+   * @throws {ValidationError} for a malformed connection string, hub name, timeout, response limit or log level;
+   * nothing is sent.
    */
   constructor(
     connectionString: string,
@@ -295,6 +311,8 @@ export class NotificationHubBase {
     });
     this.#retry = resolveRetry(DEFAULT_RETRY, options.retry);
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#maxResponseBytes =
+      options.maxResponseBytes === undefined ? undefined : checkMaxResponseBytes(options.maxResponseBytes);
     this.#debug = options.debug ?? false;
     this.#log = createLog(
       options.logger ?? (this.#debug ? consoleLogger : undefined),
@@ -516,12 +534,21 @@ export class NotificationHubBase {
 
   async #execute(
     req: HubCall,
-    options: { signal?: AbortSignal; retry?: RetryOptions | false; timeoutMs?: number },
+    options: {
+      signal?: AbortSignal;
+      retry?: RetryOptions | false;
+      timeoutMs?: number;
+      maxResponseBytes?: number;
+    },
   ): Promise<TransportResponse> {
     if (this.#closed) throw new ClosedError();
     const signal = options.signal;
     if (signal?.aborted)
       throw new AbortError(`${req.method} ${req.path.split("?")[0]} was aborted before it was sent`);
+    const limit =
+      options.maxResponseBytes === undefined
+        ? this.#maxResponseBytes
+        : checkMaxResponseBytes(options.maxResponseBytes);
     this.#active++;
     this.#requests++;
     let attempt = 0;
@@ -529,13 +556,13 @@ export class NotificationHubBase {
       const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
       try {
         // The first attempt inline: one async frame fewer on every send, which a busy process feels.
-        const res = await this.#attempt(req, signal, timeoutMs, ++attempt);
+        const res = await this.#attempt(req, signal, timeoutMs, limit, ++attempt);
         if (res.status >= 200 && res.status < 300) return res;
         throw await this.#serviceError(req, res);
       } catch (error) {
         const retry = resolveRetry(this.#retry, options.retry);
         const run = async () => {
-          const res = await this.#attempt(req, signal, timeoutMs, ++attempt);
+          const res = await this.#attempt(req, signal, timeoutMs, limit, ++attempt);
           if (res.status >= 200 && res.status < 300) return res;
           throw await this.#serviceError(req, res);
         };
@@ -561,14 +588,15 @@ export class NotificationHubBase {
     req: HubCall,
     signal: AbortSignal | undefined,
     timeoutMs: number,
+    maxResponseBytes: number | undefined,
     attempt: number,
   ): Promise<TransportResponse> {
     if (this.#destroyed.signal.aborted) throw new ClosedError("the NotificationHub was destroyed");
     const token = this.#tokens.getToken();
     if (typeof token !== "string") {
-      return token.then((t) => this.#request(req, t, signal, timeoutMs, attempt));
+      return token.then((t) => this.#request(req, t, signal, timeoutMs, maxResponseBytes, attempt));
     }
-    return this.#request(req, token, signal, timeoutMs, attempt);
+    return this.#request(req, token, signal, timeoutMs, maxResponseBytes, attempt);
   }
 
   #request(
@@ -576,6 +604,7 @@ export class NotificationHubBase {
     token: string,
     signal: AbortSignal | undefined,
     timeoutMs: number,
+    maxResponseBytes: number | undefined,
     attempt: number,
   ): Promise<TransportResponse> {
     // The call's headers are its own (built per request), so the token of this attempt is set in place.
@@ -588,6 +617,7 @@ export class NotificationHubBase {
       body: req.body,
       signal,
       timeoutMs,
+      maxResponseBytes,
     };
     const channels = this.#channels;
     return this.#observeAll ||

@@ -34,7 +34,8 @@ export class NotificationHub extends NotificationHubBase {
   /**
    * @param connectionString `Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...`
    * @param hubName the notification hub's name
-   * @throws {ValidationError} for a malformed connection string, hub name, timeout or log level; nothing is sent.
+   * @throws {ValidationError} for a malformed connection string, hub name, timeout, response limit or log level;
+   * nothing is sent.
    */
   constructor(connectionString: string, hubName: string, options: NotificationHubOptions = {}) {
     super(connectionString, hubName, options, {
@@ -43,7 +44,6 @@ export class NotificationHub extends NotificationHubBase {
           origin,
           dispatcher: options.dispatcher,
           connections: options.connections,
-          timeoutMs: options.timeoutMs,
         }),
       tokens: createSasTokenProvider,
       // channel() hands back the one channel object of a name, so every hub publishes on the same three.

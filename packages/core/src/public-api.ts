@@ -23,6 +23,8 @@ export {
   isRetryableStatus,
   NhubError,
   type NhubErrorOptions,
+  ResponseTooLargeError,
+  type ResponseTooLargeErrorInit,
   ServiceError,
   type ServiceErrorInit,
   TimeoutError,
@@ -89,6 +91,7 @@ export {
   type PlatformDefinitionV1,
   SUPPORTED_PLATFORM_SPECIFICATION_VERSIONS,
 } from "./platform";
+export { DEFAULT_MAX_RESPONSE_BYTES } from "./response-limit";
 export {
   DEFAULT_RETRY,
   parseRetryAfter,

@@ -1,6 +1,6 @@
 import { type Dispatcher, Pool } from "undici";
-import { AbortError, ConnectionError, NhubError, TimeoutError } from "./errors";
-import { DEFAULT_TIMEOUT_MS } from "./hub-base";
+import { AbortError, ConnectionError, NhubError, ResponseTooLargeError, TimeoutError } from "./errors";
+import { checkMaxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, undecodableBody } from "./response-limit";
 
 /** One HTTP request, fully built: the transport adds nothing but framing. */
 export interface TransportRequest {
@@ -12,8 +12,17 @@ export interface TransportRequest {
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string | Uint8Array;
   readonly signal?: AbortSignal;
-  /** Longest wait for the response headers, and then between body chunks. */
+  /**
+   * One deadline for the whole exchange, from the call until the body is read in full: waiting for a socket, the
+   * headers and every body chunk count against it, so a body that trickles forever still times out.
+   */
   readonly timeoutMs: number;
+  /**
+   * Most bytes of response body to read; a longer answer rejects with {@link ResponseTooLargeError} and its
+   * connection is dropped. Default: the transport's own limit ({@link DEFAULT_MAX_RESPONSE_BYTES} unless it was
+   * created with another).
+   */
+  readonly maxResponseBytes?: number;
 }
 
 /** The answer, with header names lowercased and the body read in full. */
@@ -25,8 +34,8 @@ export interface TransportResponse {
 
 /**
  * Moves one request to the service and back. Implementations must reject only with nhub errors:
- * {@link ConnectionError}, {@link TimeoutError} or {@link AbortError}; an HTTP error status is a response,
- * not a rejection.
+ * {@link ConnectionError}, {@link TimeoutError}, {@link AbortError} or {@link ResponseTooLargeError}; an HTTP
+ * error status is a response, not a rejection. Every request settles, by `timeoutMs` at the latest.
  */
 export interface Transport {
   request(request: TransportRequest): Promise<TransportResponse>;
@@ -68,25 +77,38 @@ export interface UndiciTransportOptions {
   /** How long an idle keep-alive socket is kept. Default 30 s. */
   readonly keepAliveTimeoutMs?: number;
   /**
-   * The timeout most requests use (the hub's `timeoutMs`), set once on the private pool. Default 30 s. A request
-   * with another `timeoutMs` still gets its own.
+   * @deprecated Has no effect: each request carries its own `timeoutMs`, which the transport enforces itself as
+   * one deadline for headers and body.
    */
   readonly timeoutMs?: number;
+  /**
+   * Most bytes of response body a request reads when it does not carry its own `maxResponseBytes` (the hub's
+   * option sets it on every request). Default {@link DEFAULT_MAX_RESPONSE_BYTES} (8 MiB).
+   */
+  readonly maxResponseBytes?: number;
 }
 
-/** The default transport: one undici `Pool` per hub, kept alive across sends. */
+/**
+ * The default transport: one undici `Pool` per hub, kept alive across sends.
+ *
+ * @throws {ValidationError} for a `maxResponseBytes` that is not a positive whole number.
+ */
 export function createUndiciTransport(options: UndiciTransportOptions): Transport {
   const owned = options.dispatcher === undefined;
-  // Set on the pool rather than on each request: undici's request path costs about 30 us more per send when a
-  // request carries its own headersTimeout/bodyTimeout (measured in packages/bench), even with the same values.
-  const poolTimeoutMs = owned ? (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) : undefined;
+  const defaultLimit =
+    options.maxResponseBytes === undefined
+      ? DEFAULT_MAX_RESPONSE_BYTES
+      : checkMaxResponseBytes(options.maxResponseBytes);
+  // The collector's deadline bounds every request, so the own pool's timeouts are off: undici restarts its body
+  // timeout at each chunk, and a request carrying its own headersTimeout/bodyTimeout costs about 30 us more per
+  // send (measured in packages/bench).
   const dispatcher: Dispatcher =
     options.dispatcher ??
     new Pool(options.origin, {
       connections: options.connections ?? null,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
-      headersTimeout: poolTimeoutMs,
-      bodyTimeout: poolTimeoutMs,
+      headersTimeout: 0,
+      bodyTimeout: 0,
       pipelining: 1,
     });
   const origin = options.origin;
@@ -96,6 +118,14 @@ export function createUndiciTransport(options: UndiciTransportOptions): Transpor
   return {
     request(req) {
       if (req.signal?.aborted) return Promise.reject(toTransportError(req.signal.reason, req));
+      let limit = defaultLimit;
+      if (req.maxResponseBytes !== undefined) {
+        try {
+          limit = checkMaxResponseBytes(req.maxResponseBytes);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      }
       const options: Dispatcher.DispatchOptions = {
         origin,
         path: req.path,
@@ -103,12 +133,13 @@ export function createUndiciTransport(options: UndiciTransportOptions): Transpor
         headers: req.headers,
         body: req.body,
       };
-      if (req.timeoutMs !== poolTimeoutMs) {
+      // A dispatcher nhub did not create keeps undici's 300 s timeouts, which a longer timeoutMs must override.
+      if (!owned) {
         options.headersTimeout = req.timeoutMs;
         options.bodyTimeout = req.timeoutMs;
       }
       return new Promise((resolve, reject) => {
-        const collector = new ResponseCollector(req, resolve, reject);
+        const collector = new ResponseCollector(req, limit, resolve, reject);
         try {
           dispatcher.dispatch(options, collector);
         } catch (error) {
@@ -149,14 +180,18 @@ export function createUndiciTransport(options: UndiciTransportOptions): Transpor
 /**
  * Gathers one response for `dispatch`. nhub reads every body in full, so it skips what `Dispatcher.request` builds
  * per request (a body stream, an async resource, a second promise): that costs about a sixth of the client CPU
- * of a send (measured in packages/bench).
+ * of a send (measured in packages/bench). It also holds the request's one deadline and counts the body's bytes
+ * against the limit, and it settles the promise exactly once, whatever undici reports after.
  */
 class ResponseCollector implements Dispatcher.DispatchHandler {
   #status = 0;
   #headers: Record<string, string | string[] | undefined> = {};
   #chunks: Buffer[] | undefined;
+  #bytes = 0;
   #controller: Dispatcher.DispatchController | undefined;
   #settled = false;
+  readonly #limit: number;
+  readonly #timer: ReturnType<typeof setTimeout>;
   readonly #req: TransportRequest;
   readonly #resolve: (response: TransportResponse) => void;
   readonly #reject: (error: NhubError) => void;
@@ -164,12 +199,16 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
 
   constructor(
     req: TransportRequest,
+    limit: number,
     resolve: (response: TransportResponse) => void,
     reject: (error: NhubError) => void,
   ) {
     this.#req = req;
+    this.#limit = limit;
     this.#resolve = resolve;
     this.#reject = reject;
+    // A static function and an argument rather than a closure: nothing more is allocated per request.
+    this.#timer = setTimeout(ResponseCollector.#expire, req.timeoutMs, this);
     const signal = req.signal;
     if (signal !== undefined) {
       // A request still queued for a socket settles at once; onRequestStart then stops it before it is written.
@@ -181,45 +220,97 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
     }
   }
 
+  /** The deadline passed: drop the socket (or the queued request) and reject with a timeout. */
+  static #expire(collector: ResponseCollector): void {
+    if (collector.#settled) return;
+    const req = collector.#req;
+    const where = `${req.method} ${req.path.split("?")[0]}`;
+    const error = new TimeoutError(
+      collector.#status === 0
+        ? `${where} got no answer within ${req.timeoutMs} ms`
+        : `${where} got no complete answer within ${req.timeoutMs} ms (status ${collector.#status}, ${collector.#bytes} body bytes read)`,
+    );
+    collector.#controller?.abort(error);
+    collector.onResponseError(undefined, error);
+  }
+
   // undici calls this again when it retries a request on another socket: anything gathered before is stale.
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
     this.#chunks = undefined;
-    if (this.#req.signal?.aborted) controller.abort(this.#req.signal.reason);
+    this.#bytes = 0;
+    // Settled while queued (aborted, timed out): stop it before it is written.
+    if (this.#settled)
+      controller.abort(this.#req.signal?.reason ?? new Error("nhub: the request has settled"));
   }
 
   onResponseStart(
-    _controller: Dispatcher.DispatchController,
+    controller: Dispatcher.DispatchController,
     statusCode: number,
     headers: Record<string, string | string[] | undefined>,
   ): void {
     this.#status = statusCode;
     this.#headers = headers;
+    // A declared length over the limit fails before a byte of the body is read (a repeated header counts as it
+    // arrives instead).
+    const declared = headers["content-length"];
+    if (declared !== undefined && +declared > this.#limit) this.#tooLarge(controller, +declared);
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#bytes += chunk.length;
+    if (this.#bytes > this.#limit) {
+      this.#tooLarge(controller, undefined);
+      return;
+    }
     if (this.#chunks === undefined) this.#chunks = [chunk];
     else this.#chunks.push(chunk);
   }
 
   onResponseEnd(): void {
-    if (this.#settle()) {
-      this.#resolve({
+    if (this.#settled) return;
+    let response: TransportResponse;
+    // Decoded before settling: an error here (a body too long for a string) must reject, not escape into undici
+    // after the promise was already resolved.
+    try {
+      response = {
         status: this.#status,
         headers: joinHeaders(this.#headers),
         body: decodeBody(this.#chunks),
-      });
+      };
+    } catch (error) {
+      this.onResponseError(undefined, undecodableBody(error, this.#req));
+      return;
     }
+    this.#settle();
+    this.#resolve(response);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
     if (this.#settle()) this.#reject(toTransportError(error, this.#req));
   }
 
+  /** Stops reading an answer over the limit: the socket is destroyed, so it is not reused. */
+  #tooLarge(controller: Dispatcher.DispatchController, contentLength: number | undefined): void {
+    const req = this.#req;
+    const error = new ResponseTooLargeError({
+      method: req.method,
+      path: req.path.split("?")[0]!,
+      limit: this.#limit,
+      statusCode: this.#status,
+      contentLength,
+    });
+    // undici reports the abort to onResponseError; the direct call covers a controller that no longer does.
+    controller.abort(error);
+    this.onResponseError(controller, error);
+  }
+
   /** True the first time only: a request settles once, whatever undici reports after. */
   #settle(): boolean {
     if (this.#settled) return false;
     this.#settled = true;
+    this.#chunks = undefined;
+    clearTimeout(this.#timer);
     if (this.#onAbort !== undefined) this.#req.signal?.removeEventListener("abort", this.#onAbort);
     return true;
   }

@@ -4,6 +4,7 @@ import {
   ClosedError,
   ConnectionError,
   NhubError,
+  ResponseTooLargeError,
   ServiceError,
   TimeoutError,
   ValidationError,
@@ -30,6 +31,12 @@ describe("error hierarchy", () => {
       [new TimeoutError("slow"), "TimeoutError", "NHUB_TIMEOUT", true],
       [new AbortError(), "AbortError", "NHUB_ABORTED", false],
       [new ClosedError(), "ClosedError", "NHUB_CLOSED", false],
+      [
+        new ResponseTooLargeError({ method: "GET", path: "/hub/registrations", limit: 8 }),
+        "ResponseTooLargeError",
+        "NHUB_RESPONSE_TOO_LARGE",
+        false,
+      ],
     ];
     for (const [error, name, code, retryable] of cases) {
       expect(error.name).toBe(name);
@@ -38,6 +45,33 @@ describe("error hierarchy", () => {
       expect(NhubError.isInstance(error)).toBe(true);
       expect(error).toBeInstanceOf(Error);
     }
+  });
+
+  it("says what was too large, and carries the limit, the status and the declared length", () => {
+    const e = new ResponseTooLargeError({
+      method: "GET",
+      path: "/hub/registrations",
+      limit: 1024,
+      statusCode: 200,
+      contentLength: 4096,
+    });
+    expect(e.message).toBe(
+      "GET /hub/registrations answered 200 with a body over the 1024-byte limit (Content-Length 4096); raise maxResponseBytes to accept it",
+    );
+    expect(JSON.parse(JSON.stringify(e))).toEqual({
+      name: "ResponseTooLargeError",
+      code: "NHUB_RESPONSE_TOO_LARGE",
+      message: e.message,
+      isRetryable: false,
+      limit: 1024,
+      statusCode: 200,
+      contentLength: 4096,
+    });
+    const foreign = { [Symbol.for("nhub.error")]: true, [Symbol.for("nhub.error.response-too-large")]: true };
+    expect(ResponseTooLargeError.isInstance(foreign)).toBe(true);
+    expect(
+      ResponseTooLargeError.isInstance(new ServiceError({ statusCode: 413, method: "GET", url: "u" })),
+    ).toBe(false);
   });
 
   it("serialises to the fields a log needs", () => {
