@@ -27,8 +27,10 @@ const MUTATING_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "
 export interface OwnOrigin {
   /** The port the emulator listens on. */
   readonly port: number;
-  readonly allowRemote: boolean;
-  /** The origin this request was addressed to (`http://` + its `Host`). */
+  /**
+   * The origin this request was addressed to (`http://` + its `Host`). Unless `allowRemote` is set, the `Host`
+   * check has already made it a loopback name; with it, this is how a page opened on a remote address is known.
+   */
   readonly origin: string;
 }
 
@@ -61,7 +63,8 @@ function announcesBody(headers: IncomingHttpHeaders): boolean {
  * cross-site `text/plain` POST, which browsers send without asking. A mutating request from a browser page
  * carries `Origin`; it must be the emulator's own (a loopback name on its port, or the address the request was
  * sent to). And bodies must be `application/json`, a type no cross-site page can send without a CORS preflight
- * the emulator never grants. Tools that send no `Origin` (curl, the CLI, tests) only need the JSON type.
+ * the emulator never grants. Tools that send no `Origin` (curl, the CLI, tests) only need to label a body (or any
+ * declared type) as JSON; a request without a body or a `Content-Type`, such as a `DELETE`, needs nothing.
  */
 export function adminRequestProblem(
   method: string,

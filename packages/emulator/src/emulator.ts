@@ -364,7 +364,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (path === "/_emulator" || path.startsWith("/_emulator/")) {
       const refused = adminRequestProblem(method, req.headers, {
         port: Number(new URL(url).port),
-        allowRemote: options.allowRemote === true,
         origin,
       });
       if (refused) {
