@@ -2,7 +2,9 @@
  * The admin JSON endpoints under `/_emulator/`: hubs and connection strings, deliveries, devices, faults,
  * the request log, registrations, scheduled sends, jobs and the (empty) feedback container. They have no auth: the emulator is a loopback development tool.
  */
+import type { IncomingHttpHeaders } from "node:http";
 import { ValidationError } from "@nhub/core";
+import { isLoopbackHost } from "@nhub/sas";
 import { HttpError, jsonReply, parseJsonBody, type Reply } from "./emulator-http";
 import type { HubState } from "./emulator-hub";
 import { normalizeInstallation } from "./emulator-installations";
@@ -17,6 +19,74 @@ export interface AdminContext {
   readonly hubs: readonly HubState[];
   readonly url: string;
   connectionString(hub: string, rule: EmulatorRule): string;
+}
+
+const MUTATING_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** Where the emulator is, for telling its own page's requests from another site's. */
+export interface OwnOrigin {
+  /** The port the emulator listens on. */
+  readonly port: number;
+  /**
+   * The origin this request was addressed to (`http://` + its `Host`). Unless `allowRemote` is set, the `Host`
+   * check has already made it a loopback name; with it, this is how a page opened on a remote address is known.
+   */
+  readonly origin: string;
+}
+
+function isOwnOrigin(value: string, own: OwnOrigin): boolean {
+  if (value === own.origin) return true;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return false;
+  const port = parsed.port === "" ? (parsed.protocol === "https:" ? 443 : 80) : Number(parsed.port);
+  return port === own.port && isLoopbackHost(parsed.hostname);
+}
+
+function isJsonMediaType(contentType: string | undefined): boolean {
+  const media = contentType?.split(";")[0]?.trim().toLowerCase();
+  return media === "application/json";
+}
+
+function announcesBody(headers: IncomingHttpHeaders): boolean {
+  const length = headers["content-length"];
+  return headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
+}
+
+/**
+ * Why a request to the admin surface is refused before its body is read, or `undefined`. The admin endpoints
+ * have no authentication, so a web page the developer has open could otherwise change faults and devices with a
+ * cross-site `text/plain` POST, which browsers send without asking. A mutating request from a browser page
+ * carries `Origin`; it must be the emulator's own (a loopback name on its port, or the address the request was
+ * sent to). And bodies must be `application/json`, a type no cross-site page can send without a CORS preflight
+ * the emulator never grants. Tools that send no `Origin` (curl, the CLI, tests) only need to label a body (or any
+ * declared type) as JSON; a request without a body or a `Content-Type`, such as a `DELETE`, needs nothing.
+ */
+export function adminRequestProblem(
+  method: string,
+  headers: IncomingHttpHeaders,
+  own: OwnOrigin,
+): { status: number; message: string } | undefined {
+  if (!MUTATING_METHODS.has(method)) return undefined;
+  const origin = headers.origin;
+  if (origin !== undefined && !isOwnOrigin(origin, own)) {
+    return {
+      status: 403,
+      message: `the admin endpoints refuse ${method} requests from another origin (${origin}); only the emulator's own page may change them`,
+    };
+  }
+  const typed = headers["content-type"] !== undefined;
+  if ((typed || announcesBody(headers)) && !isJsonMediaType(headers["content-type"])) {
+    return {
+      status: 415,
+      message: `the admin endpoints take ${method} bodies only as Content-Type: application/json`,
+    };
+  }
+  return undefined;
 }
 
 const HUB_PATH =

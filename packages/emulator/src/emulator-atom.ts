@@ -39,7 +39,13 @@ export function parseAtomContent(body: Buffer, what: string): { name: string; va
   if (/<!DOCTYPE/i.test(text)) throw new HttpError(400, `The ${what} body cannot contain a DOCTYPE.`);
   const problem = xmlProblem(text);
   if (problem) throw new HttpError(400, `The ${what} body is not well-formed XML: ${problem}.`);
-  const doc = parser.parse(text) as Record<string, unknown>;
+  let doc: Record<string, unknown>;
+  try {
+    doc = parser.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    // The parser refuses element names such as __proto__ and constructor; that is the caller's fault, not ours.
+    throw new HttpError(400, `The ${what} body cannot be read: ${(error as Error).message}.`);
+  }
   const rootName = Object.keys(doc).find((k) => k !== "?xml");
   if (rootName === undefined) throw new HttpError(400, `The ${what} body has no root element.`);
   let holder: unknown = doc;

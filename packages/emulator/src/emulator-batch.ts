@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { HttpError, type HubHttpRequest, header, type Reply } from "./emulator-http";
 import type { HubState } from "./emulator-hub";
 import { recordSendOutcome } from "./emulator-outcomes";
+import { dictionary } from "./emulator-safe";
 import {
   checkNotification,
   checkRequestSize,
@@ -31,7 +32,7 @@ export interface MultipartPart {
  * unquoted, whitespace around `=` allowed (the official SDK writes it).
  */
 function headerParams(value: string): Record<string, string> {
-  const params: Record<string, string> = {};
+  const params = dictionary<string>();
   for (const m of value.matchAll(/;\s*([^=;\s]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)/g)) {
     let v = m[2]!.trim();
     if (v.startsWith('"') && v.endsWith('"')) v = v.slice(1, -1).replace(/\\(.)/g, "$1");
@@ -80,7 +81,7 @@ function splitPart(part: Buffer): MultipartPart {
     return { headers: {}, body: part.subarray(part[0] === 0x0a ? 1 : 2) };
   }
   if (headerEnd < 0) return { headers: {}, body: part };
-  const headers: Record<string, string> = {};
+  const headers = dictionary<string>();
   for (const line of part.subarray(0, headerEnd).toString("utf8").split(/\r?\n/)) {
     const colon = line.indexOf(":");
     if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();

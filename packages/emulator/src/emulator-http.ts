@@ -1,5 +1,6 @@
 /** The small HTTP vocabulary the route handlers share: the request they get, the reply they return, errors. */
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import { parseJsonSafely, ReservedKeyError } from "./emulator-safe";
 
 /** A request to a hub's REST surface, with its body read. */
 export interface HubHttpRequest {
@@ -14,7 +15,10 @@ export interface HubHttpRequest {
   readonly body: Buffer;
   /** Size of the whole body; `body` is cut off past the read limit. */
   readonly bodySize: number;
-  /** The URL as the client addressed it (`http://HOST/path?query`), which SAS scopes are checked against. */
+  /**
+   * The URL as routed (`http://HOST/path?query`, the path as the URL parser resolved it), which SAS scopes are
+   * checked against, so a token opens exactly the resources the router hands it.
+   */
   readonly url: string;
   /** The origin the client used, e.g. `http://127.0.0.1:4567`, for `Location` headers. */
   readonly origin: string;
@@ -81,11 +85,13 @@ export function jsonReply(status: number, value: unknown, note?: string): Reply 
   };
 }
 
-/** Parses a JSON body, or throws a 400 naming what was being read. */
+/** Parses a JSON body (refusing `__proto__` keys, see {@link parseJsonSafely}), or throws a 400 naming what was being read. */
 export function parseJsonBody(body: Buffer, what: string): unknown {
   try {
-    return JSON.parse(body.toString("utf8"));
+    return parseJsonSafely(body.toString("utf8"));
   } catch (error) {
+    if (error instanceof ReservedKeyError)
+      throw new HttpError(400, `The ${what} is refused: ${error.message}.`);
     throw new HttpError(400, `The ${what} is not well-formed JSON: ${(error as Error).message}.`);
   }
 }

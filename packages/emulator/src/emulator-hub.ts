@@ -7,6 +7,7 @@ import type { AccessRule } from "./emulator-auth";
 import { normalizeInstallation } from "./emulator-installations";
 import { DEFAULT_JOB_DURATION_MS, jobAt, type StoredJob } from "./emulator-jobs";
 import type { NotificationRecord } from "./emulator-outcomes";
+import { dictionaryOf } from "./emulator-safe";
 import type {
   Delivery,
   EmulatorEvent,
@@ -297,7 +298,7 @@ export class HubState {
 
   recordDeliveries(deliveries: readonly Delivery[]): void {
     for (const d of deliveries) {
-      const delivery = Object.freeze({ ...d, headers: Object.freeze({ ...d.headers }) });
+      const delivery = Object.freeze({ ...d, headers: Object.freeze(dictionaryOf(d.headers)) });
       this.#deliveries.push(delivery);
       this.#onEvent({ type: "delivery", hub: this.name, delivery });
     }

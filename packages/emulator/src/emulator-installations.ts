@@ -4,6 +4,7 @@
  */
 import { assertHeaders, tagProblem, ValidationError } from "@nhub/core";
 import { renderTemplate } from "@nhub/template";
+import { assertSafeName, dictionary, parseJsonSafely, ReservedKeyError } from "./emulator-safe";
 import type { BrowserPushChannel, Installation, InstallationPlatform, InstallationTemplate } from "./types";
 
 /** Installation platforms, as the service spells them in installation JSON. */
@@ -77,7 +78,12 @@ function checkTemplate(platform: InstallationPlatform, name: string, value: unkn
     if (!isObject(value["headers"]))
       throw new ValidationError(`${field}.headers`, "type", "headers must be an object of strings");
     assertHeaders(value["headers"], `${field}.headers`);
-    headers = Object.freeze({ ...(value["headers"] as Record<string, string>) });
+    const copy = dictionary<string>();
+    for (const [header, text] of Object.entries(value["headers"] as Record<string, string>)) {
+      assertSafeName(header, `${field}.headers`, "a header name");
+      copy[header] = text;
+    }
+    headers = Object.freeze(copy);
   }
   if (platform === "wns" && !Object.keys(headers ?? {}).some((h) => h.toLowerCase() === "x-wns-type")) {
     throw new ValidationError(
@@ -151,9 +157,10 @@ export function normalizeInstallation(input: unknown): Installation {
     const templates = input["templates"];
     if (!isObject(templates))
       throw new ValidationError("templates", "type", "templates must be an object of named templates");
-    const checked: Record<string, InstallationTemplate> = {};
+    const checked = dictionary<InstallationTemplate>();
     for (const name of Object.keys(templates)) {
       requireText(name, "templates", "a template name");
+      assertSafeName(name, "templates", "a template name");
       checked[name] = checkTemplate(platform, name, templates[name]);
     }
     out.templates = Object.freeze(checked);
@@ -186,6 +193,8 @@ export function patchInstallation(current: Installation, operations: unknown): I
   if (!Array.isArray(operations))
     throw new ValidationError("patch", "type", "a JSON patch is an array of operations");
   const draft: Json = JSON.parse(JSON.stringify(current));
+  // The templates the operations write into are a null-prototype record, so no path can reach a prototype.
+  if (isObject(draft["templates"])) draft["templates"] = Object.assign(dictionary(), draft["templates"]);
   for (const [i, raw] of operations.entries()) {
     const field = `patch.${i}`;
     if (
@@ -200,7 +209,9 @@ export function patchInstallation(current: Installation, operations: unknown): I
       );
     }
     const op = raw as unknown as PatchOperation;
-    const [, head = "", ...rest] = op.path.split("/").map(decodePointer);
+    const segments = op.path.split("/").map(decodePointer);
+    for (const segment of segments) assertSafeName(segment, `${field}.path`, "a patch path segment");
+    const [, head = "", ...rest] = segments;
     const tail = rest.join("/");
     if (head === "tags" && tail === "") {
       const tags = Array.isArray(draft["tags"]) ? (draft["tags"] as unknown[]) : [];
@@ -211,13 +222,13 @@ export function patchInstallation(current: Installation, operations: unknown): I
       const tags = Array.isArray(draft["tags"]) ? (draft["tags"] as unknown[]) : [];
       draft["tags"] = tags.filter((t) => t !== tail);
     } else if (head === "templates" && tail !== "" && !tail.includes("/")) {
-      const templates = isObject(draft["templates"]) ? draft["templates"] : {};
+      const templates = isObject(draft["templates"]) ? draft["templates"] : dictionary();
       if (op.op === "remove") delete templates[tail];
       else templates[tail] = jsonStringValue(op.value, `${field}.value`);
       draft["templates"] = templates;
     } else if (head === "templates" && /^[^/]+\/(body|headers|tags)$/.test(tail)) {
       const [name = "", member = ""] = tail.split("/");
-      const templates = isObject(draft["templates"]) ? draft["templates"] : {};
+      const templates = isObject(draft["templates"]) ? draft["templates"] : dictionary();
       const template = templates[name];
       if (!isObject(template)) {
         throw new ValidationError(`${field}.path`, "not-found", `the installation has no template "${name}"`);
@@ -249,8 +260,9 @@ function jsonStringValue(value: unknown, field: string, onlyObjects = false): un
   if (onlyObjects && !text.startsWith("{")) return value;
   if (!text.startsWith("{") && !text.startsWith("[")) return value;
   try {
-    return JSON.parse(text);
-  } catch {
+    return parseJsonSafely(text);
+  } catch (error) {
+    if (error instanceof ReservedKeyError) throw new ValidationError(field, "reserved-name", error.message);
     throw new ValidationError(field, "json", "the value is a string that is not valid JSON");
   }
 }
@@ -287,7 +299,7 @@ export function renderInstallationTemplate(
   properties: Readonly<Record<string, string>>,
 ): RenderedTemplate {
   const body = renderTemplate(template.body, properties);
-  const headers: Record<string, string> = {};
+  const headers = dictionary<string>();
   for (const [name, value] of Object.entries(template.headers ?? {})) {
     const rendered = (
       JSON.parse(renderTemplate(JSON.stringify({ v: value }), properties, "json")) as { v: unknown }

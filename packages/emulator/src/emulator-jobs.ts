@@ -15,6 +15,7 @@ import {
 } from "./emulator-atom";
 import { HttpError, type HubHttpRequest, type Reply } from "./emulator-http";
 import type { HubState } from "./emulator-hub";
+import { dictionary, isReservedName, RESERVED_NAMES } from "./emulator-safe";
 import { element, SERVICE_NAMESPACE, XSI_NAMESPACE } from "./emulator-xml";
 import type { NotificationHubJob } from "./types";
 
@@ -159,7 +160,13 @@ export function handleSubmitJob(hub: HubState, req: HubHttpRequest): Reply {
   for (const item of items) {
     const key = childText(item, "Key");
     if (key === undefined) continue;
-    inputProperties ??= {};
+    if (isReservedName(key)) {
+      throw new HttpError(
+        400,
+        `InputProperties cannot use the key "${key}" (${[...RESERVED_NAMES].join(", ")} are reserved).`,
+      );
+    }
+    inputProperties ??= dictionary();
     inputProperties[key] = childText(item, "Value") ?? "";
   }
   let failure: string | undefined;

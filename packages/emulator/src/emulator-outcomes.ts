@@ -163,7 +163,8 @@ export function handleOutcomeDetails(hub: HubState, id: string): Reply {
 export function handleFeedbackContainer(hub: HubState, req: HubHttpRequest): Reply {
   const expiry = new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
   const url =
-    `${req.origin}/_emulator/hubs/${encodeURIComponent(hub.name)}/feedback` +
+    // Hub names hold only URL-safe characters; a slash in one stays a slash (encoded ones are refused).
+    `${req.origin}/_emulator/hubs/${hub.name}/feedback` +
     `?restype=container&comp=list&sv=2020-10-02&sr=c&sp=rl&se=${encodeURIComponent(expiry)}&sig=emulator`;
   return { status: 200, headers: { "Content-Type": "text/plain; charset=utf-8" }, body: url };
 }

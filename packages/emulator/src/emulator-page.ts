@@ -355,7 +355,8 @@ const SCRIPT_BODY = String.raw`
       setHubNames(names);
       var name = names.filter(function (n) { return n.toLowerCase() === selected; })[0];
       if (name === undefined) return;
-      var base = "/_emulator/hubs/" + encodeURIComponent(name) + "/";
+      // A slash in a hub name stays a slash: the emulator refuses encoded slashes in paths.
+      var base = "/_emulator/hubs/" + name.split("/").map(encodeURIComponent).join("/") + "/";
       return Promise.all(["devices", "registrations", "deliveries", "requests"].map(function (p) { return getJson(base + p); }))
         .then(function (r) {
           if (gen !== pollGen) return;

@@ -5,6 +5,7 @@
  */
 import { childList, childText, parseAtomContent, type XmlNode } from "./emulator-atom";
 import { HttpError } from "./emulator-http";
+import { dictionary, isReservedName, parseJsonSafely, RESERVED_NAMES } from "./emulator-safe";
 import { cdata, element, SERVICE_NAMESPACE, XSI_NAMESPACE } from "./emulator-xml";
 import type { InstallationPlatform, Registration, RegistrationTemplate } from "./types";
 
@@ -58,19 +59,27 @@ function optional(node: XmlNode, name: string): string | undefined {
   return value === undefined || value === "" ? undefined : value;
 }
 
+function reservedName(where: string, name: string): HttpError {
+  return new HttpError(
+    400,
+    `${where} cannot use the name "${name}" (${[...RESERVED_NAMES].join(", ")} are reserved).`,
+  );
+}
+
 function parsePushVariables(text: string | undefined): Record<string, string> | undefined {
   if (text === undefined) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJsonSafely(text);
   } catch {
-    throw new HttpError(400, "PushVariables must be a JSON object of strings.");
+    throw new HttpError(400, "PushVariables must be a JSON object of strings without a __proto__ key.");
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new HttpError(400, "PushVariables must be a JSON object of strings.");
   }
-  const out: Record<string, string> = {};
+  const out = dictionary<string>();
   for (const [k, v] of Object.entries(value)) {
+    if (isReservedName(k)) throw reservedName("PushVariables", k);
     if (typeof v !== "string") throw new HttpError(400, `PushVariables "${k}" must be a string.`);
     out[k] = v;
   }
@@ -84,10 +93,11 @@ function parseHeaders(
   if (!spec) return undefined;
   const items = childList(node, spec[0], spec[1]);
   if (items.length === 0) return undefined;
-  const headers: Record<string, string> = {};
+  const headers = dictionary<string>();
   for (const item of items) {
     const name = childText(item, "Header")?.trim();
     if (!name) throw new HttpError(400, `Each ${spec[1]} needs a Header name.`);
+    if (isReservedName(name)) throw reservedName(spec[1], name);
     headers[name] = childText(item, "Value")?.trim() ?? "";
   }
   return headers;

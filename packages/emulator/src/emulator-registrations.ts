@@ -14,6 +14,7 @@ import {
   parseRegistrationEntry,
   registrationXml,
 } from "./emulator-registration-xml";
+import { dictionaryOf } from "./emulator-safe";
 import { registrationTemplate } from "./emulator-targets";
 import type { BrowserPushChannel, Registration } from "./types";
 
@@ -94,12 +95,14 @@ function buildRegistration(
     pushChannel: typeof pushChannel === "string" ? pushChannel : Object.freeze(pushChannel),
     channelFields: Object.freeze({ ...parsed.channelFields }),
     tags: Object.freeze([...new Set(parsed.tags)]),
-    ...(parsed.pushVariables ? { pushVariables: Object.freeze({ ...parsed.pushVariables }) } : {}),
+    ...(parsed.pushVariables ? { pushVariables: Object.freeze(dictionaryOf(parsed.pushVariables)) } : {}),
     ...(parsed.template
       ? {
           template: Object.freeze({
             ...parsed.template,
-            ...(parsed.template.headers ? { headers: Object.freeze({ ...parsed.template.headers }) } : {}),
+            ...(parsed.template.headers
+              ? { headers: Object.freeze(dictionaryOf(parsed.template.headers)) }
+              : {}),
           }),
         }
       : {}),

@@ -15,6 +15,7 @@ import { HttpError, type HubHttpRequest, header, type Reply } from "./emulator-h
 import type { HubState } from "./emulator-hub";
 import { type RenderedTemplate, renderInstallationTemplate } from "./emulator-installations";
 import { recordSendOutcome } from "./emulator-outcomes";
+import { dictionary } from "./emulator-safe";
 import { handleTarget, nativeTargets, type RouteTarget, templateTargets } from "./emulator-targets";
 import { OUTCOME_SENT, type OutcomeEntry, outcomeXml, xmlProblem } from "./emulator-xml";
 import type { Delivery, InstallationPlatform } from "./types";
@@ -48,7 +49,7 @@ const PLATFORM_HEADER =
 
 /** Platform headers of a request, named as the client wrote them. */
 export function platformHeaders(rawHeaders: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = dictionary<string>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
     if (PLATFORM_HEADER.test(name)) out[name] = rawHeaders[i + 1]!;
@@ -180,7 +181,8 @@ function checkBody(
     throw new HttpError(400, "The notification body must be a JSON object.");
   }
   if (format !== "template") return undefined;
-  const properties: Record<string, string> = {};
+  // The property bag is keyed by the sender's names, any of which may be "__proto__" or "constructor".
+  const properties = dictionary<string>();
   for (const [name, v] of Object.entries(value)) {
     if (typeof v !== "string") {
       throw new HttpError(
@@ -337,7 +339,10 @@ function routeTemplates(
     let rendered: RenderedTemplate;
     try {
       // Sent properties win over the registration's push variables.
-      rendered = renderInstallationTemplate(template, { ...target.pushVariables, ...properties });
+      rendered = renderInstallationTemplate(
+        template,
+        Object.assign(dictionary<string>(), target.pushVariables, properties),
+      );
     } catch (error) {
       outcome.push(
         entryFor(

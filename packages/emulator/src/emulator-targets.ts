@@ -3,6 +3,7 @@
  * (native or template), flattened into one shape so routing treats both the same way.
  */
 import { deviceTags, handleOf } from "./emulator-installations";
+import { dictionaryOf } from "./emulator-safe";
 import type {
   Installation,
   InstallationPlatform,
@@ -35,7 +36,7 @@ export interface RouteTarget {
  */
 export function registrationTemplate(t: RegistrationTemplate | undefined): InstallationTemplate | undefined {
   if (!t) return undefined;
-  const headers: Record<string, string> = { ...t.headers };
+  const headers = dictionaryOf(t.headers ?? {});
   if (t.priority !== undefined) headers["apns-priority"] = t.priority;
   if (t.expiry !== undefined) headers["ServiceBusNotification-Apns-Expiry"] = t.expiry;
   return Object.keys(headers).length > 0 ? { body: t.body, headers } : { body: t.body };

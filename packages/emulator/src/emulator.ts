@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { assertHubName, MAX_REQUEST_BODY_BYTES, ValidationError } from "@nhub/core";
 import { isLoopbackHost } from "@nhub/sas";
-import { ADMIN_BODY_LIMIT, type AdminContext, handleAdmin } from "./emulator-admin";
+import { ADMIN_BODY_LIMIT, type AdminContext, adminRequestProblem, handleAdmin } from "./emulator-admin";
 import { createRules, RULE_NAMES, verifyAuthorization } from "./emulator-auth";
 import { EventStreams } from "./emulator-events";
 import { HttpError, type HubHttpRequest, header, type Reply, readBody } from "./emulator-http";
@@ -16,6 +16,7 @@ import { type ActiveFault, HubState } from "./emulator-hub";
 import { DEFAULT_JOB_DURATION_MS } from "./emulator-jobs";
 import { pageReply } from "./emulator-page";
 import { findHubRoute } from "./emulator-routes";
+import { requestTargetProblem } from "./emulator-safe";
 import { errorXml } from "./emulator-xml";
 import type {
   Emulator,
@@ -53,6 +54,14 @@ function createHubs(
       assertHubName(c?.name);
     } catch (error) {
       throw rewrap(error, `hubs.${i}`);
+    }
+    // Requests with dot segments are refused before routing, so a hub whose name holds one could never be reached.
+    if (c.name.split("/").some((segment) => segment === "." || segment === "..")) {
+      throw new ValidationError(
+        `hubs.${i}.name`,
+        "characters",
+        `"${c.name}" has a "." or ".." segment, which no request path may hold`,
+      );
     }
     // The service treats hub names case-insensitively, and so does routing here.
     if (seen.has(c.name.toLowerCase()))
@@ -292,6 +301,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
     const method = req.method ?? "GET";
+    // Before anything reads the path: the URL parser below would resolve dot segments and backslashes, so the
+    // path that is routed would no longer be the path the client wrote.
+    const targetProblem = requestTargetProblem(req.url ?? "/");
+    if (targetProblem) {
+      const trackingId = randomUUID();
+      // Admin clients read JSON errors, hub clients the service's XML.
+      const reply: Reply = req.url?.startsWith("/_emulator")
+        ? {
+            status: 400,
+            headers: { "Content-Type": "application/json; charset=utf-8" },
+            body: JSON.stringify({ error: { status: 400, message: targetProblem } }),
+          }
+        : errorReply(new HttpError(400, targetProblem), trackingId);
+      write(res, { ...reply, headers: { ...reply.headers, TrackingId: trackingId } });
+      log(`nhub-emulator: ${method} (refused request target) -> 400 (${Date.now() - started} ms)`);
+      return;
+    }
     const target = new URL(req.url ?? "/", "http://emulator.invalid");
     const path = target.pathname;
     // Behind a TLS-terminating proxy the client addressed https; Location headers and SAS audiences follow it.
@@ -336,6 +362,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
 
     if (path === "/_emulator" || path.startsWith("/_emulator/")) {
+      const refused = adminRequestProblem(method, req.headers, {
+        port: Number(new URL(url).port),
+        origin,
+      });
+      if (refused) {
+        req.resume();
+        write(res, {
+          status: refused.status,
+          headers: { "Content-Type": "application/json; charset=utf-8" },
+          body: JSON.stringify({ error: refused }),
+        });
+        return;
+      }
       const { body } = await readBody(req, ADMIN_BODY_LIMIT);
       let reply: Reply;
       try {
@@ -411,7 +450,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         rawHeaders: req.rawHeaders,
         body,
         bodySize: size,
-        url: origin + (req.url ?? "/"),
+        // The token's audience is checked against the path that was routed, never the raw one.
+        url: origin + path + target.search,
         origin,
         trackingId,
       };

@@ -18,7 +18,9 @@ async function admin<T>(
 ): Promise<{ status: number; json: T }> {
   const res = await fetch(`${emulator.url}_emulator/${path}`, {
     method: init.method ?? "GET",
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    ...(init.body === undefined
+      ? {}
+      : { headers: { "Content-Type": "application/json" }, body: JSON.stringify(init.body) }),
   });
   const text = await res.text();
   return { status: res.status, json: (text ? JSON.parse(text) : undefined) as T };
@@ -125,7 +127,7 @@ describe("admin endpoints", () => {
     expect(JSON.stringify(json)).not.toMatch(/SharedAccessSignature|sig=/);
   });
 
-  it("addresses hubs whose names hold a slash, encoded or not", async () => {
+  it("addresses hubs whose names hold a slash, written as a slash (an encoded one is refused)", async () => {
     const alerts = new NotificationHub(emulator.connectionString({ hub: "team/alerts" }), "team/alerts", {
       retry: false,
     });
@@ -141,9 +143,9 @@ describe("admin endpoints", () => {
       await alerts.close();
     }
     expect(
-      (await admin<Delivery[]>("hubs/team%2Falerts/deliveries")).json.map((d) => d.installationId),
+      (await admin<Delivery[]>("hubs/team/alerts/deliveries")).json.map((d) => d.installationId),
     ).toEqual(["p1"]);
-    expect((await admin<Delivery[]>("hubs/team/alerts/deliveries")).json).toHaveLength(1);
+    expect((await admin("hubs/team%2Falerts/deliveries")).status).toBe(400);
     expect(emulator.hub().deliveries()).toEqual([]);
   });
 

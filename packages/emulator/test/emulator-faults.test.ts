@@ -181,6 +181,7 @@ describe("faults through the admin endpoint", () => {
   it("sets and clears faults per hub", async () => {
     const set = await fetch(`${emulator.url}_emulator/hubs/myhub/faults`, {
       method: "POST",
+      headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ status: 429, retryAfter: "3", count: 2 }),
     });
     expect(set.status).toBe(204);
@@ -190,6 +191,7 @@ describe("faults through the admin endpoint", () => {
     expect((await send()).status).toBe(201);
     const bad = await fetch(`${emulator.url}_emulator/hubs/myhub/faults`, {
       method: "POST",
+      headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ status: 99 }),
     });
     expect(bad.status).toBe(400);

@@ -502,6 +502,7 @@ describe("the page in Chromium", () => {
     const page = await openPage();
     await fetch(`${emulator.url}_emulator/hubs/myhub/devices`, {
       method: "POST",
+      headers: { "Content-Type": "application/json" },
       body: JSON.stringify({
         installationId: "web-hal",
         displayName: "Hal's browser",
