@@ -61,6 +61,7 @@ export {
   type RegistrationPage,
   type RegistrationPages,
 } from "./registration-pages";
+export type { RegistrationExtensionElement } from "./registration-extension";
 export {
   type AdmRegistrationDescription,
   type AdmTemplateRegistrationDescription,
