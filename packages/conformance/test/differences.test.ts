@@ -510,20 +510,18 @@ describe("list registrations by channel", () => {
 
   // The official .NET and Java SDKs send `ChannelUri eq '<handle>'` whatever the platform, and the service
   // compares it with each registration's handle; the JS SDK filters on each platform's own element instead.
-  it.each(handles)("$name: the JS SDK filters on the platform element, nhub on ChannelUri as .NET does", async ({
-    sdk: channel,
-    nhub,
-    sdkFilter,
-    nhubFilter,
-  }) => {
-    const run = await runOne(
-      (c) => collect(c.listRegistrationsByChannel(channel)),
-      (h) => collect(nhub(h)),
-    );
-    expect(run.diff).toEqual([`query $filter: sdk ["${sdkFilter}"] nhub ["${nhubFilter}"]`]);
-    expect(run.nhub.path).toBe("/myhub/registrations");
-    expect(run.nhubResult).toHaveLength(run.sdkResult.length);
-  });
+  it.each(handles)(
+    "$name: the JS SDK filters on the platform element, nhub on ChannelUri as .NET does",
+    async ({ sdk: channel, nhub, sdkFilter, nhubFilter }) => {
+      const run = await runOne(
+        (c) => collect(c.listRegistrationsByChannel(channel)),
+        (h) => collect(nhub(h)),
+      );
+      expect(run.diff).toEqual([`query $filter: sdk ["${sdkFilter}"] nhub ["${nhubFilter}"]`]);
+      expect(run.nhub.path).toBe("/myhub/registrations");
+      expect(run.nhubResult).toHaveLength(run.sdkResult.length);
+    },
+  );
 
   it("windows: the SDK percent-encodes the channel inside the filter, so it never matches", async () => {
     const channelUri = "https://db5p.notify.windows.com/w/?token=AwYAAAB%2bWvq%2fexample";

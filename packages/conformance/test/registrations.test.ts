@@ -1,8 +1,7 @@
 /**
- * Registrations: create an id, create, create-or-update, update with an ETag, get, delete, list (all, by tag,
- * by channel), for every kind both clients support, native and template.
+ * Registrations: create an id, create, create-or-update, update with an ETag, get, delete, list (all and by tag)
+ * for every kind both clients support, native and template (by channel: differences.test.ts).
  */
-import type * as sdk from "@azure/notification-hubs";
 import {
   createOrUpdateRegistration,
   createRegistration,

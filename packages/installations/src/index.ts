@@ -52,6 +52,7 @@ export {
   waitForNotificationHubJob,
 } from "./jobs";
 export type { OperationOptions } from "./operation-options";
+export type { RegistrationExtensionElement } from "./registration-extension";
 export {
   CONTINUATION_TOKEN_HEADER,
   CONTINUATION_TOKEN_QUERY,
@@ -61,7 +62,6 @@ export {
   type RegistrationPage,
   type RegistrationPages,
 } from "./registration-pages";
-export type { RegistrationExtensionElement } from "./registration-extension";
 export {
   type AdmRegistrationDescription,
   type AdmTemplateRegistrationDescription,

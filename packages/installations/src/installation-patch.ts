@@ -3,13 +3,7 @@
  * operations the service supports.
  */
 import { assertTag, describeValue, type NotificationHub, ValidationError } from "@nhub/core";
-import {
-  checkExpiry,
-  checkHeaderRecord,
-  checkStringRecord,
-  checkTagList,
-  requireText,
-} from "./field-checks";
+import { checkExpiry, checkHeaderRecord, checkStringRecord, checkTagList, requireText } from "./field-checks";
 import {
   type BrowserPushChannel,
   checkInstallationTemplate,

@@ -333,7 +333,11 @@ function checkTemplates(
 /** Checks one WNS secondary tile and returns the JSON object that is sent. */
 export function checkSecondaryTile(value: unknown, field: string): Record<string, unknown> {
   if (!isPlainObject(value)) {
-    throw new ValidationError(field, "type", "a secondary tile is an object { pushChannel, tags?, templates? }");
+    throw new ValidationError(
+      field,
+      "type",
+      "a secondary tile is an object { pushChannel, tags?, templates? }",
+    );
   }
   const out: Record<string, unknown> = {
     pushChannel: checkPushChannel("wns", value["pushChannel"], `${field}.pushChannel`),
@@ -398,7 +402,13 @@ export function checkInstallation(installation: Installation): InstallationJson 
       }),
     );
   }
-  appendExtensionData(out, input["extensionData"], "extensionData", INSTALLATION_FIELDS, INSTALLATION_RECORDS);
+  appendExtensionData(
+    out,
+    input["extensionData"],
+    "extensionData",
+    INSTALLATION_FIELDS,
+    INSTALLATION_RECORDS,
+  );
   return out;
 }
 

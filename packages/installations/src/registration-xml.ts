@@ -251,7 +251,10 @@ export function checkRegistration(registration: RegistrationDescription): Regist
     out["pushVariables"] = checkStringRecord(input["pushVariables"], "pushVariables");
   }
   if (input["extensionElements"] !== undefined) {
-    out["extensionElements"] = checkExtensionElements(input["extensionElements"], registrationElementOrder(kind));
+    out["extensionElements"] = checkExtensionElements(
+      input["extensionElements"],
+      registrationElementOrder(kind),
+    );
   }
   for (const spec of platformFields(kind)) {
     const value = input[spec.key];
@@ -347,7 +350,8 @@ export function registrationToAtomXml(
   const kind = checked["kind"] as RegistrationKind;
   const written = new Map<string, string>();
   if (options.includeReadOnly) {
-    if (checked["etag"] !== undefined) written.set("ETag", element("ETag", checked["etag"] as string, "etag"));
+    if (checked["etag"] !== undefined)
+      written.set("ETag", element("ETag", checked["etag"] as string, "etag"));
     if (checked["expirationTime"] !== undefined) {
       const time = (checked["expirationTime"] as Date).toISOString();
       written.set("ExpirationTime", element("ExpirationTime", time, "expirationTime"));
@@ -410,7 +414,11 @@ function registrationFromNode(
   if (expiration !== undefined) out["expirationTime"] = expiration;
   const tags = text(node, "Tags");
   // Tags hold no whitespace; the REST reference's own examples write "myTag, myOtherTag".
-  if (tags !== undefined) out["tags"] = tags.split(",").map((t) => t.trim()).filter((t) => t !== "");
+  if (tags !== undefined)
+    out["tags"] = tags
+      .split(",")
+      .map((t) => t.trim())
+      .filter((t) => t !== "");
   const variables = text(node, "PushVariables");
   if (variables !== undefined) {
     let parsed: unknown;

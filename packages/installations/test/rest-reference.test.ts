@@ -38,6 +38,7 @@ interface Fixture {
     readonly headers: Record<string, string>;
     readonly bodies?: Record<string, string>;
     readonly operations?: { op: string; path: string; value?: string; valueText?: string }[];
+    readonly documentedFields?: readonly string[];
   };
   readonly response: {
     readonly status: number;
@@ -71,7 +72,8 @@ const DIFFERENCES = {
     "template header items are sorted case-insensitively (as the .NET SDK's collections are): X-WNS-Tag before X-WNS-Type",
   curlyQuotes:
     "the feed example's attribute uses typographic quotes (not XML); they are made straight before serving it",
-  ellipsisEntry: "the feed example's second <entry>…</entry> is a placeholder with no registration; it is removed",
+  ellipsisEntry:
+    "the feed example's second <entry>…</entry> is a placeholder with no registration; it is removed",
   filterQuotes:
     "the channel page writes ‘…’ quotes and says the URI is url-encoded; nhub puts the raw handle in a straight-quoted literal and the query string is encoded once, as the Java SDK does",
   channelUriForAll:
@@ -98,7 +100,9 @@ afterEach(async () => {
   await server.close();
 });
 
-async function serve(respond: (req: RecordedRequest) => { status: number; headers?: Record<string, string>; body?: string }) {
+async function serve(
+  respond: (req: RecordedRequest) => { status: number; headers?: Record<string, string>; body?: string },
+) {
   ({ server, hub } = await startHub(respond));
   running = true;
 }
@@ -142,17 +146,29 @@ const VALUES: Record<string, string> = {
   "{Template for Expiry in }": "$(expiry)",
   "[batching interval]": "2",
 };
-const concrete = (xml: string) =>
-  Object.entries(VALUES).reduce((text, [k, v]) => text.split(k).join(v), xml);
+const concrete = (xml: string) => Object.entries(VALUES).reduce((text, [k, v]) => text.split(k).join(v), xml);
 
 /** Leaf texts of a description, trimmed, by element name (header items sorted, per DIFFERENCES.headerOrder). */
 function leaves(xml: string, root: string): string[] {
   const inner = new RegExp(`<${root}[^>]*>([\\s\\S]*)</${root}>`).exec(xml)![1]!;
   const out: string[] = [];
   for (const m of inner.matchAll(/<([A-Za-z]+)>(?:<!\[CDATA\[([\s\S]*?)\]\]>|([^<]*))<\/\1>/g)) {
-    const text = (m[2] ?? m[3] ?? "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+    const text = (m[2] ?? m[3] ?? "")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, "&");
     // DIFFERENCES.tagsSeparator
-    out.push(`${m[1]}=${m[1] === "Tags" ? text.split(",").map((t) => t.trim()).join(",") : text.trim()}`);
+    out.push(
+      `${m[1]}=${
+        m[1] === "Tags"
+          ? text
+              .split(",")
+              .map((t) => t.trim())
+              .join(",")
+          : text.trim()
+      }`,
+    );
   }
   return out.sort();
 }
@@ -172,7 +188,11 @@ describe("registration requests as the pages show them", () => {
         if (operation === "create-registration") await createRegistration(hub, registration);
         else await createOrUpdateRegistration(hub, { ...registration, registrationId: "reg-1" });
         const [req] = server.requests;
-        expectRequest(req!, f, operation === "create-registration" ? "/registrations" : "/registrations/reg-1");
+        expectRequest(
+          req!,
+          f,
+          operation === "create-registration" ? "/registrations" : "/registrations/reg-1",
+        );
         const order = (xml: string) => childElementNames(xml, root);
         expect(order(req!.text)).toEqual(order(doc));
         expect(leaves(req!.text, root)).toEqual(leaves(doc, root));
@@ -199,7 +219,10 @@ describe("registration responses as the pages show them", () => {
     channelUri: "{ChannelUri}",
   };
   // DIFFERENCES.curlyQuotes, DIFFERENCES.ellipsisEntry
-  const feed = (f: Fixture) => responseBody(f).replace(/\u201d/g, '"').replace(/\s*<entry>\s*\u2026\s*<\/entry>/, "");
+  const feed = (f: Fixture) =>
+    responseBody(f)
+      .replace(/\u201d/g, '"')
+      .replace(/\s*<entry>\s*\u2026\s*<\/entry>/, "");
 
   it("create-registration: the answered entry comes back whole", async () => {
     const f = fixture("create-registration");
@@ -243,7 +266,9 @@ describe("registration responses as the pages show them", () => {
     const all: RegistrationDescription[] = [];
     for await (const r of listRegistrationsByChannel(hub, uri, "wns")) all.push(r);
     expect(all.map(windows)).toEqual([documented]);
-    expectRequest(server.requests[0]!, f, "/registrations", { $filter: documentedFilter("https://db5p.notify.windows.com/?token=a''b&c=1") });
+    expectRequest(server.requests[0]!, f, "/registrations", {
+      $filter: documentedFilter("https://db5p.notify.windows.com/?token=a''b&c=1"),
+    });
     // DIFFERENCES.channelUriForAll
     for await (const _ of listRegistrationsByChannel(hub, "fcm-token-1", "fcmv1")) break;
     expect(server.requests[1]!.query.get("$filter")).toBe(documentedFilter("fcm-token-1"));
@@ -271,7 +296,9 @@ describe("installations as the pages show them", () => {
   const create = fixture("create-overwrite-installation");
   // DIFFERENCES.placeholders, DIFFERENCES.userId
   const apns = JSON.parse(
-    create.request.bodies!["apns"]!.replace("ABCDEF-123456-\u2026", VALUES["{DeviceToken}"]!).replace('"userID"', '"userId"'),
+    create.request
+      .bodies!["apns"]!.replace("ABCDEF-123456-\u2026", VALUES["{DeviceToken}"]!)
+      .replace('"userID"', '"userId"'),
   );
 
   it("create-overwrite-installation (APNS): the documented JSON is sent", async () => {
@@ -312,14 +339,16 @@ describe("installations as the pages show them", () => {
       expirationTime: "9999-12-31T23:59:59",
       lastUpdate: "2026-01-02T03:04:05Z",
       expiredPushChannel: true,
-      templates: { t: { body: '{"aps":{}}', headers: { "apns-priority": "10" }, expiry: "$(e)", tags: ["x"] } },
+      templates: {
+        t: { body: '{"aps":{}}', headers: { "apns-priority": "10" }, expiry: "$(e)", tags: ["x"] },
+      },
     };
     await serve(served(f, JSON.stringify(answer)));
     const read = await getInstallation(hub, "12234");
     expectRequest(server.requests[0]!, f, "/installations/12234");
     const { expiredPushChannel, ...known } = answer;
     expect(read).toEqual({ ...known, extensionData: { expiredPushChannel } });
-    for (const field of create.request.documentedFields as unknown as string[]) {
+    for (const field of create.request.documentedFields ?? []) {
       const top = field.split(".")[0]!;
       if (["UserID", "secondaryTiles", "secondaryTile"].includes(top)) continue;
       if (top === "expiredPushChannel") expect(read.extensionData?.["expiredPushChannel"]).toBe(true);
@@ -337,11 +366,17 @@ describe("installations as the pages show them", () => {
     const value = (o: (typeof ops)[number]) => {
       if (o.value !== undefined) return o.value;
       if (o.valueText === undefined) return undefined;
-      const text = o.valueText.slice(1, -1).replace("\u2026", "$(m)").replace('{"aps": $(m)}', '{"aps":{"alert":"$(m)"}}');
+      const text = o.valueText
+        .slice(1, -1)
+        .replace("\u2026", "$(m)")
+        .replace('{"aps": $(m)}', '{"aps":{"alert":"$(m)"}}');
       return text.startsWith("{") && !text.includes('"aps"') ? JSON.parse(text) : text;
     };
     const patches = supported.map((o) => {
-      const v = o.path === "/pushChannel" || o.path.endsWith("/pushChannel") ? "https://wns.example/aaaaaaa" : value(o);
+      const v =
+        o.path === "/pushChannel" || o.path.endsWith("/pushChannel")
+          ? "https://wns.example/aaaaaaa"
+          : value(o);
       return v === undefined ? { op: o.op, path: o.path } : { op: o.op, path: o.path, value: v };
     });
     await updateInstallation(hub, "12234", patches as never);
@@ -351,9 +386,11 @@ describe("installations as the pages show them", () => {
     expect(sent.map((o) => `${o.op} ${o.path}`)).toEqual(supported.map((o) => `${o.op} ${o.path}`));
     // Objects travel as JSON strings, as the page shows.
     expect(typeof sent.find((o) => o.path === "/templates/myTemplate")!.value).toBe("string");
-    expect(JSON.parse(sent.find((o) => o.path === "/templates/myTemplate/headers")!.value as string)).toEqual({
-      "X-WNS-Type": "wns/toast",
-    });
+    expect(JSON.parse(sent.find((o) => o.path === "/templates/myTemplate/headers")!.value as string)).toEqual(
+      {
+        "X-WNS-Type": "wns/toast",
+      },
+    );
     await expect(
       updateInstallation(hub, "12234", [{ op: "add", path: "/user", value: "elio" }]),
     ).rejects.toMatchObject({ rule: "unsupported" });

@@ -41,10 +41,10 @@ const STORED = {
   lastActiveOn: "2026-01-02T03:04:05.0000000",
   lastUpdate: "2026-01-02T03:04:05.0000000",
   tags: ["sports", "lang:en"],
-  pushVariables: { name: "Ann", city: "Zürich \"centre\"" },
+  pushVariables: { name: "Ann", city: 'Zürich "centre"' },
   templates: {
     toast: {
-      body: "<toast><visual><binding template=\"ToastText01\"><text id=\"1\">$(msg)</text></binding></visual></toast>",
+      body: '<toast><visual><binding template="ToastText01"><text id="1">$(msg)</text></binding></visual></toast>',
       headers: { "X-WNS-Type": "wns/toast" },
       tags: ["toast"],
       priority: "high",
@@ -56,7 +56,7 @@ const STORED = {
       pushChannel: "https://db5.notify.windows.com/?token=tile",
       tags: ["tile"],
       templates: {
-        badge: { body: "<badge value=\"$(n)\"/>", headers: { "X-WNS-Type": "wns/badge" }, newPart: "keep" },
+        badge: { body: '<badge value="$(n)"/>', headers: { "X-WNS-Type": "wns/badge" }, newPart: "keep" },
       },
       tileColour: "blue",
     },
@@ -128,8 +128,12 @@ describe("installation get -> patch", () => {
         { op: "remove", path: "/pushVariables/city" },
         { op: "add", path: "/pushVariables", value: { ...installation.pushVariables, mood: "happy" } },
         { op: "add", path: "/secondaryTiles/tile1/tags", value: "extra" },
-        { op: "replace", path: "/secondaryTiles/tile1/pushChannel", value: "https://db5.notify.windows.com/?n" },
-        { op: "replace", path: "/secondaryTiles/tile1/templates/badge/body", value: "<badge value=\"1\"/>" },
+        {
+          op: "replace",
+          path: "/secondaryTiles/tile1/pushChannel",
+          value: "https://db5.notify.windows.com/?n",
+        },
+        { op: "replace", path: "/secondaryTiles/tile1/templates/badge/body", value: '<badge value="1"/>' },
       ],
       { platform: installation.platform },
     );
@@ -138,9 +142,17 @@ describe("installation get -> patch", () => {
     expect(JSON.parse(patch.text)).toEqual([
       { op: "replace", path: "/pushVariables/name", value: "Bob" },
       { op: "remove", path: "/pushVariables/city" },
-      { op: "add", path: "/pushVariables", value: JSON.stringify({ ...STORED.pushVariables, mood: "happy" }) },
+      {
+        op: "add",
+        path: "/pushVariables",
+        value: JSON.stringify({ ...STORED.pushVariables, mood: "happy" }),
+      },
       { op: "add", path: "/secondaryTiles/tile1/tags", value: "extra" },
-      { op: "replace", path: "/secondaryTiles/tile1/pushChannel", value: "https://db5.notify.windows.com/?n" },
+      {
+        op: "replace",
+        path: "/secondaryTiles/tile1/pushChannel",
+        value: "https://db5.notify.windows.com/?n",
+      },
       { op: "replace", path: "/secondaryTiles/tile1/templates/badge/body", value: '<badge value="1"/>' },
     ]);
   });
@@ -207,8 +219,20 @@ describe("registration get -> update", () => {
 
   it("reads each entry of a feed with its own unknown elements", async () => {
     const feed = serviceFeed([
-      serviceEntry("GcmRegistrationDescription", "g", "<Tags>x</Tags><One/><GcmRegistrationId>g1</GcmRegistrationId>", "1", false),
-      serviceEntry("GcmRegistrationDescription", "h", "<GcmRegistrationId>g2</GcmRegistrationId><Two>2</Two>", "1", false),
+      serviceEntry(
+        "GcmRegistrationDescription",
+        "g",
+        "<Tags>x</Tags><One/><GcmRegistrationId>g1</GcmRegistrationId>",
+        "1",
+        false,
+      ),
+      serviceEntry(
+        "GcmRegistrationDescription",
+        "h",
+        "<GcmRegistrationId>g2</GcmRegistrationId><Two>2</Two>",
+        "1",
+        false,
+      ),
     ]);
     ({ server, hub } = await startHub(() => atomAnswer(feed)));
     running = true;
