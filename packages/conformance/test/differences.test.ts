@@ -470,6 +470,59 @@ describe("registrations", () => {
 describe("list registrations by channel", () => {
   const filterOf = (r: CapturedRequest) => r.query.find(([k]) => k === "$filter")?.[1];
 
+  const TOKEN = "62bcd3484834b7e2dc56733ac5509259230cc1ba82ba1ae7d06e91908a05a8fa";
+  const handles: readonly {
+    name: string;
+    sdk: sdk.RegistrationChannel;
+    nhub: (h: NotificationHub) => ReturnType<typeof listRegistrationsByChannel>;
+    sdkFilter: string;
+    nhubFilter: string;
+  }[] = [
+    {
+      name: "apple (token upper-cased by both)",
+      sdk: { kind: "apple", deviceToken: TOKEN },
+      nhub: (h) => listRegistrationsByChannel(h, TOKEN, "apns"),
+      sdkFilter: `DeviceToken eq '${TOKEN.toUpperCase()}'`,
+      nhubFilter: `ChannelUri eq '${TOKEN.toUpperCase()}'`,
+    },
+    {
+      name: "gcm",
+      sdk: { kind: "gcm", gcmRegistrationId: "gcm-token-1" },
+      nhub: (h) => listRegistrationsByChannel(h, "gcm-token-1", "gcm"),
+      sdkFilter: "GcmRegistrationId eq 'gcm-token-1'",
+      nhubFilter: "ChannelUri eq 'gcm-token-1'",
+    },
+    {
+      name: "fcmv1",
+      sdk: { kind: "fcmv1", fcmV1RegistrationId: "fcm-token-1" },
+      nhub: (h) => listRegistrationsByChannel(h, "fcm-token-1", "fcmv1"),
+      sdkFilter: "FcmV1RegistrationId eq 'fcm-token-1'",
+      nhubFilter: "ChannelUri eq 'fcm-token-1'",
+    },
+    {
+      name: "adm",
+      sdk: { kind: "adm", admRegistrationId: "amzn1.adm-registration.v3.Y29t" },
+      nhub: (h) => listRegistrationsByChannel(h, "amzn1.adm-registration.v3.Y29t", "adm"),
+      sdkFilter: "AdmRegistrationId eq 'amzn1.adm-registration.v3.Y29t'",
+      nhubFilter: "ChannelUri eq 'amzn1.adm-registration.v3.Y29t'",
+    },
+  ];
+
+  // The official .NET and Java SDKs send `ChannelUri eq '<handle>'` whatever the platform, and the service
+  // compares it with each registration's handle; the JS SDK filters on each platform's own element instead.
+  it.each(handles)(
+    "$name: the JS SDK filters on the platform element, nhub on ChannelUri as .NET does",
+    async ({ sdk: channel, nhub, sdkFilter, nhubFilter }) => {
+      const run = await runOne(
+        (c) => collect(c.listRegistrationsByChannel(channel)),
+        (h) => collect(nhub(h)),
+      );
+      expect(run.diff).toEqual([`query $filter: sdk ["${sdkFilter}"] nhub ["${nhubFilter}"]`]);
+      expect(run.nhub.path).toBe("/myhub/registrations");
+      expect(run.nhubResult).toHaveLength(run.sdkResult.length);
+    },
+  );
+
   it("windows: the SDK percent-encodes the channel inside the filter, so it never matches", async () => {
     const channelUri = "https://db5p.notify.windows.com/w/?token=AwYAAAB%2bWvq%2fexample";
     const run = await runOne(
@@ -511,7 +564,7 @@ describe("list registrations by channel", () => {
     );
   });
 
-  it("xiaomi: the SDK refuses the channel it declares; nhub filters on XiaomiRegistrationId", async () => {
+  it("xiaomi: the SDK refuses the channel it declares; nhub filters on ChannelUri", async () => {
     const client = createSdkClient(serviceResponder, []);
     // Its RegistrationChannel type includes xiaomi, but building the filter throws before any request.
     expect(() =>
@@ -521,7 +574,7 @@ describe("list registrations by channel", () => {
     const hub = createNhubClient(serviceResponder, requests);
     await collect(listRegistrationsByChannel(hub, "xiaomi-reg-id-1", "xiaomi"));
     await hub.close();
-    expect(requests.map(filterOf)).toEqual(["XiaomiRegistrationId eq 'xiaomi-reg-id-1'"]);
+    expect(requests.map(filterOf)).toEqual(["ChannelUri eq 'xiaomi-reg-id-1'"]);
     expect(tokenVerifies(requests[0]!)).toBe(true);
   });
 });

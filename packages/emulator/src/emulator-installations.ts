@@ -110,8 +110,8 @@ function checkTemplate(platform: InstallationPlatform, name: string, value: unkn
 }
 
 /**
- * Checks an installation and returns a frozen copy holding only the known fields; the platform name is
- * accepted in any case and stored lowercase.
+ * Checks an installation and returns a frozen copy: the known fields checked, any other field kept as given (a
+ * JSON copy); the platform name is accepted in any case and stored lowercase.
  *
  * @throws {ValidationError} naming the field at fault.
  */
@@ -165,10 +165,49 @@ export function normalizeInstallation(input: unknown): Installation {
     }
     out.templates = Object.freeze(checked);
   }
+  if (input["pushVariables"] !== undefined && input["pushVariables"] !== null) {
+    out.pushVariables = checkPushVariables(input["pushVariables"]);
+  }
   if (input["displayName"] !== undefined && input["displayName"] !== null) {
     out.displayName = requireText(input["displayName"], "displayName", "displayName");
   }
+  // Fields the emulator does not model are stored and returned unchanged, as the service keeps what it stores.
+  const extra = Object.entries(input).filter(([key]) => !KNOWN_FIELDS.has(key));
+  for (const [key, value] of extra) {
+    const json = JSON.stringify(value);
+    if (json === undefined) continue;
+    Object.defineProperty(out, key, { value: freezeJson(JSON.parse(json)), enumerable: true });
+  }
   return Object.freeze(out);
+}
+
+const KNOWN_FIELDS = new Set([
+  "installationId",
+  "platform",
+  "pushChannel",
+  "tags",
+  "userId",
+  "templates",
+  "pushVariables",
+  "displayName",
+]);
+
+function checkPushVariables(value: unknown): Record<string, string> {
+  if (!isObject(value)) throw new ValidationError("pushVariables", "type", "pushVariables must be an object");
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v !== "string") {
+      throw new ValidationError(`pushVariables.${key}`, "type", "push variable values must be strings");
+    }
+  }
+  return Object.freeze(Object.fromEntries(Object.entries(value))) as Record<string, string>;
+}
+
+function freezeJson(value: unknown): unknown {
+  if (value !== null && typeof value === "object") {
+    for (const v of Object.values(value)) freezeJson(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** One JSON-patch operation of `PATCH /installations/{id}`. */
@@ -184,7 +223,8 @@ function decodePointer(segment: string): string {
 
 /**
  * Applies the service's installation JSON-patch operations (`add`/`remove`/`replace` on `/tags`,
- * `/tags/{tag}`, `/templates/{name}`, `/userId`, `/pushChannel`, `/platform`, `/displayName`) and checks the
+ * `/tags/{tag}`, `/templates/{name}`, `/pushVariables`, `/pushVariables/{name}`, `/userId`, `/pushChannel`,
+ * `/platform`, `/displayName`) and checks the
  * result.
  *
  * @throws {ValidationError} for an operation the service does not support or an invalid result.
@@ -235,6 +275,16 @@ export function patchInstallation(current: Installation, operations: unknown): I
       }
       if (op.op === "remove") delete template[member];
       else template[member] = member === "body" ? op.value : jsonStringValue(op.value, `${field}.value`);
+    } else if (head === "pushVariables" && !tail.includes("/")) {
+      const variables = isObject(draft["pushVariables"]) ? draft["pushVariables"] : {};
+      if (tail === "") {
+        if (op.op === "remove") delete draft["pushVariables"];
+        else draft["pushVariables"] = jsonStringValue(op.value, `${field}.value`);
+      } else {
+        if (op.op === "remove") delete variables[tail];
+        else variables[tail] = op.value;
+        draft["pushVariables"] = variables;
+      }
     } else if (["userId", "pushChannel", "platform", "displayName"].includes(head) && tail === "") {
       if (op.op === "remove") delete draft[head];
       else

@@ -254,6 +254,15 @@ function uriField(name: string): Matcher {
   };
 }
 
+// The elements that hold a registration's whole handle when it is one string.
+const HANDLE_ELEMENTS = [
+  "GcmRegistrationId",
+  "FcmRegistrationId",
+  "FcmV1RegistrationId",
+  "AdmRegistrationId",
+  "XiaomiRegistrationId",
+];
+
 /** The `$filter` fields the emulator evaluates: the SDK's channel filters, `Tags` and `RegistrationId`. */
 const FILTER_FIELDS: Readonly<Record<string, Matcher>> = {
   // The official SDK upper-cases Apple tokens in its filter; tokens are hex, so compare without case.
@@ -268,7 +277,13 @@ const FILTER_FIELDS: Readonly<Record<string, Matcher>> = {
   P256DH: field("P256DH"),
   Auth: field("Auth"),
   Endpoint: uriField("Endpoint"),
-  ChannelUri: uriField("ChannelUri"),
+  // The .NET and Java SDKs send ChannelUri for every platform; the service compares it with the registration's
+  // handle (APNs tokens without case), whichever element holds it.
+  ChannelUri: (r, v) =>
+    uriField("ChannelUri")(r, v) ||
+    uriField("Endpoint")(r, v) ||
+    FILTER_FIELDS["DeviceToken"]!(r, v) ||
+    HANDLE_ELEMENTS.some((name) => r.channelFields[name] === v),
   Tags: (r, v) => r.tags.includes(v),
   RegistrationId: (r, v) => r.registrationId === v,
 };

@@ -42,6 +42,8 @@ export interface Installation {
   /** Adds the system tag `$UserId:{userId}`. */
   readonly userId?: string;
   readonly templates?: Readonly<Record<string, InstallationTemplate>>;
+  /** Variables of the installation (string values), stored and returned as the service does. */
+  readonly pushVariables?: Readonly<Record<string, string>>;
   /** Emulator-only: a friendly name for tables and logs (the service has no such field). */
   readonly displayName?: string;
 }

@@ -475,6 +475,11 @@ describe("listing registrations", () => {
     ).toEqual([idOf(browser.text)]);
     // The official SDK's Baidu filter drops the opening quote of the first value.
     expect(await filter("BaiduChannelId eq chan' and BaiduUserId eq 'user'")).toEqual([idOf(baidu.text)]);
+    // ChannelUri, as the .NET and Java SDKs send it, matches the handle of any platform.
+    expect(await filter("ChannelUri eq 'tok-3'")).toEqual([ids[3]]);
+    expect(await filter("ChannelUri eq 'ABCDEF'")).toEqual([idOf(apple.text)]);
+    expect(await filter("ChannelUri eq 'https://push.example/e?x=1'")).toEqual([idOf(browser.text)]);
+    expect(await filter("ChannelUri eq 'chan'")).toEqual([]);
     expect(await filter("Tags eq 'odd'")).toEqual([ids[1], ids[3]]);
     expect(await filter("GcmRegistrationId eq 'none'")).toEqual([]);
     const bad = await raw(

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export { ATOM_ENTRY_CONTENT_TYPE, SERVICEBUS_NS } from "./atom-xml";
+export type { ExtensionData, JsonValue } from "./extension-data";
 export { MAX_TAGS_PER_DEVICE, MAX_TEMPLATE_NAME_LENGTH } from "./field-checks";
 export {
   type BrowserInstallation,
@@ -20,7 +21,9 @@ export {
   type InstallationCommon,
   type InstallationJson,
   type InstallationPlatform,
+  type InstallationSecondaryTile,
   type InstallationTemplate,
+  type InstallationTemplateJson,
   installationIdTag,
   parseInstallation,
   userIdTag,
@@ -49,6 +52,7 @@ export {
   waitForNotificationHubJob,
 } from "./jobs";
 export type { OperationOptions } from "./operation-options";
+export type { RegistrationExtensionElement } from "./registration-extension";
 export {
   CONTINUATION_TOKEN_HEADER,
   CONTINUATION_TOKEN_QUERY,

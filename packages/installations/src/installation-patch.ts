@@ -3,15 +3,17 @@
  * operations the service supports.
  */
 import { assertTag, describeValue, type NotificationHub, ValidationError } from "@nhub/core";
-import { checkExpiry, checkHeaderRecord, checkTagList, requireText } from "./field-checks";
+import { checkExpiry, checkHeaderRecord, checkStringRecord, checkTagList, requireText } from "./field-checks";
 import {
   type BrowserPushChannel,
   checkInstallationTemplate,
   checkPlatform,
   checkPushChannel,
+  checkSecondaryTile,
   checkSystemId,
   checkTemplateName,
   type InstallationPlatform,
+  type InstallationSecondaryTile,
   type InstallationTemplate,
   installationPath,
 } from "./installation";
@@ -22,6 +24,7 @@ export type InstallationPatchValue =
   | string
   | readonly string[]
   | InstallationTemplate
+  | InstallationSecondaryTile
   | BrowserPushChannel
   | Readonly<Record<string, string>>;
 
@@ -40,9 +43,16 @@ export type InstallationPatchValue =
  * | `/templates/{name}/expiry` | add, replace, remove | the expiry (apns) |
  * | `/templates/{name}/tags` | add, replace, remove | tag(s) |
  * | `/templates/{name}/tags/{tag}` | remove | - |
+ * | `/pushVariables` | add, replace, remove | a record of string values |
+ * | `/pushVariables/{name}` | add, replace, remove | the variable's string value |
+ * | `/secondaryTiles/{tileId}` | add, replace, remove | an {@link InstallationSecondaryTile} (wns) |
+ * | `/secondaryTiles/{tileId}/pushChannel` | add, replace | the tile's channel URI |
+ * | `/secondaryTiles/{tileId}/tags[/{tag}]` | as `/tags` | tag(s) |
+ * | `/secondaryTiles/{tileId}/templates/{name}[/...]` | as `/templates/...` | as there |
  *
  * Use `~1` for `/` and `~0` for `~` inside a template name (RFC 6901). Strings and tag arrays are sent as JSON
- * values; objects (a template, headers, a browser push channel) are sent as a JSON-encoded string, the form both
+ * values; objects (a template, headers, push variables, a secondary tile, a browser push channel) are sent as a
+ * JSON-encoded string, the form both
  * official SDKs send and the REST reference shows.
  */
 export interface InstallationPatch {
@@ -107,6 +117,103 @@ function tagsValue(patch: InstallationPatch, field: string): string | string[] {
   return checkTagList(patch.value, `${field}.value`);
 }
 
+type Unsupported = () => ValidationError;
+
+/** The operations below `/templates` (of the installation or of a secondary tile): `[name, member?, tag?]`. */
+function templatePatch(
+  patch: InstallationPatch,
+  field: string,
+  platform: InstallationPlatform | undefined,
+  segments: readonly string[],
+  wire: WireOp,
+  unsupported: Unsupported,
+): void {
+  const [name, member, leaf, ...rest] = segments;
+  if (name === undefined || rest.length > 0) throw unsupported();
+  checkTemplateName(decodeSegment(name), `${field}.path`);
+  if (member === undefined) {
+    if (patch.op === "remove") noValue(patch, field);
+    else wire.value = JSON.stringify(checkInstallationTemplate(platform, patch.value, `${field}.value`));
+  } else if (member === "body" && leaf === undefined) {
+    onlyOps(patch, field, ["add", "replace"]);
+    wire.value = requireTemplateBody(patch, field);
+  } else if (member === "headers" && leaf === undefined) {
+    onlyOps(patch, field, ["add", "replace"]);
+    wire.value = JSON.stringify(checkHeaderRecord(patch.value, `${field}.value`));
+  } else if (member === "expiry" && leaf === undefined) {
+    if (platform !== undefined && platform !== "apns") {
+      throw new ValidationError(`${field}.path`, "platform", "only apns templates have an expiry");
+    }
+    if (patch.op === "remove") noValue(patch, field);
+    else wire.value = checkExpiry(patch.value, `${field}.value`);
+  } else if (member === "tags") {
+    tagsPatch(patch, field, leaf, wire);
+  } else {
+    throw unsupported();
+  }
+}
+
+/** `/tags` (any op) or `/tags/{tag}` (remove only), of the installation, a template or a secondary tile. */
+function tagsPatch(patch: InstallationPatch, field: string, tag: string | undefined, wire: WireOp): void {
+  if (tag === undefined) {
+    if (patch.op === "remove") noValue(patch, field);
+    else wire.value = tagsValue(patch, field);
+    return;
+  }
+  onlyOps(patch, field, ["remove"]);
+  noValue(patch, field);
+  assertTag(decodeSegment(tag), `${field}.path`);
+}
+
+/** `/pushVariables` (a whole record) or `/pushVariables/{name}` (one string value). */
+function pushVariablesPatch(patch: InstallationPatch, field: string, name: string | undefined, wire: WireOp) {
+  if (name !== undefined && decodeSegment(name) === "") {
+    throw new ValidationError(`${field}.path`, "required", "a push variable name cannot be empty");
+  }
+  if (patch.op === "remove") {
+    noValue(patch, field);
+  } else if (name === undefined) {
+    wire.value = JSON.stringify(checkStringRecord(patch.value, `${field}.value`));
+  } else if (typeof patch.value !== "string") {
+    throw new ValidationError(
+      `${field}.value`,
+      "type",
+      `a push variable is a string, not ${describeValue(patch.value)}`,
+    );
+  } else {
+    wire.value = patch.value;
+  }
+}
+
+/** The operations below `/secondaryTiles/{tileId}` (wns only). */
+function secondaryTilePatch(
+  patch: InstallationPatch,
+  field: string,
+  platform: InstallationPlatform | undefined,
+  segments: readonly string[],
+  wire: WireOp,
+  unsupported: Unsupported,
+): void {
+  if (platform !== undefined && platform !== "wns") {
+    throw new ValidationError(`${field}.path`, "platform", "only wns installations have secondary tiles");
+  }
+  const [tileId, member, ...rest] = segments;
+  if (tileId === undefined || decodeSegment(tileId) === "") throw unsupported();
+  if (member === undefined) {
+    if (patch.op === "remove") noValue(patch, field);
+    else wire.value = JSON.stringify(checkSecondaryTile(patch.value, `${field}.value`));
+  } else if (member === "pushChannel" && rest.length === 0) {
+    onlyOps(patch, field, ["add", "replace"]);
+    wire.value = checkPushChannel("wns", patch.value, `${field}.value`);
+  } else if (member === "tags" && rest.length <= 1) {
+    tagsPatch(patch, field, rest[0], wire);
+  } else if (member === "templates") {
+    templatePatch(patch, field, "wns", rest, wire, unsupported);
+  } else {
+    throw unsupported();
+  }
+}
+
 function checkPatch(
   patch: InstallationPatch,
   field: string,
@@ -123,19 +230,19 @@ function checkPatch(
     throw new ValidationError(`${field}.op`, "one-of", "op must be add, remove or replace");
   }
   const path = requireText(patch.path, `${field}.path`);
-  const [empty, head, name, tail, leaf, ...rest] = path.split("/");
+  const [empty, head, ...rest] = path.split("/");
   const unsupported = () =>
     new ValidationError(
       `${field}.path`,
       "unsupported",
       `"${path}" is not an installation path the service patches`,
     );
-  if (empty !== "" || rest.length > 0) throw unsupported();
+  if (empty !== "") throw unsupported();
   const wire: WireOp = { op: patch.op, path };
-  if (head === "userId" && name === undefined) {
+  if (head === "userId" && rest.length === 0) {
     if (patch.op === "remove") noValue(patch, field);
     else wire.value = checkSystemId(patch.value, `${field}.value`);
-  } else if (head === "pushChannel" && name === undefined) {
+  } else if (head === "pushChannel" && rest.length === 0) {
     onlyOps(patch, field, ["add", "replace"]);
     const channel =
       platform !== undefined
@@ -144,40 +251,14 @@ function checkPatch(
           ? stringValue(patch, field)
           : checkPushChannel("browser", patch.value, `${field}.value`);
     wire.value = typeof channel === "string" ? channel : JSON.stringify(channel);
-  } else if (head === "tags" && name === undefined) {
-    if (patch.op === "remove") noValue(patch, field);
-    else wire.value = tagsValue(patch, field);
-  } else if (head === "tags" && name !== undefined && tail === undefined) {
-    onlyOps(patch, field, ["remove"]);
-    noValue(patch, field);
-    assertTag(decodeSegment(name), `${field}.path`);
-  } else if (head === "templates" && name !== undefined) {
-    checkTemplateName(decodeSegment(name), `${field}.path`);
-    if (tail === undefined) {
-      if (patch.op === "remove") noValue(patch, field);
-      else wire.value = JSON.stringify(checkInstallationTemplate(platform, patch.value, `${field}.value`));
-    } else if (tail === "body" && leaf === undefined) {
-      onlyOps(patch, field, ["add", "replace"]);
-      wire.value = requireTemplateBody(patch, field);
-    } else if (tail === "headers" && leaf === undefined) {
-      onlyOps(patch, field, ["add", "replace"]);
-      wire.value = JSON.stringify(checkHeaderRecord(patch.value, `${field}.value`));
-    } else if (tail === "expiry" && leaf === undefined) {
-      if (platform !== undefined && platform !== "apns") {
-        throw new ValidationError(`${field}.path`, "platform", "only apns templates have an expiry");
-      }
-      if (patch.op === "remove") noValue(patch, field);
-      else wire.value = checkExpiry(patch.value, `${field}.value`);
-    } else if (tail === "tags" && leaf === undefined) {
-      if (patch.op === "remove") noValue(patch, field);
-      else wire.value = tagsValue(patch, field);
-    } else if (tail === "tags" && leaf !== undefined) {
-      onlyOps(patch, field, ["remove"]);
-      noValue(patch, field);
-      assertTag(decodeSegment(leaf), `${field}.path`);
-    } else {
-      throw unsupported();
-    }
+  } else if (head === "tags" && rest.length <= 1) {
+    tagsPatch(patch, field, rest[0], wire);
+  } else if (head === "templates") {
+    templatePatch(patch, field, platform, rest, wire, unsupported);
+  } else if (head === "pushVariables" && rest.length <= 1) {
+    pushVariablesPatch(patch, field, rest[0], wire);
+  } else if (head === "secondaryTiles") {
+    secondaryTilePatch(patch, field, platform, rest, wire, unsupported);
   } else {
     throw unsupported();
   }

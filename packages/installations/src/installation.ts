@@ -12,10 +12,12 @@ import {
 } from "@nhub/core";
 import { assertWellFormedXml } from "@nhub/xml";
 import { unexpectedResponse } from "./atom-xml";
+import { appendExtensionData, type ExtensionData, readExtensionData } from "./extension-data";
 import {
   checkExpiry,
   checkHeaderRecord,
   checkJsonBody,
+  checkStringRecord,
   checkTagList,
   headerValue,
   MAX_TEMPLATE_NAME_LENGTH,
@@ -68,6 +70,20 @@ export interface InstallationTemplate {
   readonly tags?: readonly string[];
   /** `apns` only: the expiry, an ISO-8601 date or a template expression. */
   readonly expiry?: string;
+  /** Fields of the template the service returned that nhub does not model; written back unchanged. */
+  readonly extensionData?: ExtensionData;
+}
+
+/** A WNS secondary tile of an installation: its own channel, tags and templates. */
+export interface InstallationSecondaryTile {
+  /** The tile's WNS channel URI. */
+  readonly pushChannel: string;
+  /** Tags for native notifications to this tile. */
+  readonly tags?: readonly string[];
+  /** The tile's named templates, like an installation's. */
+  readonly templates?: Readonly<Record<string, InstallationTemplate>>;
+  /** Fields of the tile the service returned that nhub does not model; written back unchanged. */
+  readonly extensionData?: ExtensionData;
 }
 
 /** What every installation has, whatever its platform. */
@@ -80,6 +96,18 @@ export interface InstallationCommon {
   readonly tags?: readonly string[];
   /** Named templates. */
   readonly templates?: Readonly<Record<string, InstallationTemplate>>;
+  /**
+   * Variables of this installation (string values) the hub substitutes into its templates, next to the
+   * properties a template send carries.
+   */
+  readonly pushVariables?: Readonly<Record<string, string>>;
+  /** `wns` only: secondary tiles by tile id. */
+  readonly secondaryTiles?: Readonly<Record<string, InstallationSecondaryTile>>;
+  /**
+   * Fields the service returned that nhub does not model, by name: {@link getInstallation} fills it and
+   * {@link createOrUpdateInstallation} writes it back unchanged, so a read-modify-write keeps them.
+   */
+  readonly extensionData?: ExtensionData;
   /** When the installation expires (W3C date). Read-only: never sent. */
   readonly expirationTime?: string;
   /** When the push service marked the channel inactive. Read-only: never sent. */
@@ -225,15 +253,38 @@ export function checkTemplateBody(
   return body;
 }
 
+/** The JSON object sent for one template: its known fields, then its extension data. */
+export type InstallationTemplateJson = Record<string, unknown>;
+
+const TEMPLATE_FIELDS: ReadonlySet<string> = new Set(["body", "headers", "tags", "expiry"]);
+const SECONDARY_TILE_FIELDS: ReadonlySet<string> = new Set(["pushChannel", "tags", "templates"]);
+// Known record fields whose entries nhub could not read travel in extension data under the field's own name.
+const TEMPLATE_RECORDS: ReadonlySet<string> = new Set(["templates"]);
+const INSTALLATION_RECORDS: ReadonlySet<string> = new Set(["templates", "secondaryTiles"]);
+const INSTALLATION_FIELDS: ReadonlySet<string> = new Set([
+  "installationId",
+  "userId",
+  "platform",
+  "pushChannel",
+  "pushChannelExpired",
+  "tags",
+  "templates",
+  "pushVariables",
+  "secondaryTiles",
+  "expirationTime",
+  "lastActiveOn",
+  "lastUpdate",
+]);
+
 /**
- * Checks one installation template and returns a copy holding only its known fields. Without a platform only the
- * rules that hold on every platform are checked.
+ * Checks one installation template and returns the JSON object that is sent: its known fields, then its
+ * extension data unchanged. Without a platform only the rules that hold on every platform are checked.
  */
 export function checkInstallationTemplate(
   platform: InstallationPlatform | undefined,
   value: unknown,
   field: string,
-): InstallationTemplate {
+): InstallationTemplateJson {
   if (!isPlainObject(value)) {
     throw new ValidationError(field, "type", `a template is an object { body, headers?, tags?, expiry? }`);
   }
@@ -246,17 +297,62 @@ export function checkInstallationTemplate(
       "a wns template needs an X-WNS-Type header (wns/toast, wns/tile, wns/badge or wns/raw)",
     );
   }
-  const out: { -readonly [K in keyof InstallationTemplate]: InstallationTemplate[K] } = {
+  const out: InstallationTemplateJson = {
     body: checkTemplateBody(platform, value["body"], headers, `${field}.body`),
   };
-  if (headers !== undefined) out.headers = headers;
+  if (headers !== undefined) out["headers"] = headers;
   if (value["expiry"] !== undefined) {
     if (platform !== undefined && platform !== "apns") {
       throw new ValidationError(`${field}.expiry`, "platform", "only apns templates have an expiry");
     }
-    out.expiry = checkExpiry(value["expiry"], `${field}.expiry`);
+    out["expiry"] = checkExpiry(value["expiry"], `${field}.expiry`);
   }
-  if (value["tags"] !== undefined) out.tags = checkTagList(value["tags"], `${field}.tags`);
+  if (value["tags"] !== undefined) out["tags"] = checkTagList(value["tags"], `${field}.tags`);
+  appendExtensionData(out, value["extensionData"], `${field}.extensionData`, TEMPLATE_FIELDS);
+  return out;
+}
+
+/** Checks a record of named templates and returns the JSON object that is sent. */
+function checkTemplates(
+  platform: InstallationPlatform,
+  value: unknown,
+  field: string,
+): Record<string, InstallationTemplateJson> {
+  if (!isPlainObject(value)) {
+    throw new ValidationError(field, "type", `${field} must be an object of named templates`);
+  }
+  // fromEntries keeps a template named "__proto__" a template.
+  return Object.fromEntries(
+    Object.entries(value).map(([name, template]) => {
+      checkTemplateName(name, field);
+      return [name, checkInstallationTemplate(platform, template, `${field}.${name}`)];
+    }),
+  );
+}
+
+/** Checks one WNS secondary tile and returns the JSON object that is sent. */
+export function checkSecondaryTile(value: unknown, field: string): Record<string, unknown> {
+  if (!isPlainObject(value)) {
+    throw new ValidationError(
+      field,
+      "type",
+      "a secondary tile is an object { pushChannel, tags?, templates? }",
+    );
+  }
+  const out: Record<string, unknown> = {
+    pushChannel: checkPushChannel("wns", value["pushChannel"], `${field}.pushChannel`),
+  };
+  if (value["tags"] !== undefined) out["tags"] = checkTagList(value["tags"], `${field}.tags`);
+  if (value["templates"] !== undefined) {
+    out["templates"] = checkTemplates("wns", value["templates"], `${field}.templates`);
+  }
+  appendExtensionData(
+    out,
+    value["extensionData"],
+    `${field}.extensionData`,
+    SECONDARY_TILE_FIELDS,
+    TEMPLATE_RECORDS,
+  );
   return out;
 }
 
@@ -264,8 +360,8 @@ export function checkInstallationTemplate(
 export type InstallationJson = Record<string, unknown>;
 
 /**
- * Checks an installation and returns the JSON object that is sent: its writable fields only (read-only ones such
- * as `expirationTime` are dropped).
+ * Checks an installation and returns the JSON object that is sent: its writable fields (read-only ones such as
+ * `expirationTime` are dropped) in a fixed order, then its extension data unchanged.
  *
  * @throws {ValidationError} naming the field at fault.
  */
@@ -285,19 +381,34 @@ export function checkInstallation(installation: Installation): InstallationJson 
   out["platform"] = platform;
   out["pushChannel"] = checkPushChannel(platform, input["pushChannel"]);
   if (input["tags"] !== undefined) out["tags"] = checkTagList(input["tags"], "tags");
+  if (input["pushVariables"] !== undefined) {
+    out["pushVariables"] = checkStringRecord(input["pushVariables"], "pushVariables");
+  }
   if (input["templates"] !== undefined) {
-    const templates = input["templates"];
-    if (!isPlainObject(templates)) {
-      throw new ValidationError("templates", "type", "templates must be an object of named templates");
+    out["templates"] = checkTemplates(platform, input["templates"], "templates");
+  }
+  if (input["secondaryTiles"] !== undefined) {
+    const tiles = input["secondaryTiles"];
+    if (platform !== "wns") {
+      throw new ValidationError("secondaryTiles", "platform", "only wns installations have secondary tiles");
     }
-    // fromEntries keeps a template named "__proto__" a template.
-    out["templates"] = Object.fromEntries(
-      Object.entries(templates).map(([name, template]) => {
-        checkTemplateName(name, "templates");
-        return [name, checkInstallationTemplate(platform, template, `templates.${name}`)];
+    if (!isPlainObject(tiles)) {
+      throw new ValidationError("secondaryTiles", "type", "secondaryTiles must be an object of tiles by id");
+    }
+    out["secondaryTiles"] = Object.fromEntries(
+      Object.entries(tiles).map(([id, tile]) => {
+        requireText(id, "secondaryTiles");
+        return [id, checkSecondaryTile(tile, `secondaryTiles.${id}`)];
       }),
     );
   }
+  appendExtensionData(
+    out,
+    input["extensionData"],
+    "extensionData",
+    INSTALLATION_FIELDS,
+    INSTALLATION_RECORDS,
+  );
   return out;
 }
 
@@ -332,21 +443,67 @@ function optionalString(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
+function stringRecord(value: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+}
+
+// A template the service sent without a string body is kept whole in the owner's extension data (by the
+// caller), never dropped.
 function readTemplate(value: unknown): InstallationTemplate | undefined {
   if (!isPlainObject(value) || typeof value["body"] !== "string") return undefined;
   const out: { -readonly [K in keyof InstallationTemplate]: InstallationTemplate[K] } = {
     body: value["body"],
   };
-  if (isPlainObject(value["headers"])) {
-    out.headers = Object.fromEntries(Object.entries(value["headers"]).map(([k, v]) => [k, String(v)]));
-  }
+  if (isPlainObject(value["headers"])) out.headers = stringRecord(value["headers"]);
   if (Array.isArray(value["tags"])) out.tags = value["tags"].map(String);
   const expiry = optionalString(value["expiry"]);
   if (expiry !== undefined) out.expiry = expiry;
+  const extra = readExtensionData(value, TEMPLATE_FIELDS);
+  if (extra !== undefined) out.extensionData = extra;
   return out;
 }
 
-/** Reads the service's installation JSON into an {@link Installation}, keeping the known fields only. */
+/**
+ * Reads a record of templates; returns the readable ones and, separately, any it could not read, which the
+ * caller keeps as extension data so they go back unchanged.
+ */
+function readTemplates(value: Record<string, unknown>): {
+  templates: Record<string, InstallationTemplate>;
+  unreadable: Record<string, unknown> | undefined;
+} {
+  const templates: [string, InstallationTemplate][] = [];
+  const unreadable: [string, unknown][] = [];
+  for (const [name, t] of Object.entries(value)) {
+    const template = readTemplate(t);
+    if (template === undefined) unreadable.push([name, t]);
+    else templates.push([name, template]);
+  }
+  return {
+    templates: Object.fromEntries(templates),
+    unreadable: unreadable.length === 0 ? undefined : Object.fromEntries(unreadable),
+  };
+}
+
+function readSecondaryTile(value: unknown): InstallationSecondaryTile | undefined {
+  if (!isPlainObject(value) || typeof value["pushChannel"] !== "string") return undefined;
+  const out: { -readonly [K in keyof InstallationSecondaryTile]: InstallationSecondaryTile[K] } = {
+    pushChannel: value["pushChannel"],
+  };
+  if (Array.isArray(value["tags"])) out.tags = value["tags"].map(String);
+  let extra = readExtensionData(value, SECONDARY_TILE_FIELDS);
+  if (isPlainObject(value["templates"])) {
+    const { templates, unreadable } = readTemplates(value["templates"]);
+    out.templates = templates;
+    if (unreadable !== undefined) extra = { ...extra, templates: unreadable } as ExtensionData;
+  }
+  if (extra !== undefined) out.extensionData = extra;
+  return out;
+}
+
+/**
+ * Reads the service's installation JSON into an {@link Installation}: the fields nhub models, and every other
+ * field (or a known one in a shape nhub cannot read) in `extensionData`, so that writing it back loses nothing.
+ */
 export function parseInstallation(json: string): Installation {
   let value: unknown;
   try {
@@ -362,6 +519,7 @@ export function parseInstallation(json: string): Installation {
     throw unexpectedResponse("the installation has no installationId, platform or pushChannel");
   }
   const out: Record<string, unknown> = { installationId };
+  const extra: Record<string, unknown> = { ...readExtensionData(value, INSTALLATION_FIELDS) };
   const userId = optionalString(value["userId"]);
   if (userId !== undefined) out["userId"] = userId;
   out["platform"] = platform;
@@ -376,18 +534,28 @@ export function parseInstallation(json: string): Installation {
     out["pushChannelExpired"] = value["pushChannelExpired"];
   // The service's own tags are not checked: it adds some (template names) that break the client-side rules.
   if (Array.isArray(value["tags"])) out["tags"] = value["tags"].map(String);
+  if (isPlainObject(value["pushVariables"])) out["pushVariables"] = stringRecord(value["pushVariables"]);
   if (isPlainObject(value["templates"])) {
-    const templates: [string, InstallationTemplate][] = [];
-    for (const [name, t] of Object.entries(value["templates"])) {
-      const template = readTemplate(t);
-      if (template !== undefined) templates.push([name, template]);
+    const { templates, unreadable } = readTemplates(value["templates"]);
+    out["templates"] = templates;
+    if (unreadable !== undefined) extra["templates"] = unreadable;
+  }
+  if (isPlainObject(value["secondaryTiles"])) {
+    const tiles: [string, InstallationSecondaryTile][] = [];
+    const unreadable: [string, unknown][] = [];
+    for (const [id, t] of Object.entries(value["secondaryTiles"])) {
+      const tile = readSecondaryTile(t);
+      if (tile === undefined) unreadable.push([id, t]);
+      else tiles.push([id, tile]);
     }
-    out["templates"] = Object.fromEntries(templates);
+    out["secondaryTiles"] = Object.fromEntries(tiles);
+    if (unreadable.length > 0) extra["secondaryTiles"] = Object.fromEntries(unreadable);
   }
   for (const key of ["expirationTime", "lastActiveOn", "lastUpdate"]) {
     const v = optionalString(value[key]);
     if (v !== undefined) out[key] = v;
   }
+  if (Object.keys(extra).length > 0) out["extensionData"] = extra;
   return out as unknown as Installation;
 }
 

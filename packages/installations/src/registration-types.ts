@@ -2,6 +2,7 @@
  * The typed registration descriptions, one native and one template kind per platform. `kind` names the
  * description: the XML root element is `${kind}RegistrationDescription`.
  */
+import type { RegistrationExtensionElement } from "./registration-extension";
 
 /** What every registration has. The read-only fields come back from the service and are never sent. */
 export interface RegistrationCommon {
@@ -15,6 +16,11 @@ export interface RegistrationCommon {
   readonly tags?: readonly string[];
   /** Variables the hub substitutes into the template, sent as JSON in `<PushVariables>`. */
   readonly pushVariables?: Readonly<Record<string, string>>;
+  /**
+   * Elements of the description the service returned that nhub does not model, as it sent them: a read fills
+   * it and a write puts each back where it was, so an update keeps them.
+   */
+  readonly extensionElements?: readonly RegistrationExtensionElement[];
 }
 
 /** What every template registration adds. */

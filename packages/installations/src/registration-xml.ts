@@ -28,6 +28,14 @@ import {
   requireText,
 } from "./field-checks";
 import {
+  checkExtensionElements,
+  descriptionChildren,
+  extensionElementsOf,
+  interleave,
+  type RawChild,
+  type RegistrationExtensionElement,
+} from "./registration-extension";
+import {
   REGISTRATION_KINDS,
   type RegistrationDescription,
   type RegistrationKind,
@@ -200,8 +208,8 @@ function checkBody(kind: RegistrationKind, values: Values): void {
 }
 
 /**
- * Checks a registration description and returns a plain copy holding only its known fields, with `expiry`
- * turned into the string that is sent.
+ * Checks a registration description and returns a plain copy holding its known fields and its extension
+ * elements, with `expiry` turned into the string that is sent.
  *
  * @throws {ValidationError} naming the field at fault.
  */
@@ -241,6 +249,12 @@ export function checkRegistration(registration: RegistrationDescription): Regist
   if (input["tags"] !== undefined) out["tags"] = checkTagList(input["tags"], "tags");
   if (input["pushVariables"] !== undefined) {
     out["pushVariables"] = checkStringRecord(input["pushVariables"], "pushVariables");
+  }
+  if (input["extensionElements"] !== undefined) {
+    out["extensionElements"] = checkExtensionElements(
+      input["extensionElements"],
+      registrationElementOrder(kind),
+    );
   }
   for (const spec of platformFields(kind)) {
     const value = input[spec.key];
@@ -323,7 +337,8 @@ function headersXml(spec: FieldSpec, headers: Readonly<Record<string, string>>):
 
 /**
  * Checks a registration and writes it as the Atom entry the service takes: the common elements (`Tags` as a
- * comma-separated list, `PushVariables` as JSON) then the platform's, in data-contract order, all text escaped.
+ * comma-separated list, `PushVariables` as JSON) then the platform's, in data-contract order, all text escaped;
+ * extension elements go back, unchanged, where the service had them.
  *
  * @throws {ValidationError} for an invalid registration; nothing is written.
  */
@@ -333,32 +348,37 @@ export function registrationToAtomXml(
 ): string {
   const checked = checkRegistration(registration) as unknown as Values;
   const kind = checked["kind"] as RegistrationKind;
-  let xml = "";
+  const written = new Map<string, string>();
   if (options.includeReadOnly) {
-    if (checked["etag"] !== undefined) xml += element("ETag", checked["etag"] as string, "etag");
+    if (checked["etag"] !== undefined)
+      written.set("ETag", element("ETag", checked["etag"] as string, "etag"));
     if (checked["expirationTime"] !== undefined) {
-      xml += element("ExpirationTime", (checked["expirationTime"] as Date).toISOString(), "expirationTime");
+      const time = (checked["expirationTime"] as Date).toISOString();
+      written.set("ExpirationTime", element("ExpirationTime", time, "expirationTime"));
     }
     if (checked["registrationId"] !== undefined) {
-      xml += element("RegistrationId", checked["registrationId"] as string, "registrationId");
+      const id = checked["registrationId"] as string;
+      written.set("RegistrationId", element("RegistrationId", id, "registrationId"));
     }
   }
   const tags = checked["tags"] as string[] | undefined;
-  if (tags !== undefined && tags.length > 0) xml += element("Tags", tags.join(","), "tags");
+  if (tags !== undefined && tags.length > 0) written.set("Tags", element("Tags", tags.join(","), "tags"));
   const variables = checked["pushVariables"] as Record<string, string> | undefined;
   if (variables !== undefined && Object.keys(variables).length > 0) {
-    xml += element("PushVariables", JSON.stringify(variables), "pushVariables");
+    written.set("PushVariables", element("PushVariables", JSON.stringify(variables), "pushVariables"));
   }
   for (const spec of platformFields(kind)) {
     const value = checked[spec.key];
     if (value === undefined) continue;
     if (spec.type === "headers") {
       const headers = value as Record<string, string>;
-      if (Object.keys(headers).length > 0) xml += headersXml(spec, headers);
+      if (Object.keys(headers).length > 0) written.set(spec.element, headersXml(spec, headers));
     } else {
-      xml += element(spec.element, String(value), spec.key);
+      written.set(spec.element, element(spec.element, String(value), spec.key));
     }
   }
+  const extensions = (checked["extensionElements"] as RegistrationExtensionElement[] | undefined) ?? [];
+  const xml = interleave(registrationElementOrder(kind), written, extensions);
   return atomEntry(registrationRootElement(kind), xml);
 }
 
@@ -378,7 +398,11 @@ function readHeaders(node: XmlNode, spec: FieldSpec): Record<string, string> | u
 }
 
 /** Builds a registration description from the parsed `<...RegistrationDescription>` element. */
-function registrationFromNode(rootName: string, node: XmlNode): RegistrationDescription {
+function registrationFromNode(
+  rootName: string,
+  node: XmlNode,
+  raw: readonly RawChild[] | undefined,
+): RegistrationDescription {
   const kind = ROOT_TO_KIND.get(rootName);
   if (kind === undefined) throw unexpectedResponse(`unknown registration type ${rootName}`);
   const out: Values = { kind };
@@ -389,7 +413,12 @@ function registrationFromNode(rootName: string, node: XmlNode): RegistrationDesc
   const expiration = parseServiceDate(text(node, "ExpirationTime"));
   if (expiration !== undefined) out["expirationTime"] = expiration;
   const tags = text(node, "Tags");
-  if (tags !== undefined) out["tags"] = tags.split(",").filter((t) => t !== "");
+  // Tags hold no whitespace; the REST reference's own examples write "myTag, myOtherTag".
+  if (tags !== undefined)
+    out["tags"] = tags
+      .split(",")
+      .map((t) => t.trim())
+      .filter((t) => t !== "");
   const variables = text(node, "PushVariables");
   if (variables !== undefined) {
     let parsed: unknown;
@@ -416,6 +445,8 @@ function registrationFromNode(rootName: string, node: XmlNode): RegistrationDesc
     out[spec.key] = spec.type === "int" ? Number(value.trim()) : value;
   }
   if (kind === "WindowsTemplate" && out["wnsHeaders"] === undefined) out["wnsHeaders"] = {};
+  const extensions = extensionElementsOf(raw ?? [], registrationElementOrder(kind));
+  if (extensions.length > 0) out["extensionElements"] = extensions;
   return out as unknown as RegistrationDescription;
 }
 
@@ -430,7 +461,7 @@ export async function parseRegistrationEntry(xml: string): Promise<RegistrationD
   const doc = await parseXml(xml);
   const found = entryContent(children(doc, "entry")[0], isRegistrationRoot);
   if (found === undefined) throw unexpectedResponse("the body is not an Atom entry holding a registration");
-  return registrationFromNode(found.name, found.node);
+  return registrationFromNode(found.name, found.node, descriptionChildren(xml)[0]);
 }
 
 /**
@@ -444,9 +475,10 @@ export async function parseRegistrationFeed(xml: string): Promise<RegistrationDe
   if (feed === undefined || (feed !== "" && typeof feed !== "object")) {
     throw unexpectedResponse("the body is not an Atom feed");
   }
-  return children(feed, "entry").map((entry) => {
+  const raw = descriptionChildren(xml);
+  return children(feed, "entry").map((entry, i) => {
     const found = entryContent(entry, isRegistrationRoot);
     if (found === undefined) throw unexpectedResponse("a feed entry holds no registration");
-    return registrationFromNode(found.name, found.node);
+    return registrationFromNode(found.name, found.node, raw[i]);
   });
 }

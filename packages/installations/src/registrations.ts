@@ -82,7 +82,8 @@ function idFromLocation(location: string, pattern: RegExp): string | undefined {
 }
 
 /**
- * Asks the service for a new registration id (`POST /registrationIDs`, answered 201 with the id in `Location`),
+ * Asks the service for a new registration id (`POST /registrationIDs`, answered 201 with the id in `Location`
+ * or `Content-Location`),
  * for {@link createOrUpdateRegistration}: the create-then-upsert pattern never leaves duplicate registrations.
  */
 export async function createRegistrationId(
@@ -90,7 +91,8 @@ export async function createRegistrationId(
   options?: OperationOptions,
 ): Promise<string> {
   const res = await hub.request({ method: "POST", path: "/registrationIDs", ...requestOptions(options) });
-  const location = res.headers["location"];
+  // The service answers with Location; the REST reference names Content-Location. Either carries the id.
+  const location = res.headers["location"] ?? res.headers["content-location"];
   const id =
     location === undefined ? undefined : idFromLocation(location, /\/registration(?:id)?s\/([^/?#]+)/i);
   if (id === undefined || id === "") {
@@ -255,8 +257,10 @@ function odata(value: string): string {
 }
 
 /**
- * The `$filter` that finds the registrations of one push channel: the element of the platform's handle compared
- * with the channel (APNs tokens upper-cased, as the service stores them).
+ * The `$filter` that finds the registrations of one push channel: `ChannelUri eq '<handle>'` for every platform
+ * whose channel is one string (what the official .NET and Java SDKs send; the service compares it with each
+ * registration's handle, whatever its platform), APNs tokens upper-cased as the service stores them. A Web Push
+ * subscription and a Baidu channel are not one string, so they are matched field by field.
  */
 export function channelFilter(
   channel: string | BrowserPushChannel | BaiduChannel,
@@ -273,20 +277,7 @@ export function channelFilter(
   if (typeof checked !== "string") {
     return `Endpoint eq ${odata(checked.endpoint)} and P256DH eq ${odata(checked.p256dh)} and Auth eq ${odata(checked.auth)}`;
   }
-  switch (platform) {
-    case "apns":
-      return `DeviceToken eq ${odata(checked.toUpperCase())}`;
-    case "gcm":
-      return `GcmRegistrationId eq ${odata(checked)}`;
-    case "fcmv1":
-      return `FcmV1RegistrationId eq ${odata(checked)}`;
-    case "adm":
-      return `AdmRegistrationId eq ${odata(checked)}`;
-    case "xiaomi":
-      return `XiaomiRegistrationId eq ${odata(checked)}`;
-    default:
-      return `ChannelUri eq ${odata(checked)}`;
-  }
+  return `ChannelUri eq ${odata(platform === "apns" ? checked.toUpperCase() : checked)}`;
 }
 
 /** Lists the registrations of a Web Push subscription. */

@@ -308,6 +308,7 @@ describe("getInstallation", () => {
           tags: ["Template Name"],
         },
       },
+      extensionData: { unknownField: 1 },
     });
     expect(server.requests[0]).toMatchObject({
       method: "GET",

@@ -443,10 +443,15 @@ describe("listRegistrationsByChannel", () => {
     [
       "apns (upper-cased)",
       () => listRegistrationsByChannel(hub, "abcdef01", "apns"),
-      "DeviceToken eq 'ABCDEF01'",
+      "ChannelUri eq 'ABCDEF01'",
     ],
-    ["gcm", () => listRegistrationsByChannel(hub, "gcm-1", "gcm"), "GcmRegistrationId eq 'gcm-1'"],
-    ["fcmv1", () => listRegistrationsByChannel(hub, "fcm:tok", "fcmv1"), "FcmV1RegistrationId eq 'fcm:tok'"],
+    ["gcm", () => listRegistrationsByChannel(hub, "gcm-1", "gcm"), "ChannelUri eq 'gcm-1'"],
+    ["fcmv1", () => listRegistrationsByChannel(hub, "fcm:tok", "fcmv1"), "ChannelUri eq 'fcm:tok'"],
+    [
+      "fcmv1 with a quote and URL characters",
+      () => listRegistrationsByChannel(hub, "a'b&c=d+e%f", "fcmv1"),
+      "ChannelUri eq 'a''b&c=d+e%f'",
+    ],
     [
       "wns",
       () => listRegistrationsByChannel(hub, "https://wns.example/?token=a'b", "wns"),
@@ -460,9 +465,9 @@ describe("listRegistrationsByChannel", () => {
     [
       "adm",
       () => listRegistrationsByChannel(hub, "amzn1.adm-registration.v2.1", "adm"),
-      "AdmRegistrationId eq 'amzn1.adm-registration.v2.1'",
+      "ChannelUri eq 'amzn1.adm-registration.v2.1'",
     ],
-    ["xiaomi", () => listRegistrationsByChannel(hub, "xm-1", "xiaomi"), "XiaomiRegistrationId eq 'xm-1'"],
+    ["xiaomi", () => listRegistrationsByChannel(hub, "xm-1", "xiaomi"), "ChannelUri eq 'xm-1'"],
     [
       "baidu",
       () => listRegistrationsByChannel(hub, { baiduUserId: "u1", baiduChannelId: "c1" }, "baidu"),
