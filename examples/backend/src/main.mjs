@@ -58,7 +58,7 @@ Register a device, then send a goal to the fans of the reds:
     -d '{"installationId":"anna-iphone","platform":"apns","pushChannel":"${"ab12".repeat(16)}","tags":["team:reds"]}'
   curl -i -X POST ${url}/events -H 'content-type: application/json' \\
     -d '{"type":"goal","team":"reds","text":"Anna scores, 1-0 in the 12th minute"}'
-${emulator ? `  curl -s ${emulator.url}_emulator/hubs/${encodeURIComponent(hubName)}/deliveries\n` : ""}
+${emulator ? `  curl -s ${emulator.url}_emulator/hubs/${hubName.split("/").map(encodeURIComponent).join("/")}/deliveries\n` : ""}
 Ctrl+C stops.`);
 });
 
