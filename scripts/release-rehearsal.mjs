@@ -81,7 +81,8 @@ const cleanEnv = Object.fromEntries(
  */
 function run(command, args, { cwd, env = cleanEnv, timeoutMs = 120_000 }) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd, env, shell: windows, stdio: ["ignore", "pipe", "pipe"] });
+    const shell = windows && command.endsWith(".cmd");
+    const child = spawn(command, args, { cwd, env, shell, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk) => {
@@ -224,6 +225,9 @@ async function npmProject(name, specs) {
   await runOk(npm, ["install", "--no-audit", "--no-fund", "--prefer-offline", "--engine-strict", ...specs], {
     cwd: dir,
   });
+  for (const file of readdirSync(consumerFixtures)) {
+    writeFileSync(join(dir, file), readFileSync(join(consumerFixtures, file)));
+  }
   return dir;
 }
 
@@ -337,9 +341,6 @@ async function main() {
         TYPES_NODE,
       ]);
       note(`${expectOnlyTarballs(dir, packed)} @nhub packages, all from tarballs`);
-      for (const file of readdirSync(consumerFixtures)) {
-        writeFileSync(join(dir, file), readFileSync(join(consumerFixtures, file)));
-      }
       return dir;
     },
   );
@@ -427,6 +428,24 @@ async function main() {
       note(`status ${result.status}, notificationId ${result.notificationId}`);
     },
   );
+
+  // The projects above install only what the packages they need declare, so an undeclared dependency fails
+  // there; this one installs every tarball to load the packages no send above touches.
+  const everything = await step(`npm i every public package (${packed.size} tarballs)`, async () => {
+    const dir = await npmProject(
+      "every-package-app",
+      [...packed.values()].map(({ tarball }) => tarball),
+    );
+    note(`${expectOnlyTarballs(dir, packed)} @nhub packages, all from tarballs`);
+    return dir;
+  });
+  await step("every package loads with require() and import()", async () => {
+    const { stdout } = await runOk(process.execPath, ["load-every-package.mjs", ...packed.keys()], {
+      cwd: everything,
+      timeoutMs: 30_000,
+    });
+    note(stdout.trim());
+  });
 
   await step("the repository is unchanged", () => {
     const statusAfter = gitStatus();
