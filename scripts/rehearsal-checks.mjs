@@ -78,8 +78,8 @@ export function readTarEntry(tgz, path) {
 }
 
 /**
- * Checks an `Authorization` header is a SAS token signed with `key` for a resource that prefixes `url`
- * and not expired (the service's rule, see /work/shared/protocol.md).
+ * Checks an `Authorization` header the way the service does: a SAS token signed with `key`, not expired, for a
+ * resource that prefixes `url`.
  * @param {string | undefined} authorization
  * @param {{ url: string, keyName: string, key: string, nowSeconds: number }} expected
  * @returns {string | undefined} why the token is refused, or `undefined` when it is valid

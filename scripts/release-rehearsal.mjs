@@ -23,7 +23,7 @@ if (unknownFlags.length > 0) {
 }
 const keepScratch = flags.has("--keep");
 const windows = process.platform === "win32";
-// Pinned like the repository's own devDependencies (see /work/shared/toolchain.md for why these versions).
+// The versions the repository itself pins in its root devDependencies (newer majors need Node 22).
 const TYPESCRIPT = "typescript@5.9.3";
 const TYPES_NODE = "@types/node@^20.19.0";
 const LIBRARY_PACKAGES = ["@nhub/core", "@nhub/sas", "@nhub/platform-apns"];
@@ -206,7 +206,7 @@ function cleanUp() {
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
     cleanUp();
-    process.exit(130);
+    process.exit(signal === "SIGINT" ? 130 : 143);
   });
 }
 

@@ -123,7 +123,7 @@ describe("readTarEntry", () => {
 });
 
 describe("sasProblem", () => {
-  // The protocol's test vector (/work/shared/protocol.md), signed for the namespace root.
+  // The SAS test vector the @nhub/sas tests also use, signed for the namespace root.
   const token =
     "SharedAccessSignature sr=https%3A%2F%2Fmyns.servicebus.windows.net%2F&sig=wdMlB7ER3TWzph%2FhJ8MFsWsReLXABFf9hBzO9q5wyaM%3D&se=1700000000&skn=DefaultFullSharedAccessSignature";
   const expected = {
