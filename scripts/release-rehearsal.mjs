@@ -361,7 +361,7 @@ async function main() {
   }
 
   await step(
-    "TypeScript: tsc (module nodenext, strict, skipLibCheck off) on send-ts.mts and send-ts.cts",
+    "TypeScript: tsc (module nodenext, strict, no DOM lib, skipLibCheck off) on send-ts.mts and send-ts.cts",
     async () => {
       const tsc = join(library, "node_modules", "typescript", "bin", "tsc");
       const { stdout } = await runOk(process.execPath, [tsc, "--version"], { cwd: library });
