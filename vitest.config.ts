@@ -33,6 +33,8 @@ export default defineConfig({
           testTimeout: 20_000,
         },
       })),
+      // The release rehearsal's pure helpers (the rehearsal itself is a CI check: `pnpm rehearse`).
+      { test: { name: "scripts", root: "scripts", include: ["test/**/*.test.ts"] } },
     ],
   },
 });
