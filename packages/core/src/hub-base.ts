@@ -6,6 +6,7 @@
 import {
   ConnectionStringError,
   parseConnectionString,
+  redactSecrets,
   type SasTokenProviderOptions,
   type TokenProvider,
 } from "@nhub/sas";
@@ -13,6 +14,7 @@ import { type DeviceHandle, setDeviceHandleHeaders } from "./device-handle";
 import type { RequestChannels } from "./diagnostics";
 import type { DirectBatchOptions, DirectBatchResult } from "./direct-batch";
 import { AbortError, ClosedError, type NhubError, ServiceError, ValidationError } from "./errors";
+import { quoteExcerpt } from "./excerpt";
 import { createLog, type HubLog, type Logger, type LogLevel } from "./log";
 import { assertHeaders, assertNotification, type Notification } from "./notification";
 import { assertNotificationId } from "./notification-id";
@@ -44,7 +46,7 @@ export interface NotificationHubBaseOptions {
   /**
    * Debug mode, as in the Python sample: every tag or broadcast send becomes a test send (`test=true`, so the
    * answer lists the registrations reached) and each request and response is dumped to the logger at debug
-   * level, with the token's signature redacted. Without a logger the dump goes to `console.error`.
+   * level, redacted (no key, no signature, in headers or bodies). Without a logger the dump goes to `console.error`.
    */
   readonly debug?: boolean;
   /**
@@ -189,7 +191,7 @@ export function assertHubName(hubName: string): void {
     throw new ValidationError(
       "hubName",
       "characters",
-      `"${hubName}" is not a valid hub name: use letters, digits, ".", "-", "_" and "/", starting and ending with a letter or digit`,
+      `${quoteExcerpt(hubName)} is not a valid hub name: use letters, digits, ".", "-", "_" and "/", starting and ending with a letter or digit`,
     );
   }
 }
@@ -230,6 +232,8 @@ export class NotificationHubBase {
   readonly #timeoutMs: number;
   readonly #debug: boolean;
   readonly #log: HubLog;
+  /** What no error, log line or dump of this hub may show (its key): handed to each redaction, never shown. */
+  readonly #secrets: readonly string[];
   /** Whether every attempt takes the observed path (timing, debug lines, dumps), whoever subscribes. */
   readonly #observeAll: boolean;
   readonly #channels: RequestChannels | undefined;
@@ -292,6 +296,7 @@ export class NotificationHubBase {
     this.#retry = resolveRetry(DEFAULT_RETRY, options.retry);
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#debug = options.debug ?? false;
+    this.#secrets = [parts.sharedAccessKey];
     this.#log = createLog(
       options.logger ?? (this.#debug ? consoleLogger : undefined),
       options.logLevel ?? (this.#debug ? "debug" : "warn"),
@@ -605,6 +610,7 @@ export class NotificationHubBase {
       trackingId: res.headers["trackingid"],
       correlationId: res.headers["x-ms-correlation-request-id"],
       retryAfterMs: parseRetryAfter(res.headers),
+      secrets: this.#secrets,
     });
   }
 
@@ -620,6 +626,7 @@ export class NotificationHubBase {
       channels: this.#channels,
       log: this.#log,
       dump: this.#debug,
+      redact: (text) => redactSecrets(text, this.#secrets),
     });
   }
 }

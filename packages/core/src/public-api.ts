@@ -28,6 +28,7 @@ export {
   TimeoutError,
   ValidationError,
 } from "./errors";
+export { MAX_EXCERPT_LENGTH, quoteExcerpt } from "./excerpt";
 export { createFetchTransport, type FetchTransportOptions } from "./fetch-transport";
 export {
   API_VERSION,

@@ -15,7 +15,7 @@ const VALUE = String.raw`(?:(?!%26|%2526|%3B|%253B|%22|%2522|\\u0026|\\u0022|\\u
 // `sig` in a SAS token (`sig=`, `&amp;sig=`, `%26sig%3D`) and the key of a connection string. No word boundary
 // is required before `sig`: `%26sig` has a letter-digit before it, and over-redacting a word that ends in
 // "sig" costs nothing in an error message.
-const PATTERN = new RegExp(String.raw`(?:sig|SharedAccessKey)${EQUALS}(${VALUE})`, "gi");
+const PATTERN = new RegExp(`(?:sig|SharedAccessKey)${EQUALS}(${VALUE})`, "gi");
 
 /** Shortest known secret matched verbatim: shorter ones would garble ordinary words. */
 const MIN_SECRET_LENGTH = 8;

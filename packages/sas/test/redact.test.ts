@@ -1,6 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { REDACTED, redactSasToken, redactSecrets, secretForms, secretSpans, signSasToken } from "../src/index";
+import {
+  REDACTED,
+  redactSasToken,
+  redactSecrets,
+  secretForms,
+  secretSpans,
+  signSasToken,
+} from "../src/index";
 
 const KEY = "Q2hhbmdlTWVQbGVhc2VUaGlzSXNBS2V5MTIzNDU2Nzg=";
 const token = signSasToken({ resourceUri: "https://ns/hub", keyName: "rule", key: KEY, expiresAt: 99 });
@@ -68,7 +75,9 @@ describe("redactSecrets", () => {
   });
 
   it("leaves no secret in any text with secrets embedded at random places and in any form", () => {
-    const secretChars = fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+    const secretChars = fc.constantFrom(
+      ..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+    );
     const secret = fc.string({ unit: secretChars, minLength: 16, maxLength: 44 }).map((s) => `${s}=`);
     fc.assert(
       fc.property(
@@ -78,7 +87,9 @@ describe("redactSecrets", () => {
         fc.boolean(),
         (s, filler, formIndex, asKnown) => {
           const t = `SharedAccessSignature sr=https%3A%2F%2Fns%2Fhub&sig=${encodeURIComponent(s)}&se=1&skn=r`;
-          const embedded = asKnown ? [s, encodeURIComponent(s), btoa(s)][formIndex % 3]! : tokenForms(t)[formIndex]!;
+          const embedded = asKnown
+            ? [s, encodeURIComponent(s), btoa(s)][formIndex % 3]!
+            : tokenForms(t)[formIndex]!;
           const text = filler.join(embedded);
           const out = redactSecrets(filler.length > 1 ? text : `${text}${embedded}`, asKnown ? [s] : []);
           expect(out).not.toContain(s);
