@@ -140,7 +140,7 @@ export function assertWellFormedXml(xml: string, field = "payload"): XmlOutline 
           );
         }
       } else if (!PI_TARGET.test(target!) || target!.toLowerCase() === "xml") {
-        notWellFormed(field, xml, at, `${quoteExcerpt(target)} cannot name a processing instruction`);
+        notWellFormed(field, xml, at, `${quoteExcerpt(target!)} cannot name a processing instruction`);
       }
     } else if (xml.startsWith("<!DOCTYPE", i)) {
       throw new ValidationError(
