@@ -1,7 +1,15 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { NhubError, NotificationHub, type SendOptions, ServiceError, ValidationError } from "@nhub/core";
+import {
+  NhubError,
+  NotificationHub,
+  quoteExcerpt,
+  redactSecrets,
+  type SendOptions,
+  ServiceError,
+  ValidationError,
+} from "@nhub/core";
 import { type Installation, startEmulator } from "@nhub/emulator";
 import { formatDemoReport, runDemo } from "./demo";
 import { PLATFORM_NAMES, platformEntry } from "./platforms";
@@ -32,6 +40,32 @@ and NOTIFICATION_HUB_NAME environment variables. Results are printed as JSON on 
 class UsageError extends Error {}
 
 /**
+ * The words of a mistake about an argument whose value is never shown: an unknown positional or command may be
+ * a pasted connection string or key, so the CLI names its place instead of quoting it.
+ */
+const NOT_SHOWN = "(not shown: it may hold a secret)";
+
+/**
+ * Quotes a value the user typed where a known, non-secret word belongs (a platform or option name), but only
+ * when it looks like one: anything else may be a secret pasted in the wrong place and is not shown.
+ */
+function quoteWord(value: string): string | undefined {
+  return /^-{0,2}[A-Za-z][A-Za-z0-9-]{0,31}$/.test(value) ? quoteExcerpt(value) : undefined;
+}
+
+/**
+ * The keys the CLI was given (in `--connection-string` or the environment), which nothing it prints may show:
+ * handed to the one redaction of `@nhub/core` as known secrets, on top of the patterns it always removes.
+ */
+function knownSecrets(argv: readonly string[], env: CliIo["env"]): string[] {
+  const secrets: string[] = [];
+  for (const text of [...argv, env.NOTIFICATION_HUB_CONNECTION_STRING ?? ""]) {
+    for (const match of text.matchAll(/SharedAccessKey=([^;\s]+)/g)) secrets.push(match[1]!);
+  }
+  return secrets;
+}
+
+/**
  * Runs the `nhub` command line with `argv` (without the node and script paths) and returns the exit code:
  * 0 on success, 1 when the operation failed, 2 for a usage or input mistake.
  */
@@ -50,14 +84,20 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (command === "send") return await send(rest, io);
     if (command === "emulator") return await emulator(rest, io);
     if (command === "demo") return await demo(rest, io);
-    throw new UsageError(`unknown command "${command}"`);
+    const word = quoteWord(command);
+    throw new UsageError(
+      `unknown command ${word ?? NOT_SHOWN}; the commands are send, emulator, demo, --help and --version`,
+    );
   } catch (error) {
-    io.stderr(`nhub: ${describe(error)}\n`);
+    // Every message the CLI prints goes through the one redaction, with the keys it was given.
+    const secrets = knownSecrets(argv, io.env);
+    io.stderr(`nhub: ${redactSecrets(describe(error), secrets)}\n`);
     if (error instanceof UsageError) {
       io.stderr('Run "nhub --help" for usage.\n');
       return 2;
     }
-    if (verbose && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    if (verbose && error instanceof Error && error.stack)
+      io.stderr(`${redactSecrets(error.stack, secrets)}\n`);
     return ValidationError.isInstance(error) ? 2 : 1;
   }
 }
@@ -81,8 +121,19 @@ function parse(args: readonly string[], options: NonNullable<ParseArgsConfig["op
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(parseError(error as Error & { code?: string }));
   }
+}
+
+/**
+ * Node's parseArgs errors name the option as typed; an unknown one is quoted only when it looks like a flag,
+ * the rest (the option table's own names) pass through.
+ */
+function parseError(error: Error & { code?: string }): string {
+  if (error.code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION") return error.message;
+  const typed = /'(-[^']*)'/.exec(error.message)?.[1] ?? "";
+  const word = quoteWord(typed);
+  return `unknown option ${word ?? NOT_SHOWN}; a positional argument that starts with "-" goes after "--"`;
 }
 
 async function send(args: readonly string[], io: CliIo): Promise<number> {
@@ -99,10 +150,12 @@ async function send(args: readonly string[], io: CliIo): Promise<number> {
   });
   const [platformName, ...extra] = positionals;
   if (platformName === undefined) throw new UsageError(`name a platform: ${PLATFORM_NAMES.join(", ")}`);
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (extra.length > 0) throw new UsageError(`unexpected positional argument 2 ${NOT_SHOWN}`);
   const platform = platformEntry(platformName);
-  if (!platform)
-    throw new UsageError(`unknown platform "${platformName}"; use one of ${PLATFORM_NAMES.join(", ")}`);
+  if (!platform) {
+    const word = quoteWord(platformName);
+    throw new UsageError(`unknown platform ${word ?? NOT_SHOWN}; use one of ${PLATFORM_NAMES.join(", ")}`);
+  }
   if (typeof values.payload !== "string")
     throw new UsageError("--payload is required (text, or @file to read a file)");
   if (values.tags !== undefined && values.tag !== undefined)
@@ -161,9 +214,10 @@ async function readPayload(value: string, cwd: string): Promise<string> {
 
 function parseHeaders(lines: readonly string[]): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const line of lines) {
+  for (const [i, line] of lines.entries()) {
     const colon = line.indexOf(":");
-    if (colon <= 0) throw new UsageError(`--header "${line}" is not "Name: value"`);
+    // The line is not shown: a header value may be a credential.
+    if (colon <= 0) throw new UsageError(`--header ${i + 1} is not "Name: value" (no ":" after a name)`);
     headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
   }
   return headers;
@@ -177,10 +231,10 @@ async function emulator(args: readonly string[], io: CliIo): Promise<number> {
     devices: { type: "string" },
     verbose: { type: "boolean" },
   });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (positionals.length > 0) throw new UsageError(`unexpected positional argument 1 ${NOT_SHOWN}`);
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new UsageError(`--port "${values.port}" is not a port number`);
+    throw new UsageError(`--port ${quoteExcerpt(String(values.port))} is not a port number`);
   let devices: Record<string, Installation[]> | Installation[] | undefined;
   if (values.devices !== undefined) {
     const path = resolve(io.cwd, values.devices as string);

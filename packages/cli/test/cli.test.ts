@@ -138,6 +138,34 @@ describe("nhub send", () => {
     expectNoSecrets(run);
   });
 
+  it("never echoes a value that may be a secret: stray positionals, commands, platforms, headers, options", async () => {
+    const cs = env.NOTIFICATION_HUB_CONNECTION_STRING!;
+    const payload = ["--payload", '{"aps":{"alert":"x"}}'];
+    const cases: Array<[string[], RegExp]> = [
+      [
+        ["send", "apns", cs, ...payload],
+        /unexpected positional argument 2 \(not shown: it may hold a secret\)/,
+      ],
+      [["emulator", cs], /unexpected positional argument 1 \(not shown/],
+      [[cs], /unknown command \(not shown: it may hold a secret\)/],
+      [["send", cs, ...payload], /unknown platform \(not shown/],
+      [["send", "apns", ...payload, "--header", `X-Secret${key}`], /--header 1 is not "Name: value"/],
+      [["send", "apns", ...payload, `--${key.replace(/=+$/, "")}`], /unknown option \(not shown/],
+      [["send", "apns", ...payload, "--hub", cs], /hubName/],
+      [
+        ["send", "apns", ...payload, "--connection-string", cs.replace("Endpoint=", `Endpoint=${key}`)],
+        /Endpoint/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const run = await nhub(args, env);
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expectNoSecrets(run);
+      expect(run.stderr).not.toContain(key.slice(0, 12));
+    }
+  });
+
   it("says what is missing when no connection string is configured", async () => {
     const run = await nhub(["send", "apns", "--payload", '{"aps":{"alert":"x"}}'], {
       NOTIFICATION_HUB_NAME: "myhub",

@@ -7,17 +7,16 @@ function dumpBody(body: string | Uint8Array | undefined): string {
 }
 
 /**
- * A request as text for the debug log, with `Authorization` passed through `redact`. The hub passes the
- * redactor in, so this module imports nothing the send path also loads and bundlers keep the send path whole.
+ * A request as text for the debug log. Unredacted: the caller redacts the whole dump (headers and body, where
+ * a job's storage URL carries a signature) with the hub's redaction, which it passes in, so this module
+ * imports nothing the send path also loads and bundlers keep the send path whole.
  */
-export function dumpRequest(req: TransportRequest, redact: (token: string) => string): string {
-  const lines = Object.entries(req.headers).map(
-    ([k, v]) => `${k}: ${k.toLowerCase() === "authorization" ? redact(v) : v}`,
-  );
+export function dumpRequest(req: TransportRequest): string {
+  const lines = Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`);
   return `--- nhub request ---\n${req.method} ${req.origin}${req.path}\n${lines.join("\n")}${dumpBody(req.body)}`;
 }
 
-/** A response as text for the debug log, with the time it took. */
+/** A response as text for the debug log, with the time it took; unredacted like {@link dumpRequest}. */
 export function dumpResponse(res: TransportResponse, ms: number): string {
   const lines = Object.entries(res.headers).map(([k, v]) => `${k}: ${v}`);
   return `--- nhub response ${res.status} (${ms} ms) ---\n${lines.join("\n")}${dumpBody(res.body)}`;

@@ -1,8 +1,11 @@
 /**
  * nhub's error hierarchy. Every class carries a `Symbol.for` marker so `X.isInstance(e)` works even when two
  * copies of `@nhub/core` are installed (where `instanceof` fails). No error ever holds a key, a signature or a
- * full SAS token: URLs and headers are redacted before they get here.
+ * full SAS token: nhub puts none in a URL, `ServiceError` redacts and caps every piece of server text it keeps,
+ * and messages quote a caller's input only through `quoteExcerpt`.
  */
+import { redactSecrets } from "@nhub/sas";
+import { boundServerText, MAX_EXCERPT_LENGTH } from "./excerpt";
 
 const baseMarker = Symbol.for("nhub.error");
 
@@ -58,7 +61,10 @@ export class ValidationError extends NhubError {
   readonly rule: string;
 
   constructor(field: string, rule: string, message: string, options: NhubErrorOptions = {}) {
-    super(`${field}: ${message}`, "NHUB_VALIDATION", { ...options, isRetryable: false });
+    // A field path may hold a caller's object key: the message names at most the start of a long one.
+    const named =
+      field.length > 2 * MAX_EXCERPT_LENGTH ? `${field.slice(0, 2 * MAX_EXCERPT_LENGTH - 1)}…` : field;
+    super(`${named}: ${message}`, "NHUB_VALIDATION", { ...options, isRetryable: false });
     this.field = field;
     this.rule = rule;
   }
@@ -85,6 +91,11 @@ export interface ServiceErrorInit {
   readonly trackingId?: string;
   readonly correlationId?: string;
   readonly retryAfterMs?: number;
+  /**
+   * Values the server must not be seen to echo, such as the hub's key: removed (verbatim, percent- or
+   * base64-encoded) from every piece of server text the error keeps. Used only for that, never stored.
+   */
+  readonly secrets?: readonly string[];
 }
 
 // The service ends an error's detail with `TrackingId:{id},TimeStamp:{time}`; ids are GUIDs with suffixes such as
@@ -96,7 +107,12 @@ export function trackingIdFromDetail(detail: string | undefined): string | undef
   return detail === undefined ? undefined : TRACKING_ID_IN_DETAIL.exec(detail)?.[1];
 }
 
-/** A non-success HTTP answer from the hub (4xx or 5xx). */
+/**
+ * A non-success HTTP answer from the hub (4xx or 5xx). Every piece of server text it keeps (`serviceCode`,
+ * `detail`, `trackingId`, `correlationId`) has SAS signatures, `SharedAccessKey` values and the init's
+ * `secrets` redacted and is at most 500 characters, so `message`, `stack`, `JSON.stringify` and `util.inspect`
+ * of the error show neither a secret nor a huge body.
+ */
 export class ServiceError extends NhubError {
   readonly [serviceMarker] = true;
   override name = "ServiceError";
@@ -104,7 +120,7 @@ export class ServiceError extends NhubError {
   readonly statusCode: number;
   /** The `<Code>` of the service's XML error body, when it sent one. */
   readonly serviceCode?: string;
-  /** The `<Detail>` of the service's XML error body: the service's own explanation. */
+  /** The `<Detail>` of the service's XML error body (or the start of a plain-text body): its own explanation. */
   readonly detail?: string;
   /**
    * The request's tracking id, to quote to Azure support: the `TrackingId` response header, or, on answers
@@ -119,21 +135,28 @@ export class ServiceError extends NhubError {
   readonly url: string;
 
   constructor(init: ServiceErrorInit) {
-    const what = init.detail ? `: ${init.detail}` : "";
-    const trackingId = init.trackingId || trackingIdFromDetail(init.detail);
+    const secrets = init.secrets ?? [];
+    const bound = (text: string | undefined) =>
+      typeof text === "string" ? boundServerText(text, secrets) : undefined;
+    const detail = bound(init.detail);
+    // Older answers carry no TrackingId header: the service wrote the id in the detail instead.
+    const trackingId = bound(init.trackingId || trackingIdFromDetail(init.detail)) || undefined;
+    // nhub builds the URL (no token goes in it); redacted in case a caller's id held one, but never cut.
+    const url = redactSecrets(String(init.url), secrets);
+    const what = detail ? `: ${detail}` : "";
     // A detail that already names the id (the service writes it there) is not followed by it a second time.
-    const track = trackingId && !init.detail?.includes(trackingId) ? ` (TrackingId ${trackingId})` : "";
-    super(`${init.method} ${init.url} failed with ${init.statusCode}${what}${track}`, "NHUB_SERVICE", {
+    const track = trackingId && !detail?.includes(trackingId) ? ` (TrackingId ${trackingId})` : "";
+    super(`${init.method} ${url} failed with ${init.statusCode}${what}${track}`, "NHUB_SERVICE", {
       isRetryable: isRetryableStatus(init.statusCode),
     });
     this.statusCode = init.statusCode;
-    this.serviceCode = init.serviceCode;
-    this.detail = init.detail;
-    this.trackingId = trackingId || undefined;
-    this.correlationId = init.correlationId;
+    this.serviceCode = bound(init.serviceCode);
+    this.detail = detail;
+    this.trackingId = trackingId;
+    this.correlationId = bound(init.correlationId);
     this.retryAfterMs = init.retryAfterMs;
     this.method = init.method;
-    this.url = init.url;
+    this.url = url;
   }
 
   static override isInstance(error: unknown): error is ServiceError {

@@ -6,6 +6,7 @@
 import {
   ConnectionStringError,
   parseConnectionString,
+  redactSecrets,
   type SasTokenProviderOptions,
   type TokenProvider,
 } from "@nhub/sas";
@@ -13,6 +14,7 @@ import { type DeviceHandle, setDeviceHandleHeaders } from "./device-handle";
 import type { RequestChannels } from "./diagnostics";
 import type { DirectBatchOptions, DirectBatchResult } from "./direct-batch";
 import { AbortError, ClosedError, type NhubError, ServiceError, ValidationError } from "./errors";
+import { quoteExcerpt } from "./excerpt";
 import { createLog, type HubLog, type Logger, type LogLevel } from "./log";
 import { assertHeaders, assertNotification, type Notification } from "./notification";
 import { assertNotificationId, notificationIdFromLocation } from "./notification-id";
@@ -45,7 +47,7 @@ export interface NotificationHubBaseOptions {
   /**
    * Debug mode, as in the Python sample: every tag or broadcast send becomes a test send (`test=true`, so the
    * answer lists the registrations reached) and each request and response is dumped to the logger at debug
-   * level, with the token's signature redacted. Without a logger the dump goes to `console.error`.
+   * level, redacted (no key, no signature, in headers or bodies). Without a logger the dump goes to `console.error`.
    */
   readonly debug?: boolean;
   /**
@@ -206,7 +208,7 @@ export function assertHubName(hubName: string): void {
     throw new ValidationError(
       "hubName",
       "characters",
-      `"${hubName}" is not a valid hub name: use letters, digits, ".", "-", "_" and "/", starting and ending with a letter or digit`,
+      `${quoteExcerpt(hubName)} is not a valid hub name: use letters, digits, ".", "-", "_" and "/", starting and ending with a letter or digit`,
     );
   }
 }
@@ -249,6 +251,8 @@ export class NotificationHubBase {
   readonly #maxResponseBytes: number | undefined;
   readonly #debug: boolean;
   readonly #log: HubLog;
+  /** What no error, log line or dump of this hub may show (its key): handed to each redaction, never shown. */
+  readonly #secrets: readonly string[];
   /** Whether every attempt takes the observed path (timing, debug lines, dumps), whoever subscribes. */
   readonly #observeAll: boolean;
   readonly #channels: RequestChannels | undefined;
@@ -314,6 +318,7 @@ export class NotificationHubBase {
     this.#maxResponseBytes =
       options.maxResponseBytes === undefined ? undefined : checkMaxResponseBytes(options.maxResponseBytes);
     this.#debug = options.debug ?? false;
+    this.#secrets = [parts.sharedAccessKey];
     this.#log = createLog(
       options.logger ?? (this.#debug ? consoleLogger : undefined),
       options.logLevel ?? (this.#debug ? "debug" : "warn"),
@@ -639,6 +644,7 @@ export class NotificationHubBase {
       trackingId: res.headers["trackingid"],
       correlationId: res.headers["x-ms-correlation-request-id"],
       retryAfterMs: parseRetryAfter(res.headers),
+      secrets: this.#secrets,
     });
   }
 
@@ -654,6 +660,7 @@ export class NotificationHubBase {
       channels: this.#channels,
       log: this.#log,
       dump: this.#debug,
+      redact: (text) => redactSecrets(text, this.#secrets),
     });
   }
 }

@@ -1,4 +1,5 @@
 import { ValidationError } from "./errors";
+import { quoteExcerpt } from "./excerpt";
 
 /** Any value JSON can carry. Free-form parts of platform payloads are typed with it instead of `any`. */
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | JsonObject;
@@ -16,13 +17,12 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
-/** How a value looks in an error message. */
+/** How a value looks in an error message: its type, and a string quoted through {@link quoteExcerpt}. */
 export function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (value === undefined) return "undefined";
   if (Array.isArray(value)) return "an array";
-  if (typeof value === "string")
-    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  if (typeof value === "string") return `the string ${quoteExcerpt(value)}`;
   if (typeof value === "object")
     return `an object (${Object.getPrototypeOf(value)?.constructor?.name ?? "null prototype"})`;
   return `${typeof value} ${String(value)}`;

@@ -1,6 +1,7 @@
 /** The hub's logging: level filtering and redaction in front of a user's console- or pino-shaped logger. */
-import { redactSasToken } from "@nhub/sas";
+import { redactSecrets } from "@nhub/sas";
 import { ValidationError } from "./errors";
+import { quoteExcerpt } from "./excerpt";
 
 /**
  * Where nhub writes what it does. `console` fits, and so does a pino logger; every method is optional and
@@ -22,17 +23,8 @@ const LEVELS = ["debug", "info", "warn", "error"] as const;
 export type HubLog = { -readonly [L in (typeof LEVELS)[number]]?: (message: string) => void };
 
 /**
- * Removes credentials from a log line: every `sig=` value, every `SharedAccessKey=` value and, when it is long
- * enough not to garble ordinary words, the key itself.
- */
-export function redactSecrets(text: string, key?: string): string {
-  let out = redactSasToken(text).replace(/(SharedAccessKey=)[^;\s"'&<]+/g, "$1<redacted>");
-  if (key !== undefined && key.length >= 8) out = out.split(key).join("<redacted>");
-  return out;
-}
-
-/**
- * Binds the enabled levels of `logger` (methods are called on the logger, as pino needs) behind redaction.
+ * Binds the enabled levels of `logger` (methods are called on the logger, as pino needs) behind redaction:
+ * `redactSecrets` of `@nhub/sas`, with `key` as a known secret.
  *
  * @throws {ValidationError} with field `logLevel` for an unknown level.
  */
@@ -42,15 +34,16 @@ export function createLog(logger: Logger | undefined, level: LogLevel, key: stri
     throw new ValidationError(
       "logLevel",
       "one-of",
-      `"${String(level)}" is not one of debug, info, warn, error, silent`,
+      `${quoteExcerpt(String(level))} is not one of debug, info, warn, error, silent`,
     );
   }
   const log: HubLog = {};
   if (logger === undefined) return log;
+  const secrets = [key];
   for (let i = threshold; i < LEVELS.length; i++) {
     const name = LEVELS[i]!;
     if (typeof logger[name] === "function")
-      log[name] = (message) => logger[name]!(redactSecrets(message, key));
+      log[name] = (message) => logger[name]!(redactSecrets(message, secrets));
   }
   return log;
 }

@@ -1,4 +1,5 @@
 import { ValidationError } from "./errors";
+import { quoteExcerpt } from "./excerpt";
 
 // Ids are opaque, but they go into a path: no separators, no whitespace or control characters, no dot segments.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
@@ -20,7 +21,7 @@ export function assertNotificationId(id: string, field = "notificationId"): void
     throw new ValidationError(field, "required", "a notification id is required");
   }
   if (!isSafeId(id)) {
-    throw new ValidationError(field, "characters", `"${id.slice(0, 40)}" is not a notification id`);
+    throw new ValidationError(field, "characters", `${quoteExcerpt(id)} is not a notification id`);
   }
 }
 

@@ -4,6 +4,7 @@
  * contract in `platform.ts`.
  */
 import { ValidationError } from "./errors";
+import { quoteExcerpt } from "./excerpt";
 
 /** A notification ready to send: everything platform-specific, already validated and serialised. */
 export interface Notification {
@@ -80,14 +81,14 @@ export function assertHeader(name: string, value: unknown, fieldPrefix = "header
       throw new ValidationError(
         `${fieldPrefix}.${name}`,
         "header-name",
-        `"${name}" is not a valid HTTP header name`,
+        `${quoteExcerpt(name)} is not a valid HTTP header name`,
       );
     }
     if (RESERVED_HEADERS.has(name.toLowerCase())) {
       throw new ValidationError(
         `${fieldPrefix}.${name}`,
         "reserved-header",
-        `"${name}" is set by nhub itself and cannot be overridden`,
+        `${quoteExcerpt(name)} is set by nhub itself and cannot be overridden`,
       );
     }
     remember(validHeaderNames, name);
@@ -222,7 +223,7 @@ export function assertNotification(n: Notification): void {
       throw new ValidationError(
         "format",
         "format-name",
-        `"${String(format)}" is not a format name (lowercase letters and digits)`,
+        `${quoteExcerpt(String(format))} is not a format name (lowercase letters and digits)`,
       );
     }
     remember(validFormats, format);

@@ -1,3 +1,5 @@
+import { boundServerText } from "./excerpt";
+
 /** One registration a test send reached, from the `NotificationOutcome` XML. */
 export interface RegistrationResult {
   /** The platform the registration is on, e.g. `apple`, `fcmv1`, `windows`. */
@@ -22,8 +24,16 @@ export async function parseNotificationOutcome(xml: string): Promise<Notificatio
   return (await import("./outcome-xml")).readNotificationOutcome(xml);
 }
 
-/** Reads the service's `<Error><Code/><Detail/></Error>` body; empty fields when it is something else. */
+/**
+ * Reads the service's `<Error><Code/><Detail/></Error>` body, or takes the start of a plain-text body as the
+ * detail; empty fields when it is something else. Both are server text: signatures and keys redacted, at most
+ * 500 characters.
+ */
 export async function parseErrorBody(body: string): Promise<{ code?: string; detail?: string }> {
-  if (!body.includes("<")) return body.trim() ? { detail: body.trim().slice(0, 500) } : {};
-  return (await import("./outcome-xml")).readErrorBody(body);
+  if (!body.includes("<")) return body.trim() ? { detail: boundServerText(body.trim()) } : {};
+  const { code, detail } = await (await import("./outcome-xml")).readErrorBody(body);
+  return {
+    code: code === undefined ? undefined : boundServerText(code),
+    detail: detail === undefined ? undefined : boundServerText(detail),
+  };
 }

@@ -25,6 +25,7 @@
  * @packageDocumentation
  */
 import { ValidationError } from "./errors";
+import { quoteExcerpt } from "./excerpt";
 import type { NotificationHub } from "./hub";
 import type { SendOptions, SendResult } from "./hub-base";
 import { FORMAT_PATTERN, MAX_REQUEST_BODY_BYTES, type Notification } from "./notification";
@@ -129,7 +130,7 @@ export function definePlatform<P, O = undefined>(
     throw new ValidationError(
       "platform.specificationVersion",
       "unsupported-version",
-      `platform "${String(definition.name)}" was written for platform specification version ${version}, but this ` +
+      `platform ${quoteExcerpt(String(definition.name))} was written for platform specification version ${version}, but this ` +
         `@nhub/core understands versions ${SUPPORTED_PLATFORM_SPECIFICATION_VERSIONS.join(", ")}; upgrade @nhub/core`,
     );
   }
@@ -138,14 +139,14 @@ export function definePlatform<P, O = undefined>(
     throw new ValidationError(
       "platform.name",
       "name",
-      `"${String(name)}" is not a platform name (lowercase letters, digits and single dashes)`,
+      `${quoteExcerpt(String(name))} is not a platform name (lowercase letters, digits and single dashes)`,
     );
   }
   if (typeof format !== "string" || !FORMAT_PATTERN.test(format)) {
     throw new ValidationError(
       "platform.format",
       "format-name",
-      `"${String(format)}" is not a format name (lowercase letters and digits)`,
+      `${quoteExcerpt(String(format))} is not a format name (lowercase letters and digits)`,
     );
   }
   if (!Array.isArray(contentTypes) || contentTypes.length === 0) {

@@ -2,6 +2,10 @@
  * Everything `@nhub/core` exports on every runtime; `index.ts` (Node) and `edge.ts` add their own
  * `NotificationHub` on top, so the two entries cannot drift apart.
  */
+
+// The one redaction of nhub lives in @nhub/sas (which knows the token formats); core passes it on so that every
+// package that prints text (the CLI, the emulator) uses the same one.
+export { redactSecrets } from "@nhub/sas";
 export type { BrowserPushChannel, DeviceHandle } from "./device-handle";
 export {
   DIAGNOSTICS_CHANNELS,
@@ -30,6 +34,7 @@ export {
   TimeoutError,
   ValidationError,
 } from "./errors";
+export { MAX_EXCERPT_LENGTH, quoteExcerpt } from "./excerpt";
 export { createFetchTransport, type FetchTransportOptions } from "./fetch-transport";
 export {
   API_VERSION,

@@ -17,19 +17,18 @@ export interface ObservedAttempt {
   readonly log: HubLog;
   /** Whether to dump the request and its response to `log.debug` (debug mode). */
   readonly dump: boolean;
+  /**
+   * The hub's redaction (`redactSecrets` of `@nhub/sas` with its key), applied to each dump as a whole: passed
+   * in so this lazily loaded module shares no import with the send path.
+   */
+  readonly redact: (text: string) => string;
 }
-
-/**
- * Cuts the signature out of a token. `log` redacts every line again; this one is local rather than imported
- * from `@nhub/sas`, so bundlers keep this lazy chunk apart from the send path's.
- */
-const redactSignature = (token: string): string => token.replace(/sig=[^&\s]*/g, "sig=<redacted>");
 
 type Message = { -readonly [K in keyof RequestDiagnosticsMessage]: RequestDiagnosticsMessage[K] };
 
 /**
  * Sends `request` through `transport`, publishing one message on `start` and the same message, completed, on
- * `finish` or `error`, and writing a line (and in debug mode the dumps, signature redacted) to `log.debug`.
+ * `finish` or `error`, and writing a line (and in debug mode the dumps, redacted: headers and bodies) to `log.debug`.
  */
 export async function observeRequest(
   transport: Transport,
@@ -46,7 +45,7 @@ export async function observeRequest(
   const format = request.headers["ServiceBusNotification-Format"];
   if (format !== undefined) message.format = format;
   const what = `nhub: ${watch.hubName}: ${request.method} ${request.path} (attempt ${watch.attempt})`;
-  if (watch.dump) log.debug?.(dumpRequest(request, redactSignature));
+  if (watch.dump) log.debug?.(watch.redact(dumpRequest(request)));
   if (channels?.start.hasSubscribers) channels.start.publish(message);
   const started = performance.now();
   let res: TransportResponse;
@@ -63,6 +62,6 @@ export async function observeRequest(
   message.status = res.status;
   if (channels?.finish.hasSubscribers) channels.finish.publish(message);
   log.debug?.(`${what} answered ${res.status} in ${Math.round(message.durationMs)} ms`);
-  if (watch.dump) log.debug?.(dumpResponse(res, Math.round(message.durationMs)));
+  if (watch.dump) log.debug?.(watch.redact(dumpResponse(res, Math.round(message.durationMs))));
   return res;
 }

@@ -1,4 +1,5 @@
 import { ValidationError } from "./errors";
+import { quoteExcerpt } from "./excerpt";
 
 /** A parsed tag expression. `and`/`or` nodes are flattened: an operand is never a node of the same kind. */
 export type TagExpression =
@@ -28,13 +29,13 @@ export function tagProblem(tag: string): { rule: string; message: string } | und
   if (tag.length > TAG_LIMITS.maxTagLength) {
     return {
       rule: "max-length",
-      message: `tag "${tag.slice(0, 20)}..." is ${tag.length} characters; the limit is ${TAG_LIMITS.maxTagLength}`,
+      message: `tag ${quoteExcerpt(tag)} is ${tag.length} characters; the limit is ${TAG_LIMITS.maxTagLength}`,
     };
   }
   if (TAG_PATTERN.test(tag) || SYSTEM_TAG_PATTERN.test(tag)) return undefined;
   return {
     rule: "characters",
-    message: `tag "${tag}" may contain only letters, digits and _ @ # . : - (or be $InstallationId:{id} / $UserId:{id})`,
+    message: `tag ${quoteExcerpt(tag)} may contain only letters, digits and _ @ # . : - (or be $InstallationId:{id} / $UserId:{id})`,
   };
 }
 
@@ -59,7 +60,7 @@ function tokenize(source: string, field: string): Token[] {
       throw new ValidationError(
         field,
         "syntax",
-        `expected "${lone}${lone}" at position ${match.index + 1} of "${source}"`,
+        `expected "${lone}${lone}" at position ${match.index + 1} of ${quoteExcerpt(source, match.index)}`,
       );
     }
     if (tag !== undefined) assertTag(tag, field);
@@ -87,7 +88,7 @@ export function parseTagExpression(source: string, field = "tags"): TagExpressio
     throw new ValidationError(
       field,
       "syntax",
-      `expected ${expected} but found ${t ? `"${t[0]}" at position ${t[1] + 1}` : "the end"} in "${source}"`,
+      `expected ${expected} but found ${t ? `${quoteExcerpt(t[0])} at position ${t[1] + 1}` : "the end"} in ${quoteExcerpt(source, t ? t[1] : source.length)}`,
     );
   };
   // No tag can read "(", ")", "!", "&&" or "||", so comparing the text is enough.

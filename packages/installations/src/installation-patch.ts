@@ -2,7 +2,7 @@
  * Partial updates of an installation: `PATCH /installations/{id}` with a JSON-Patch (RFC 6902) document of the
  * operations the service supports.
  */
-import { assertTag, describeValue, type NotificationHub, ValidationError } from "@nhub/core";
+import { assertTag, describeValue, type NotificationHub, quoteExcerpt, ValidationError } from "@nhub/core";
 import { checkExpiry, checkHeaderRecord, checkStringRecord, checkTagList, requireText } from "./field-checks";
 import {
   type BrowserPushChannel,
@@ -84,7 +84,11 @@ type WireOp = { op: string; path: string; value?: unknown };
 
 function noValue(patch: InstallationPatch, field: string): void {
   if (patch.value !== undefined) {
-    throw new ValidationError(`${field}.value`, "forbidden", `"${patch.op} ${patch.path}" takes no value`);
+    throw new ValidationError(
+      `${field}.value`,
+      "forbidden",
+      `${quoteExcerpt(`${patch.op} ${patch.path}`)} takes no value`,
+    );
   }
 }
 
@@ -97,7 +101,7 @@ function onlyOps(patch: InstallationPatch, field: string, ops: readonly string[]
     throw new ValidationError(
       `${field}.op`,
       "unsupported",
-      `"${patch.op}" is not supported on ${patch.path}; use ${ops.join(" or ")}`,
+      `${quoteExcerpt(patch.op)} is not supported on ${patch.path}; use ${ops.join(" or ")}`,
     );
   }
 }
@@ -235,7 +239,7 @@ function checkPatch(
     new ValidationError(
       `${field}.path`,
       "unsupported",
-      `"${path}" is not an installation path the service patches`,
+      `${quoteExcerpt(path)} is not an installation path the service patches`,
     );
   if (empty !== "") throw unsupported();
   const wire: WireOp = { op: patch.op, path };

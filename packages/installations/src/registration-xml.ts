@@ -2,7 +2,7 @@
  * Registration descriptions on the wire: checking one, writing it as an Atom entry (elements in the order the
  * official .NET SDK's data contracts give them), and reading entries and feeds the service sends back.
  */
-import { describeValue, isPlainObject, ValidationError } from "@nhub/core";
+import { describeValue, isPlainObject, quoteExcerpt, ValidationError } from "@nhub/core";
 import { assertWellFormedXml, escapeXml } from "@nhub/xml";
 import {
   atomEntry,
@@ -160,7 +160,11 @@ function checkHandle(kind: RegistrationKind, key: string, value: string): void {
       throw new ValidationError(key, "url", `${key} must be an absolute URL`);
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") {
-      throw new ValidationError(key, "url", `${key} must be an http(s) URL, not ${url.protocol}`);
+      throw new ValidationError(
+        key,
+        "url",
+        `${key} must be an http(s) URL, not ${quoteExcerpt(url.protocol)}`,
+      );
     }
   }
   if (/\s/.test(value) && HANDLE_KEYS.has(key)) {
@@ -174,7 +178,11 @@ function checkHeaders(kind: RegistrationKind, spec: FieldSpec, value: unknown): 
   for (const name of Object.keys(headers)) {
     const lower = name.toLowerCase();
     if (seen.has(lower)) {
-      throw new ValidationError(`${spec.key}.${name}`, "duplicate", `header "${name}" is given twice`);
+      throw new ValidationError(
+        `${spec.key}.${name}`,
+        "duplicate",
+        `header ${quoteExcerpt(name)} is given twice`,
+      );
     }
     seen.add(lower);
     if (spec.key === "apnsHeaders" && !lower.startsWith("apns-")) {

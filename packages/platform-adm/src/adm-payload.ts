@@ -4,7 +4,7 @@
  * passed through: a misspelt `expireAfter` would otherwise reach Amazon and be rejected there, after the hub
  * has already accepted the send.
  */
-import { assertJsonValue, describeValue, isPlainObject, ValidationError } from "@nhub/core";
+import { assertJsonValue, describeValue, isPlainObject, quoteExcerpt, ValidationError } from "@nhub/core";
 
 /** Largest ADM message Amazon accepts: 6 KB, counted over the whole serialised body in UTF-8. */
 export const ADM_MAX_PAYLOAD_BYTES = 6144;
@@ -110,7 +110,7 @@ export function assertAdmPayload(payload: unknown, field = "payload"): asserts p
       throw new ValidationError(
         `${field}.${key}`,
         "unknown-field",
-        `"${key}" is not an ADM message field (data, notification, priority, consolidationKey, expiresAfter, md5)`,
+        `${quoteExcerpt(key)} is not an ADM message field (data, notification, priority, consolidationKey, expiresAfter, md5)`,
       );
     }
   }

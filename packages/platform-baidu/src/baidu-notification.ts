@@ -5,6 +5,7 @@ import {
   type Notification,
   type NotificationHub,
   parseJsonText,
+  quoteExcerpt,
   type SendOptions,
   type SendResult,
   ValidationError,
@@ -96,7 +97,7 @@ function withMessageType(options: BaiduNotificationOptions): { headers?: Readonl
     throw new ValidationError(
       `headers.${clash}`,
       "conflict",
-      `the header says "${headers?.[clash]}" but options.messageType says "${messageType}"; set only one`,
+      `the header says ${quoteExcerpt(String(headers?.[clash]))} but options.messageType says ${quoteExcerpt(String(messageType))}; set only one`,
     );
   }
   const rest = { ...headers };

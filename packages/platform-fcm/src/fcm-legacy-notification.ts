@@ -6,6 +6,7 @@ import {
   isPlainObject,
   type Notification,
   type NotificationHub,
+  quoteExcerpt,
   type SendResult,
   ValidationError,
 } from "@nhub/core";
@@ -66,7 +67,7 @@ export function createFcmLegacyNotification(payload: FcmLegacyPayload | string):
       throw new ValidationError(
         `payload.${key}`,
         "hub-targets",
-        `leave "${key}" out: the hub sets the target of each device it sends to; choose devices with tags`,
+        `leave ${quoteExcerpt(key)} out: the hub sets the target of each device it sends to; choose devices with tags`,
       );
     }
   }

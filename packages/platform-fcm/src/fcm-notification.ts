@@ -6,6 +6,7 @@ import {
   isPlainObject,
   type Notification,
   type NotificationHub,
+  quoteExcerpt,
   type SendResult,
   ValidationError,
 } from "@nhub/core";
@@ -100,7 +101,7 @@ export function assertFcmData(data: unknown, field: string, anyJson = false): vo
       throw new ValidationError(
         `${field}.${key}`,
         "reserved-key",
-        `"${key}" is reserved by FCM (from, message_type, google.*, gcm.*); rename the key`,
+        `${quoteExcerpt(key)} is reserved by FCM (from, message_type, google.*, gcm.*); rename the key`,
       );
     }
     const value = data[key];
@@ -134,7 +135,7 @@ export function assertFcmV1Message(
       throw new ValidationError(
         `${field}.${key}`,
         "hub-targets",
-        `leave "${key}" out: the hub sets the target of each device it sends to; choose devices with tags`,
+        `leave ${quoteExcerpt(key)} out: the hub sets the target of each device it sends to; choose devices with tags`,
       );
     }
   }
@@ -144,7 +145,7 @@ export function assertFcmV1Message(
       throw new ValidationError(
         `${field}.${key}`,
         "unknown-field",
-        `"${key}" is not a field of an FCM v1 Message${hint ? ` (${hint})` : ""}; FCM would reject the message`,
+        `${quoteExcerpt(key)} is not a field of an FCM v1 Message${hint ? ` (${hint})` : ""}; FCM would reject the message`,
       );
     }
   }
@@ -198,14 +199,14 @@ function assertAndroidConfig(android: Record<string, unknown>, field: string): v
   assertArray(n.vibrate_timings, `${at}.vibrate_timings`, assertDuration);
   assertString(n.color, `${at}.color`);
   if (typeof n.color === "string" && !COLOR_PATTERN.test(n.color)) {
-    throw new ValidationError(`${at}.color`, "color", `"${n.color}" is not a #rrggbb colour`);
+    throw new ValidationError(`${at}.color`, "color", `${quoteExcerpt(n.color)} is not a #rrggbb colour`);
   }
   assertString(n.event_time, `${at}.event_time`);
   if (typeof n.event_time === "string" && !RFC3339_PATTERN.test(n.event_time)) {
     throw new ValidationError(
       `${at}.event_time`,
       "rfc3339",
-      `"${n.event_time}" is not an RFC 3339 time such as 2026-01-31T12:00:00Z`,
+      `${quoteExcerpt(n.event_time)} is not an RFC 3339 time such as 2026-01-31T12:00:00Z`,
     );
   }
   assertEnum(n.notification_priority, NOTIFICATION_PRIORITIES, `${at}.notification_priority`);
@@ -371,7 +372,7 @@ export function createFcmV1Notification(payload: FcmV1Message | FcmV1Envelope | 
         throw new ValidationError(
           `payload.${key}`,
           "envelope",
-          `only "message" goes in the envelope; move "${key}" into the message or drop it`,
+          `only "message" goes in the envelope; move ${quoteExcerpt(key)} into the message or drop it`,
         );
       }
     }

@@ -584,3 +584,24 @@ describe("properties", () => {
     );
   });
 });
+
+describe("error messages quote an excerpt, not the whole input", () => {
+  it("a 1 MB colour or unknown key gives a short message", () => {
+    const huge = "#".repeat(1_000_000);
+    for (const payload of [
+      { android: { notification: { color: huge } } },
+      { [`x${"k".repeat(1_000_000)}`]: 1 },
+    ]) {
+      const error = (() => {
+        try {
+          createFcmV1Notification(payload as unknown as FcmV1Message);
+        } catch (e) {
+          return e as ValidationError;
+        }
+      })();
+      expect(ValidationError.isInstance(error)).toBe(true);
+      expect(error!.message.length).toBeLessThan(400);
+      expect(error!.message).toMatch(/of 100000[01]\)/);
+    }
+  });
+});

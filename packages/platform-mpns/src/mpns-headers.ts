@@ -2,7 +2,7 @@
  * The MPNS header rules: what kind of notification a payload is, and the `X-WindowsPhone-Target` and
  * `X-NotificationClass` that go with each kind and delivery delay.
  */
-import { ValidationError } from "@nhub/core";
+import { quoteExcerpt, ValidationError } from "@nhub/core";
 import { assertWellFormedXml, type XmlOutline } from "@nhub/xml";
 
 /**
@@ -121,7 +121,7 @@ export function mpnsNotificationClass(kind: MpnsKind, delay: MpnsDelay = "immedi
 
 function describe(value: unknown): string {
   if (value === null) return "null";
-  if (typeof value === "string") return `"${value}"`;
+  if (typeof value === "string") return quoteExcerpt(value);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return Array.isArray(value) ? "an array" : `a ${typeof value}`;
 }

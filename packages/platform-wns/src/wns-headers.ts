@@ -2,7 +2,7 @@
  * The `X-WNS-*` header rules: how `X-WNS-Type` follows from the payload, and what values the other WNS headers
  * may hold.
  */
-import { ValidationError } from "@nhub/core";
+import { quoteExcerpt, ValidationError } from "@nhub/core";
 import { assertWellFormedXml } from "@nhub/xml";
 
 /** Every `X-WNS-Type`. */
@@ -104,7 +104,7 @@ interface Setting {
 
 function describe(value: unknown): string {
   if (value === null) return "null";
-  if (typeof value === "string") return `"${value}"`;
+  if (typeof value === "string") return quoteExcerpt(value);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return Array.isArray(value) ? "an array" : `a ${typeof value}`;
 }

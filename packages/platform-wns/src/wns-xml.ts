@@ -2,7 +2,7 @@
  * XML builders for WNS: toast, tile and badge documents, every text and attribute escaped. The escaping and the
  * well-formedness check come from `@nhub/xml`.
  */
-import { ValidationError } from "@nhub/core";
+import { quoteExcerpt, ValidationError } from "@nhub/core";
 import { escapeXml } from "@nhub/xml";
 
 /** An image: its URI, or its URI and alternative text. */
@@ -105,7 +105,7 @@ export function toastXml(options: ToastXmlOptions): string {
     throw new ValidationError(
       "template",
       "enum",
-      `"${String(template)}" is not a toast template; use one of ${Object.keys(TOAST_TEMPLATES).join(", ")}`,
+      `${quoteExcerpt(String(template))} is not a toast template; use one of ${Object.keys(TOAST_TEMPLATES).join(", ")}`,
     );
   }
   assertTexts(options.texts, shape.texts, template);
@@ -186,7 +186,7 @@ export function tileXml(options: TileXmlOptions): string {
       throw new ValidationError(
         `${field}.template`,
         "enum",
-        `"${String(b.template)}" is not a tile template; use one of ${TILE_TEMPLATES.join(", ")}`,
+        `${quoteExcerpt(String(b.template))} is not a tile template; use one of ${TILE_TEMPLATES.join(", ")}`,
       );
     }
     if (b.texts !== undefined && !Array.isArray(b.texts)) {
@@ -237,7 +237,7 @@ export function badgeXml(value: number | BadgeGlyph): string {
     throw new ValidationError(
       "value",
       "enum",
-      `"${String(value)}" is not a badge glyph; use a number or one of ${BADGE_GLYPHS.join(", ")}`,
+      `${quoteExcerpt(String(value))} is not a badge glyph; use a number or one of ${BADGE_GLYPHS.join(", ")}`,
     );
   }
   return `<badge value="${value}"/>`;

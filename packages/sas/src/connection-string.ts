@@ -28,6 +28,15 @@ export class ConnectionStringError extends Error {
 }
 
 const REQUIRED = ["Endpoint", "SharedAccessKeyName", "SharedAccessKey"] as const;
+const KNOWN_KEYS: readonly string[] = [...REQUIRED, "EntityPath"];
+
+/**
+ * `key` when it is a connection-string key name nhub knows, else `undefined`: an unknown key may be a fragment
+ * of a pasted secret, so messages name its part number instead of quoting it.
+ */
+function knownKey(key: string): string | undefined {
+  return KNOWN_KEYS.includes(key) ? key : undefined;
+}
 
 /** True for hosts that never leave the machine, where plain `http://` is acceptable. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -40,7 +49,8 @@ export function isLoopbackHost(hostname: string): boolean {
  *
  * Parts are split on `;` and each at its first `=` (keys end in `=`); keys are case-sensitive and may come in
  * any order; empty parts and unknown keys (such as `EntityPath`) are ignored. Everything wrong is reported here,
- * never at first send, and no message ever contains the key.
+ * never at first send, and no message quotes a value (not the key, not the Endpoint) or an unknown key name:
+ * messages name the field and the rule.
  *
  * @throws {ConnectionStringError} naming the missing or malformed part.
  */
@@ -69,14 +79,20 @@ export function parseConnectionString(connectionString: string): ConnectionStrin
     const key = part.slice(0, eq);
     const value = part.slice(eq + 1);
     if (/\s/.test(key)) {
+      const name = knownKey(key.trim());
       throw new ConnectionStringError(
-        `connection string key "${key.trim()}" contains whitespace; remove the spaces around ";" and "="`,
-        key.trim(),
+        `connection string ${name ? `key ${name}` : `part ${index + 1}`} has whitespace in its key; remove the spaces around ";" and "="`,
+        name ?? "connectionString",
         "no-whitespace",
       );
     }
     if (values.has(key)) {
-      throw new ConnectionStringError(`connection string has ${key} more than once`, key, "duplicate");
+      const name = knownKey(key);
+      throw new ConnectionStringError(
+        `connection string has ${name ?? `the key of part ${index + 1}`} more than once`,
+        name ?? "connectionString",
+        "duplicate",
+      );
     }
     values.set(key, value);
   }
@@ -113,7 +129,7 @@ function toNamespaceUrl(endpoint: string): string {
     url = new URL(endpoint);
   } catch {
     throw new ConnectionStringError(
-      `Endpoint "${endpoint}" is not a URL (expected sb://NAMESPACE.servicebus.windows.net/)`,
+      "Endpoint is not a URL (expected sb://NAMESPACE.servicebus.windows.net/)",
       "Endpoint",
       "url",
     );
@@ -121,7 +137,7 @@ function toNamespaceUrl(endpoint: string): string {
   const scheme = url.protocol;
   if (scheme !== "sb:" && scheme !== "https:" && scheme !== "http:") {
     throw new ConnectionStringError(
-      `Endpoint scheme "${scheme.slice(0, -1)}" is not supported (use sb:// or https://)`,
+      "Endpoint has a scheme other than sb://, https:// or http:// (use sb:// or https://)",
       "Endpoint",
       "scheme",
     );
@@ -129,7 +145,7 @@ function toNamespaceUrl(endpoint: string): string {
   if (url.hostname === "") throw new ConnectionStringError("Endpoint has no host", "Endpoint", "url");
   if (scheme === "http:" && !isLoopbackHost(url.hostname)) {
     throw new ConnectionStringError(
-      `Endpoint uses plain http:// to "${url.hostname}"; http is allowed only for loopback hosts (127.0.0.1, ::1, localhost), use sb:// or https://`,
+      "Endpoint uses plain http:// to a host that is not loopback; http is allowed only for loopback hosts (127.0.0.1, ::1, localhost), use sb:// or https://",
       "Endpoint",
       "https-required",
     );

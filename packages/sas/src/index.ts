@@ -4,6 +4,7 @@ export {
   isLoopbackHost,
   parseConnectionString,
 } from "./connection-string";
+export { REDACTED, redactSecrets, secretForms, secretSpans } from "./redact";
 export {
   type AsyncSasTokenProvider,
   type AsyncSasTokenProviderOptions,

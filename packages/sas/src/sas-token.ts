@@ -1,6 +1,7 @@
 // Type only: node:crypto is loaded at run time through process.getBuiltinModule (below), so that runtimes
 // without Node built-ins (Cloudflare Workers, Vercel Edge) can bundle this module for the WebCrypto signer.
 import type * as NodeCrypto from "node:crypto";
+import { redactSecrets } from "./redact";
 
 /** What a SAS token is signed for. */
 export interface SasTokenInit {
@@ -127,11 +128,12 @@ export function parseSasToken(token: string): SasTokenFields | undefined {
 
 /**
  * Replaces the signature of every SAS token in `text` with `<redacted>`, so a token can be shown in a log or
- * debug dump without granting anything. Idempotent: redacted text passes through unchanged.
+ * debug dump without granting anything: the same redaction as {@link redactSecrets} without known secrets, so
+ * percent-encoded (`sig%3D…`) and XML-escaped (`&amp;sig=…`) signatures and `SharedAccessKey=` values go too.
+ * Idempotent: redacted text passes through unchanged.
  */
 export function redactSasToken(text: string): string {
-  // `+`, not `*`: an already redacted `sig=<redacted>` is left alone, so redacting twice changes nothing.
-  return text.replace(/([?&\s]sig=)[^&\s"'<]+/g, "$1<redacted>").replace(/^sig=[^&\s"'<]+/, "sig=<redacted>");
+  return redactSecrets(text);
 }
 
 /** A source of valid tokens. `getToken` may return a cached token; callers must not cache it themselves. */

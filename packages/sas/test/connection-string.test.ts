@@ -90,6 +90,30 @@ describe("parseConnectionString", () => {
     expect(errorOf(`${good};LEAKYSECRET`).message).not.toContain("LEAKYSECRET");
   });
 
+  it("never quotes the Endpoint value or a key it does not know, whatever the rule broken", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9]{12,24}$/), (secret) => {
+        const rest = "SharedAccessKeyName=n;SharedAccessKey=k";
+        const cases = [
+          `Endpoint=${secret};${rest}`,
+          `Endpoint=${secret}://a/;${rest}`,
+          `Endpoint=http://${secret}.example/;${rest}`,
+          `Endpoint=sb://${secret}.example/${secret};${rest}`,
+          `Endpoint=sb://a/;${rest};${secret} x=1`,
+          `Endpoint=sb://a/;${rest};${secret}=1;${secret}=2`,
+        ];
+        for (const s of cases) {
+          const e = errorOf(s);
+          expect(e.message).not.toContain(secret);
+          expect(e.field).not.toContain(secret);
+        }
+      }),
+    );
+    const unknown = errorOf("Endpoint=sb://a/;SharedAccessKeyName=n;SharedAccessKey=k;a b=1");
+    expect([unknown.field, unknown.rule]).toEqual(["connectionString", "no-whitespace"]);
+    expect(unknown.message).toContain("part 4");
+  });
+
   it("round-trips any well-formed connection string", () => {
     const value = fc.stringMatching(/^[A-Za-z0-9+/=_.-]{1,30}$/);
     fc.assert(

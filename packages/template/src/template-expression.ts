@@ -4,7 +4,7 @@
  * `{a + b}` concatenation. Parsing and evaluation are separate so a template can be parsed once and rendered
  * for many sends.
  */
-import { ValidationError } from "@nhub/core";
+import { quoteExcerpt, ValidationError } from "@nhub/core";
 
 /** One operand of an expression: a property reference or, inside `{...}`, a quoted literal. */
 export type TemplateTerm =
@@ -245,7 +245,9 @@ class ExpressionParser {
   }
 
   #error(problem: string): TemplateSyntaxError {
-    return new TemplateSyntaxError(`${problem} at position ${this.#pos + 1} of ${JSON.stringify(this.#src)}`);
+    return new TemplateSyntaxError(
+      `${problem} at position ${this.#pos + 1} of ${quoteExcerpt(this.#src, this.#pos)}`,
+    );
   }
 }
 

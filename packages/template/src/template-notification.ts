@@ -9,6 +9,7 @@ import {
   MAX_REQUEST_BODY_BYTES,
   type Notification,
   type NotificationHub,
+  quoteExcerpt,
   type SendResult,
   ValidationError,
 } from "@nhub/core";
@@ -55,7 +56,7 @@ export function createTemplateNotification(
       throw new ValidationError(
         `properties.${name}`,
         "duplicate-name",
-        `"${name}" and "${other}" differ only in case; the hub matches property names case-insensitively`,
+        `${quoteExcerpt(name)} and ${quoteExcerpt(other)} differ only in case; the hub matches property names case-insensitively`,
       );
     }
     seen.set(folded, name);

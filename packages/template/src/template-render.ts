@@ -3,6 +3,7 @@
  * properties, the way the hub does before it hands the payload to the push service. Only expression slots are
  * touched; every other byte of the template comes out as it went in.
  */
+import { quoteExcerpt } from "@nhub/core";
 import {
   createPropertyLookup,
   evaluateWith,
@@ -52,7 +53,7 @@ export function compileTemplate(template: string, format?: TemplateFormat): Comp
   if (typeof template !== "string") throw new TemplateSyntaxError("a template must be a string");
   const kind = format ?? detectTemplateFormat(template);
   if (kind !== "json" && kind !== "xml")
-    throw new TemplateSyntaxError(`unknown template format "${String(kind)}"`);
+    throw new TemplateSyntaxError(`unknown template format ${quoteExcerpt(String(kind))}`);
   const segments = kind === "json" ? scanJson(template) : scanXml(template);
   const expressions: TemplateExpression[] = [];
   for (const s of segments) if (typeof s !== "string") expressions.push(s.expr);
@@ -320,7 +321,8 @@ function scanXml(text: string): Segment[] {
     const out = raw.replace(/&([^;&]*);?/g, (whole, ref: string, offset: number) => {
       if (!whole.endsWith(";")) throw error('"&" must start a reference like &amp;', at + offset);
       const char = decodeReference(ref);
-      if (char === null) throw error(`"&${ref};" is not a valid character reference`, at + offset);
+      if (char === null)
+        throw error(`${quoteExcerpt(`&${ref};`)} is not a valid character reference`, at + offset);
       if (char === undefined) unknown = true;
       return char ?? whole;
     });

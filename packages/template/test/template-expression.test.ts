@@ -306,3 +306,13 @@ describe("properties", () => {
     );
   });
 });
+
+describe("error messages quote an excerpt, not the whole input", () => {
+  it("a 1 MB expression with a fault at the end gives a short message around the fault", () => {
+    const source = `{${"$(a) + ".repeat(150_000)}$(b) +}`;
+    const error = syntaxError(source);
+    expect(error.message.length).toBeLessThan(300);
+    expect(error.message).toContain(`at position ${source.length} of "…`);
+    expect(error.message).toContain(`of ${source.length})`);
+  });
+});

@@ -2,7 +2,7 @@
  * The strict well-formedness check every XML payload passes before it is sent, which also reports the outline
  * (root element and its first child) that platform packages infer their headers from.
  */
-import { ValidationError } from "@nhub/core";
+import { quoteExcerpt, ValidationError } from "@nhub/core";
 import { XMLValidator } from "fast-xml-parser";
 import { describeXmlChar, findInvalidXmlChar, isXmlCharCode } from "./xml-chars";
 
@@ -55,7 +55,7 @@ function checkReferences(field: string, xml: string, text: string, offset: numbe
     if (name === undefined) {
       const code = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex!, 16);
       if (!isXmlCharCode(code)) {
-        notWellFormed(field, xml, at, `${whole} refers to a character XML 1.0 does not allow`);
+        notWellFormed(field, xml, at, `${quoteExcerpt(whole)} refers to a character XML 1.0 does not allow`);
       }
     }
   }
@@ -136,11 +136,11 @@ export function assertWellFormedXml(xml: string, field = "payload"): XmlOutline 
           throw new ValidationError(
             field,
             "xml-encoding",
-            `the XML declares encoding="${encoding}" but is sent as UTF-8; declare utf-8 or leave the encoding out`,
+            `the XML declares encoding=${quoteExcerpt(encoding)} but is sent as UTF-8; declare utf-8 or leave the encoding out`,
           );
         }
       } else if (!PI_TARGET.test(target!) || target!.toLowerCase() === "xml") {
-        notWellFormed(field, xml, at, `"${target}" cannot name a processing instruction`);
+        notWellFormed(field, xml, at, `${quoteExcerpt(target!)} cannot name a processing instruction`);
       }
     } else if (xml.startsWith("<!DOCTYPE", i)) {
       throw new ValidationError(
