@@ -16,6 +16,7 @@ import { AbortError, ClosedError, type NhubError, ServiceError, ValidationError 
 import { createLog, type HubLog, type Logger, type LogLevel } from "./log";
 import { assertHeaders, assertNotification, type Notification } from "./notification";
 import { assertNotificationId } from "./notification-id";
+import { assertPathSegment, assertRequestPath, encodePathSegment } from "./path-segment";
 import { type NotificationOutcome, parseErrorBody, parseNotificationOutcome } from "./outcome";
 import { type NotificationOutcomeDetails, parseNotificationOutcomeDetails } from "./outcome-details";
 import {
@@ -170,7 +171,8 @@ const HUB_NAME_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,258}[A-Za-z0-9])?$/;
 
 /**
  * Checks a hub name against the service's rules: 1-260 characters of letters, digits, `.`, `-`, `_` and `/`,
- * starting and ending with a letter or digit, with no empty path segment.
+ * starting and ending with a letter or digit. A `/` separates path segments (`team/alerts`), and each segment
+ * passes the path segment rule ({@link assertPathSegment}): none is empty, `.` or `..`.
  *
  * @throws {ValidationError} with field `hubName`.
  */
@@ -192,6 +194,7 @@ export function assertHubName(hubName: string): void {
       `"${hubName}" is not a valid hub name: use letters, digits, ".", "-", "_" and "/", starting and ending with a letter or digit`,
     );
   }
+  for (const segment of hubName.split("/")) assertPathSegment(segment, "hubName");
 }
 
 let observer: typeof import("./request-observer") | undefined;
@@ -436,8 +439,7 @@ export class NotificationHubBase {
    * growing core.
    */
   async request(req: HubRequest): Promise<TransportResponse> {
-    if (!req.path.startsWith("/"))
-      throw new ValidationError("path", "absolute", "a hub request path must start with /");
+    assertRequestPath(req.path);
     if (req.headers !== undefined) assertHeaders(req.headers);
     let query = `api-version=${API_VERSION}`;
     for (const [k, v] of Object.entries(req.query ?? {})) {
@@ -498,7 +500,7 @@ export class NotificationHubBase {
   ): Promise<TransportResponse> {
     if (id !== undefined) {
       assertNotificationId(id);
-      path += encodeURIComponent(id);
+      path += encodePathSegment(id, "notificationId");
     }
     return this.#execute(
       {

@@ -70,6 +70,13 @@ export {
 } from "./notification";
 export { assertNotificationId } from "./notification-id";
 export {
+  assertPathSegment,
+  assertRequestPath,
+  encodePathSegment,
+  type PathSegmentOptions,
+  pathSegmentProblem,
+} from "./path-segment";
+export {
   type NotificationOutcome,
   parseErrorBody,
   parseNotificationOutcome,
