@@ -16,9 +16,9 @@ import { AbortError, ClosedError, type NhubError, ServiceError, ValidationError 
 import { createLog, type HubLog, type Logger, type LogLevel } from "./log";
 import { assertHeaders, assertNotification, type Notification } from "./notification";
 import { assertNotificationId } from "./notification-id";
-import { assertPathSegment, assertRequestPath, encodePathSegment } from "./path-segment";
 import { type NotificationOutcome, parseErrorBody, parseNotificationOutcome } from "./outcome";
 import { type NotificationOutcomeDetails, parseNotificationOutcomeDetails } from "./outcome-details";
+import { assertPathSegment, assertRequestPath, encodePathSegment } from "./path-segment";
 import {
   DEFAULT_RETRY,
   parseRetryAfter,

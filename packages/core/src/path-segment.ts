@@ -123,7 +123,11 @@ export function assertRequestPath(path: unknown, field = "path"): asserts path i
     try {
       decoded = decodeURIComponent(raw);
     } catch {
-      throw new ValidationError(field, "encoding", `${quote(raw)} in the path is not valid percent-encoded UTF-8`);
+      throw new ValidationError(
+        field,
+        "encoding",
+        `${quote(raw)} in the path is not valid percent-encoded UTF-8`,
+      );
     }
     const problem = pathSegmentProblem(decoded, { allowHash: true });
     if (problem !== undefined) {

@@ -70,13 +70,6 @@ export {
 } from "./notification";
 export { assertNotificationId } from "./notification-id";
 export {
-  assertPathSegment,
-  assertRequestPath,
-  encodePathSegment,
-  type PathSegmentOptions,
-  pathSegmentProblem,
-} from "./path-segment";
-export {
   type NotificationOutcome,
   parseErrorBody,
   parseNotificationOutcome,
@@ -89,6 +82,13 @@ export {
   type OutcomeCount,
   parseNotificationOutcomeDetails,
 } from "./outcome-details";
+export {
+  assertPathSegment,
+  assertRequestPath,
+  encodePathSegment,
+  type PathSegmentOptions,
+  pathSegmentProblem,
+} from "./path-segment";
 export {
   definePlatform,
   PLATFORM_SPECIFICATION_VERSION,
