@@ -105,7 +105,8 @@ export interface SendOptions {
   /**
    * Who receives it: a tag expression (`"sports && !politics"`), a built {@link TagExpression}
    * (`and("sports", not("politics"))`, sent fully parenthesised), or a set of tags sent to anyone with any of
-   * them (`new Set(["a", "b"])` becomes `a || b`). Omit to broadcast to every registration.
+   * them (`new Set(["a", "b"])` becomes `a || b`; at most 20 items, read no further). Omit to broadcast to every
+   * registration.
    */
   readonly tags?: string | Iterable<string> | TagExpression;
   /**
