@@ -45,7 +45,11 @@ export function quoteExcerpt(value: string, at?: number): string {
     copied = Math.min(to, end);
   }
   piece += text.slice(copied, end);
-  const quoted = JSON.stringify(piece);
+  // JSON leaves DEL, C1 controls (NEL among them) and the line separators U+2028/2029 raw: escaped too.
+  const quoted = JSON.stringify(piece).replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
   if (start === 0 && end === n) return quoted;
   const head = start > 0 ? "…" : "";
   const tail = end < n ? "…" : "";

@@ -20,6 +20,7 @@ import { assertHeaders, assertNotification, type Notification } from "./notifica
 import { assertNotificationId, notificationIdFromLocation } from "./notification-id";
 import { type NotificationOutcome, parseErrorBody, parseNotificationOutcome } from "./outcome";
 import { type NotificationOutcomeDetails, parseNotificationOutcomeDetails } from "./outcome-details";
+import { assertPathSegment, assertRequestPath, encodePathSegment } from "./path-segment";
 import { checkMaxResponseBytes } from "./response-limit";
 import {
   DEFAULT_RETRY,
@@ -117,7 +118,8 @@ export interface SendOptions {
   /**
    * Who receives it: a tag expression (`"sports && !politics"`), a built {@link TagExpression}
    * (`and("sports", not("politics"))`, sent fully parenthesised), or a set of tags sent to anyone with any of
-   * them (`new Set(["a", "b"])` becomes `a || b`). Omit to broadcast to every registration.
+   * them (`new Set(["a", "b"])` becomes `a || b`; at most 20 items, read no further). Omit to broadcast to every
+   * registration.
    */
   readonly tags?: string | Iterable<string> | TagExpression;
   /**
@@ -189,7 +191,8 @@ const HUB_NAME_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,258}[A-Za-z0-9])?$/;
 
 /**
  * Checks a hub name against the service's rules: 1-260 characters of letters, digits, `.`, `-`, `_` and `/`,
- * starting and ending with a letter or digit, with no empty path segment.
+ * starting and ending with a letter or digit. A `/` separates path segments (`team/alerts`), and each segment
+ * passes the path segment rule ({@link assertPathSegment}): none is empty, `.` or `..`.
  *
  * @throws {ValidationError} with field `hubName`.
  */
@@ -211,6 +214,7 @@ export function assertHubName(hubName: string): void {
       `${quoteExcerpt(hubName)} is not a valid hub name: use letters, digits, ".", "-", "_" and "/", starting and ending with a letter or digit`,
     );
   }
+  for (const segment of hubName.split("/")) assertPathSegment(segment, "hubName");
 }
 
 let observer: typeof import("./request-observer") | undefined;
@@ -463,8 +467,7 @@ export class NotificationHubBase {
    * growing core.
    */
   async request(req: HubRequest): Promise<TransportResponse> {
-    if (!req.path.startsWith("/"))
-      throw new ValidationError("path", "absolute", "a hub request path must start with /");
+    assertRequestPath(req.path);
     if (req.headers !== undefined) assertHeaders(req.headers);
     let query = `api-version=${API_VERSION}`;
     for (const [k, v] of Object.entries(req.query ?? {})) {
@@ -525,7 +528,7 @@ export class NotificationHubBase {
   ): Promise<TransportResponse> {
     if (id !== undefined) {
       assertNotificationId(id);
-      path += encodeURIComponent(id);
+      path += encodePathSegment(id, "notificationId");
     }
     return this.#execute(
       {

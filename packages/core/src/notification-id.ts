@@ -1,18 +1,15 @@
 import { ValidationError } from "./errors";
-import { quoteExcerpt } from "./excerpt";
+import { assertPathSegment, pathSegmentProblem } from "./path-segment";
 
-// Ids are opaque, but they go into a path: no separators, no whitespace or control characters, no dot segments.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const UNSAFE = /[\s\u0000-\u001f\u007f/\\?#%]/;
-
-/** Whether a non-empty id may go into a path segment: at most 256 characters, none unsafe, not a dot segment. */
+/** Whether a non-empty id is one {@link assertNotificationId} accepts: at most 256 characters, one path segment. */
 function isSafeId(id: string): boolean {
-  return id.length <= 256 && !UNSAFE.test(id) && id !== "." && id !== "..";
+  return id.length <= 256 && pathSegmentProblem(id) === undefined;
 }
 
 /**
  * Checks a notification id before it is put into a URL path (it is also percent-encoded there): 1-256
- * characters, no `/ \ ? # %`, whitespace or control characters, not `.` or `..`.
+ * characters that pass the path segment rule ({@link assertPathSegment}: not `.` or `..`, no `/ \ ? # %`,
+ * whitespace or control characters).
  *
  * @throws {ValidationError} with field `notificationId`.
  */
@@ -20,9 +17,10 @@ export function assertNotificationId(id: string, field = "notificationId"): void
   if (typeof id !== "string" || id === "") {
     throw new ValidationError(field, "required", "a notification id is required");
   }
-  if (!isSafeId(id)) {
-    throw new ValidationError(field, "characters", `${quoteExcerpt(id)} is not a notification id`);
+  if (id.length > 256) {
+    throw new ValidationError(field, "characters", `the id is ${id.length} characters; the limit is 256`);
   }
+  assertPathSegment(id, field);
 }
 
 /** The collections whose members are notifications: a send's `messages/{id}`, a schedule's `schedulednotifications/{id}`. */

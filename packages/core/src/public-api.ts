@@ -90,6 +90,13 @@ export {
   parseNotificationOutcomeDetails,
 } from "./outcome-details";
 export {
+  assertPathSegment,
+  assertRequestPath,
+  encodePathSegment,
+  type PathSegmentOptions,
+  pathSegmentProblem,
+} from "./path-segment";
+export {
   definePlatform,
   PLATFORM_SPECIFICATION_VERSION,
   type PlatformDefinition,

@@ -230,8 +230,9 @@ const VALIDATED_CACHE_SIZE = 512;
 /**
  * Turns the `tags` send option into the `ServiceBusNotification-Tags` header value: a string is a tag
  * expression, parsed and checked; a {@link TagExpression} tree is checked and printed with every compound
- * operand parenthesised; any other iterable is a set of tags, each checked, joined with ` || `.
- * Returns `undefined` for `undefined` (a broadcast).
+ * operand parenthesised; any other iterable is a set of tags, each checked, joined with ` || `. An iterable is
+ * read no further than its 21st item (repeats included), which is refused, so an endless generator cannot hang
+ * a send. Returns `undefined` for `undefined` (a broadcast).
  *
  * @throws {ValidationError} naming `tags` and the broken rule; an empty set is refused rather than sent as a
  * broadcast by accident.
@@ -265,7 +266,17 @@ export function toTagExpression(
   }
   const list: string[] = [];
   const seen = new Set<string>();
+  let read = 0;
   for (const tag of tags) {
+    // Reading stops at the first item over the limit, so an endless or huge iterable is refused at once. Repeats
+    // count: otherwise a generator repeating one tag would never reach the limit.
+    if (++read > TAG_LIMITS.maxTagsOrOnly) {
+      throw new ValidationError(
+        field,
+        "max-tags",
+        `${read} tags were given (reading stopped there); the service allows ${TAG_LIMITS.maxTagsOrOnly} OR-ed tags per send`,
+      );
+    }
     assertTag(tag, field);
     if (!seen.has(tag)) {
       seen.add(tag);
@@ -277,13 +288,6 @@ export function toTagExpression(
       field,
       "required",
       "the set of tags is empty; omit tags to broadcast to every device",
-    );
-  }
-  if (list.length > TAG_LIMITS.maxTagsOrOnly) {
-    throw new ValidationError(
-      field,
-      "max-tags",
-      `${list.length} tags were given; the service allows ${TAG_LIMITS.maxTagsOrOnly} OR-ed tags per send`,
     );
   }
   return list.join(" || ");

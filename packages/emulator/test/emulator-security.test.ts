@@ -306,7 +306,7 @@ describe("request paths: dot segments and the SAS audience", () => {
   });
 
   it("refuses hub names with a dot segment at start, as no request could reach them", async () => {
-    await expect(startEmulator({ hubs: ["team/../alerts"] })).rejects.toThrow(/hubs\.0\.name/);
+    await expect(startEmulator({ hubs: ["team/../alerts"] })).rejects.toThrow(/hubs\.0\.hubName/);
     await expect(startEmulator({ hubs: ["team/./alerts"] })).rejects.toThrow(ValidationError);
   });
 

@@ -2,7 +2,14 @@
  * The checks every operation of this package runs on its input before anything is sent. Each throws core's
  * `ValidationError` naming the field (a dotted path) and the rule it breaks.
  */
-import { assertHeaders, assertTag, describeValue, isPlainObject, ValidationError } from "@nhub/core";
+import {
+  assertHeaders,
+  assertPathSegment,
+  assertTag,
+  describeValue,
+  isPlainObject,
+  ValidationError,
+} from "@nhub/core";
 
 /** The service keeps at most 60 tags on one device (installation or registration). */
 export const MAX_TAGS_PER_DEVICE = 60;
@@ -32,25 +39,17 @@ export function optionalText(value: unknown, field: string): string | undefined 
   return value === undefined ? undefined : requireText(value, field);
 }
 
-// An id goes into a URL path segment as is (percent-encoded), so it must not hold what would split or end it.
-const ID_FORBIDDEN = /[\s/\\?#]/;
-
 /**
- * Checks an id that becomes one URL path segment (a registration or job id): 1-256 characters, no whitespace,
- * control characters, `/`, `\`, `?` or `#`.
+ * Checks an id that becomes one URL path segment (a registration or job id): 1-256 characters passing core's
+ * path segment rule (`assertPathSegment`: not `.` or `..`, no whitespace, control characters, `/`, `\`, `?`,
+ * `#` or `%`).
  */
 export function requireId(value: unknown, field: string): string {
   const id = requireText(value, field);
   if (id.length > 256) {
     throw new ValidationError(field, "max-length", `${field} is ${id.length} characters; the limit is 256`);
   }
-  if (ID_FORBIDDEN.test(id)) {
-    throw new ValidationError(
-      field,
-      "characters",
-      `${field} cannot contain whitespace, "/", "\\", "?" or "#"`,
-    );
-  }
+  assertPathSegment(id, field);
   return id;
 }
 
@@ -67,20 +66,22 @@ export function checkTagList(value: unknown, field: string): string[] {
     );
   }
   const tags: string[] = [];
+  const distinct = new Set<string>();
   for (const [i, tag] of value.entries()) {
     if (typeof tag !== "string") {
       throw new ValidationError(`${field}.${i}`, "type", `a tag must be a string, not ${describeValue(tag)}`);
     }
     assertTag(tag, `${field}.${i}`);
+    distinct.add(tag);
+    // Refused at the first tag over the limit: the rest of a huge array is neither checked nor copied.
+    if (distinct.size > MAX_TAGS_PER_DEVICE) {
+      throw new ValidationError(
+        field,
+        "max-tags",
+        `${distinct.size} distinct tags (reading stopped there); the service keeps at most ${MAX_TAGS_PER_DEVICE} per device`,
+      );
+    }
     tags.push(tag);
-  }
-  const distinct = new Set(tags).size;
-  if (distinct > MAX_TAGS_PER_DEVICE) {
-    throw new ValidationError(
-      field,
-      "max-tags",
-      `${distinct} distinct tags; the service keeps at most ${MAX_TAGS_PER_DEVICE} per device`,
-    );
   }
   return tags;
 }

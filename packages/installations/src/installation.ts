@@ -5,6 +5,7 @@
 import {
   assertTag,
   describeValue,
+  encodePathSegment,
   isPlainObject,
   type NotificationHub,
   ServiceError,
@@ -412,9 +413,14 @@ export function checkInstallation(installation: Installation): InstallationJson 
   return out;
 }
 
-/** The path of one installation below the hub. */
+/**
+ * The path of one installation below the hub; the id must be one path segment (`#` is allowed, sent as `%23`).
+ *
+ * @throws {ValidationError} with field `installationId` for `.`, `..` or anything else core's path segment rule
+ * refuses.
+ */
 export function installationPath(installationId: string): string {
-  return `/installations/${encodeURIComponent(installationId)}`;
+  return `/installations/${encodePathSegment(installationId, "installationId", { allowHash: true })}`;
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import {
   describeValue,
+  encodePathSegment,
   isPlainObject,
   type NotificationHub,
   sleep,
@@ -219,7 +220,7 @@ export async function getNotificationHubJob(
   const id = requireId(jobId, "jobId");
   const res = await hub.request({
     method: "GET",
-    path: `/jobs/${encodeURIComponent(id)}`,
+    path: `/jobs/${encodePathSegment(id, "jobId")}`,
     ...requestOptions(options),
   });
   return parseNotificationHubJobEntry(res.body);

@@ -2,7 +2,13 @@
  * Registration operations: create (with a service-chosen or your own id), update with optimistic concurrency,
  * read, delete and list (all, by tag, by push channel).
  */
-import { assertTag, type NotificationHub, type TransportResponse, ValidationError } from "@nhub/core";
+import {
+  assertTag,
+  encodePathSegment,
+  type NotificationHub,
+  type TransportResponse,
+  ValidationError,
+} from "@nhub/core";
 import { ATOM_ENTRY_CONTENT_TYPE, unexpectedResponse } from "./atom-xml";
 import { optionalText, requireId, requireText } from "./field-checks";
 import {
@@ -28,7 +34,7 @@ export interface BaiduChannel {
 }
 
 function registrationPath(registrationId: string): string {
-  return `/registrations/${encodeURIComponent(registrationId)}`;
+  return `/registrations/${encodePathSegment(registrationId, "registrationId")}`;
 }
 
 /** Removes the weak marker and quotes of an HTTP entity tag: `W/"3"` becomes `3`. */
@@ -241,14 +247,20 @@ export function listRegistrations(
   return pagedRegistrations(hub, "/registrations", filter === undefined ? {} : { $filter: filter }, options);
 }
 
-/** Lists the registrations carrying a tag (`GET /tags/{tag}/registrations`), page by page. */
+/**
+ * Lists the registrations carrying a tag (`GET /tags/{tag}/registrations`), page by page.
+ *
+ * @throws {ValidationError} with field `tag`, before anything is sent, for an invalid tag or one that cannot be
+ * a URL path segment: the tag grammar allows `.` and `..`, which a path would resolve to another resource.
+ */
 export function listRegistrationsByTag(
   hub: NotificationHub,
   tag: string,
   options: ListRegistrationsOptions = {},
 ): RegistrationPages {
   assertTag(tag, "tag");
-  return pagedRegistrations(hub, `/tags/${encodeURIComponent(tag)}/registrations`, {}, options);
+  const segment = encodePathSegment(tag, "tag", { allowHash: true });
+  return pagedRegistrations(hub, `/tags/${segment}/registrations`, {}, options);
 }
 
 /** Quotes a value as an OData string literal: `'` is doubled. */
