@@ -3,6 +3,7 @@
  * Workers, Vercel Edge (and Node's own fetch). It imports nothing from Node.
  */
 import { AbortError, ConnectionError, type NhubError, TimeoutError } from "./errors";
+import { checkFunction } from "./option-checks";
 import type { Transport, TransportRequest, TransportResponse } from "./transport";
 
 /** Options of {@link createFetchTransport}. */
@@ -29,6 +30,7 @@ type AbortCause = "timeout" | "caller" | "destroyed";
  * const hub = new NotificationHub(connectionString, "myhub", { transport: createFetchTransport() });
  */
 export function createFetchTransport(options: FetchTransportOptions = {}): Transport {
+  checkFunction(options.fetch, "fetch");
   const inFlight = new Set<InFlight>();
   let closed = false;
   let destroyed = false;

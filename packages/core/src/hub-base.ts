@@ -14,11 +14,13 @@ import type { RequestChannels } from "./diagnostics";
 import type { DirectBatchOptions, DirectBatchResult } from "./direct-batch";
 import { AbortError, ClosedError, type NhubError, ServiceError, ValidationError } from "./errors";
 import { createLog, type HubLog, type Logger, type LogLevel } from "./log";
-import { assertHeaders, assertNotification, type Notification } from "./notification";
+import { assertHeaders, assertHeaderValue, assertNotification, type Notification } from "./notification";
 import { assertNotificationId } from "./notification-id";
+import { checkBoolean, checkInteger, checkMs, checkSignal } from "./option-checks";
 import { type NotificationOutcome, parseErrorBody, parseNotificationOutcome } from "./outcome";
 import { type NotificationOutcomeDetails, parseNotificationOutcomeDetails } from "./outcome-details";
 import {
+  checkRetryOptions,
   DEFAULT_RETRY,
   parseRetryAfter,
   type ResolvedRetry,
@@ -39,6 +41,12 @@ export const API_VERSION = "2020-06";
 /** Default time to wait for response headers, and then between body chunks. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
+/**
+ * The range of `tokenTtlSeconds`. The token is re-signed 300 s before it expires, so it must live longer than
+ * that; a year is far beyond any reason to keep one token.
+ */
+const TOKEN_TTL_SECONDS = { min: 301, max: 365 * 24 * 60 * 60 } as const;
+
 /** Options every {@link NotificationHubBase} takes, whatever its runtime. */
 export interface NotificationHubBaseOptions {
   /**
@@ -52,7 +60,10 @@ export interface NotificationHubBaseOptions {
    * entry); see {@link Transport} and `createFetchTransport`. nhub closes it with the hub.
    */
   readonly transport?: Transport;
-  /** Time to wait for response headers, and then between body chunks. Default 30 000 ms. */
+  /**
+   * Time to wait for response headers, and then between body chunks: whole milliseconds from 1 to 2^31-1.
+   * Default 30 000 ms.
+   */
   readonly timeoutMs?: number;
   /** Retry policy for every request of this hub; `false` turns retries off. Default {@link DEFAULT_RETRY}. */
   readonly retry?: RetryOptions | false;
@@ -65,7 +76,10 @@ export interface NotificationHubBaseOptions {
   readonly logger?: Logger;
   /** The least severe level logged. Default `"warn"`, or `"debug"` with `debug: true`. */
   readonly logLevel?: LogLevel;
-  /** Lifetime of each SAS token. Default 3600 s; nhub re-signs 5 minutes before expiry. */
+  /**
+   * Lifetime of each SAS token, a whole number of seconds from 301 to 31 536 000 (a year). Default 3600 s; nhub
+   * re-signs 5 minutes before expiry.
+   */
   readonly tokenTtlSeconds?: number;
 }
 
@@ -247,7 +261,8 @@ export class NotificationHubBase {
    * @param connectionString `Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...`
    * @param hubName the notification hub's name
    * @param runtime the default transport, the token signer and the diagnostics channels
-   * @throws {ValidationError} for a malformed connection string, hub name, timeout or log level; nothing is sent.
+   * @throws {ValidationError} for a malformed connection string or hub name, or an option out of its range or of
+   * the wrong type (`timeoutMs`, `tokenTtlSeconds`, `retry.*`, `debug`, `logLevel`...); nothing is sent.
    */
   constructor(
     connectionString: string,
@@ -267,12 +282,23 @@ export class NotificationHubBase {
       throw error;
     }
     assertHubName(hubName);
-    if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
-      throw new ValidationError(
-        "timeoutMs",
-        "positive",
-        "timeoutMs must be a positive number of milliseconds",
-      );
+    checkMs(options.timeoutMs, "timeoutMs", 1);
+    checkInteger(
+      options.tokenTtlSeconds,
+      "tokenTtlSeconds",
+      TOKEN_TTL_SECONDS.min,
+      TOKEN_TTL_SECONDS.max,
+      " of seconds",
+    );
+    checkBoolean(options.debug, "debug");
+    if (options.logger !== undefined && (options.logger === null || typeof options.logger !== "object")) {
+      throw new ValidationError("logger", "type", "logger must be an object with debug/warn/error methods");
+    }
+    if (
+      options.transport !== undefined &&
+      typeof (options.transport as Partial<Transport> | null)?.request !== "function"
+    ) {
+      throw new ValidationError("transport", "type", "transport must be an object with a request method");
     }
     this.hubName = hubName;
     this.namespaceUrl = parts.namespaceUrl;
@@ -334,6 +360,7 @@ export class NotificationHubBase {
    */
   async send(notification: Notification, options: SendOptions = {}): Promise<SendResult> {
     assertNotification(notification);
+    checkBoolean(options.test, "test");
     const tags = toTagExpression(options.tags);
     if (options.headers !== undefined) assertHeaders(options.headers);
     const headers = notificationHeaders(notification, options.headers);
@@ -370,6 +397,8 @@ export class NotificationHubBase {
     options: DirectBatchOptions = {},
   ): Promise<DirectBatchResult> {
     assertNotification(notification);
+    // Checked here, not per chunk: a bad option must reject the batch, not fail every chunk.
+    checkCallOptions(options);
     const headers = notificationHeaders(notification);
     const path = `${this.#basePath}/messages/$batch?api-version=${API_VERSION}&direct=true`;
     const { sendDirectBatch } = await import("./direct-batch-send");
@@ -436,7 +465,7 @@ export class NotificationHubBase {
    * growing core.
    */
   async request(req: HubRequest): Promise<TransportResponse> {
-    if (!req.path.startsWith("/"))
+    if (typeof req.path !== "string" || !req.path.startsWith("/"))
       throw new ValidationError("path", "absolute", "a hub request path must start with /");
     if (req.headers !== undefined) assertHeaders(req.headers);
     let query = `api-version=${API_VERSION}`;
@@ -445,13 +474,10 @@ export class NotificationHubBase {
     }
     const headers: Record<string, string> = { ...req.headers, "x-ms-version": API_VERSION };
     if (req.body !== undefined) {
-      if (!req.contentType || /[\r\n]/.test(req.contentType)) {
-        throw new ValidationError(
-          "contentType",
-          "required",
-          "a request with a body needs a Content-Type without CR or LF",
-        );
+      if (!req.contentType) {
+        throw new ValidationError("contentType", "required", "a request with a body needs a Content-Type");
       }
+      assertHeaderValue(req.contentType, "contentType");
       headers["Content-Type"] = req.contentType;
     }
     return this.#execute(
@@ -514,6 +540,7 @@ export class NotificationHubBase {
     req: HubCall,
     options: { signal?: AbortSignal; retry?: RetryOptions | false; timeoutMs?: number },
   ): Promise<TransportResponse> {
+    checkCallOptions(options);
     if (this.#closed) throw new ClosedError();
     const signal = options.signal;
     if (signal?.aborted)
@@ -622,6 +649,20 @@ export class NotificationHubBase {
       dump: this.#debug,
     });
   }
+}
+
+/**
+ * Checks the options every request takes, before its first attempt: a bad timeout would otherwise reach the
+ * transport's timers, and a bad per-call retry policy would surface only after a first failure.
+ */
+function checkCallOptions(options: {
+  signal?: AbortSignal;
+  retry?: RetryOptions | false;
+  timeoutMs?: number;
+}): void {
+  if (options.signal !== undefined) checkSignal(options.signal);
+  if (options.timeoutMs !== undefined) checkMs(options.timeoutMs, "timeoutMs", 1);
+  if (options.retry !== undefined) checkRetryOptions(options.retry);
 }
 
 /** The headers every notification request carries: the platform's, then core's own. */

@@ -24,9 +24,15 @@ export const MAX_REQUEST_BODY_BYTES = 64 * 1024;
 export const FORMAT_PATTERN = /^[a-z][a-z0-9]*$/;
 // RFC 9110 token characters.
 const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// Visible ASCII, spaces, tabs and non-ASCII text; no CR, LF, NUL or other control characters.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const HEADER_VALUE_FORBIDDEN = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+/**
+ * What may not appear in a header value: anything but visible ASCII, space and tab (RFC 9110 `field-vchar`, SP,
+ * HTAB). CR, LF, NUL and the other controls would split or end the header. `obs-text` (0x80-0xFF) is refused too:
+ * a JS string is UTF-16, undici and fetch send each such character as one Latin-1 byte, and the service reads
+ * that byte as something other than the character the caller meant (a `$UserId:{José}` tag would silently
+ * match no device whose tag was stored as UTF-8 JSON); past 0xFF undici refuses the request outright. RFC 9110
+ * also asks new fields to keep to visible ASCII.
+ */
+const HEADER_VALUE_FORBIDDEN = /[^\t\x20-\x7e]/;
 
 /**
  * Headers that belong to core: authorization, framing and routing. Neither a platform nor a caller may set
@@ -69,8 +75,36 @@ export function isReservedHeader(name: string): boolean {
 }
 
 /**
- * Checks one header: a valid name, not reserved, and a value with no CR, LF or other control characters
- * (header injection).
+ * Checks a value that travels in an HTTP header (a platform header, a device handle, an ETag, a Content-Type):
+ * a string of visible ASCII (0x21-0x7E), spaces and tabs, as RFC 9110 `field-value` without `obs-text`. Control
+ * characters would split the header; characters above 0x7E are refused because no transport sends them as the
+ * caller meant (undici refuses those above 0xFF as a connection error, the rest go as Latin-1 bytes). Checked
+ * before a request is built, so a bad value is a {@link ValidationError}, never a retried connection error.
+ *
+ * @throws {ValidationError} with `field` and rule `type` or `header-value`.
+ */
+export function assertHeaderValue(value: unknown, field: string): asserts value is string {
+  if (typeof value !== "string") {
+    throw new ValidationError(
+      field,
+      "type",
+      `header values must be strings, got ${value === null ? "null" : typeof value}`,
+    );
+  }
+  const bad = value.search(HEADER_VALUE_FORBIDDEN);
+  if (bad >= 0) {
+    const code = value.codePointAt(bad)!;
+    throw new ValidationError(
+      field,
+      "header-value",
+      `header values may hold only visible ASCII, spaces and tabs; found U+${code.toString(16).toUpperCase().padStart(4, "0")} at position ${bad + 1}`,
+    );
+  }
+}
+
+/**
+ * Checks one header: a valid name, not reserved, and a value of visible ASCII, spaces and tabs (no CR or LF
+ * for header injection, nothing a transport would refuse or mangle); see {@link assertHeaderValue}.
  *
  * @throws {ValidationError} with field `headers.<name>`.
  */
@@ -92,21 +126,8 @@ export function assertHeader(name: string, value: unknown, fieldPrefix = "header
     }
     remember(validHeaderNames, name);
   }
-  if (typeof value !== "string") {
-    throw new ValidationError(
-      `${fieldPrefix}.${name}`,
-      "type",
-      `header values must be strings, got ${value === null ? "null" : typeof value}`,
-    );
-  }
-  if (validHeaderValues.has(value)) return;
-  if (HEADER_VALUE_FORBIDDEN.test(value)) {
-    throw new ValidationError(
-      `${fieldPrefix}.${name}`,
-      "header-value",
-      "header values cannot contain CR, LF or other control characters",
-    );
-  }
+  if (typeof value === "string" && validHeaderValues.has(value)) return;
+  assertHeaderValue(value, `${fieldPrefix}.${name}`);
   remember(validHeaderValues, value);
 }
 
@@ -232,7 +253,7 @@ export function assertNotification(n: Notification): void {
       throw new ValidationError(
         "contentType",
         "required",
-        "a notification needs a Content-Type without control characters",
+        "a notification needs a Content-Type of visible ASCII, spaces and tabs (no control characters)",
       );
     }
     remember(validContentTypes, contentType);

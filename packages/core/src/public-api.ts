@@ -49,6 +49,7 @@ export {
   describeValue,
   isPlainObject,
   type JsonObject,
+  MAX_JSON_DEPTH,
   type JsonValue,
   parseJsonText,
 } from "./json";
@@ -60,6 +61,7 @@ export {
 export {
   assertHeader,
   assertHeaders,
+  assertHeaderValue,
   assertMaxBytes,
   assertNotification,
   byteLength,
