@@ -33,6 +33,17 @@ const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  * also asks new fields to keep to visible ASCII.
  */
 const HEADER_VALUE_FORBIDDEN = /[^\t\x20-\x7e]/;
+// Headers stored in an installation or registration template travel in a JSON or XML body, and the hub (not
+// nhub) sends them on to the push service: only what would split a header is refused there, as before.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const TEMPLATE_HEADER_VALUE_FORBIDDEN = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+/**
+ * Where a header value goes: `request` (the default) for a header of a request nhub sends, held to
+ * {@link assertHeaderValue}; `template` for a header stored in an installation or registration template, which
+ * travels in a body and may hold any text without control characters.
+ */
+export type HeaderValueKind = "request" | "template";
 
 /**
  * Headers that belong to core: authorization, framing and routing. Neither a platform nor a caller may set
@@ -106,9 +117,15 @@ export function assertHeaderValue(value: unknown, field: string): asserts value 
  * Checks one header: a valid name, not reserved, and a value of visible ASCII, spaces and tabs (no CR or LF
  * for header injection, nothing a transport would refuse or mangle); see {@link assertHeaderValue}.
  *
+ * @param kind `template` for a header stored in a template rather than sent by nhub (see {@link HeaderValueKind}).
  * @throws {ValidationError} with field `headers.<name>`.
  */
-export function assertHeader(name: string, value: unknown, fieldPrefix = "headers"): asserts value is string {
+export function assertHeader(
+  name: string,
+  value: unknown,
+  fieldPrefix = "headers",
+  kind: HeaderValueKind = "request",
+): asserts value is string {
   if (!validHeaderNames.has(name)) {
     if (!HEADER_NAME_PATTERN.test(name)) {
       throw new ValidationError(
@@ -127,6 +144,17 @@ export function assertHeader(name: string, value: unknown, fieldPrefix = "header
     remember(validHeaderNames, name);
   }
   if (typeof value === "string" && validHeaderValues.has(value)) return;
+  if (kind === "template" && typeof value === "string") {
+    if (TEMPLATE_HEADER_VALUE_FORBIDDEN.test(value)) {
+      throw new ValidationError(
+        `${fieldPrefix}.${name}`,
+        "header-value",
+        "header values cannot contain CR, LF or other control characters",
+      );
+    }
+    // Not remembered: the set holds values valid as request headers, which this one may not be.
+    return;
+  }
   assertHeaderValue(value, `${fieldPrefix}.${name}`);
   remember(validHeaderValues, value);
 }
@@ -135,12 +163,13 @@ export function assertHeader(name: string, value: unknown, fieldPrefix = "header
 export function assertHeaders(
   headers: Readonly<Record<string, unknown>> | undefined,
   fieldPrefix = "headers",
+  kind: HeaderValueKind = "request",
 ): void {
   if (headers === undefined) return;
   if (headers === null || typeof headers !== "object") {
     throw new ValidationError(fieldPrefix, "type", "headers must be an object of string values");
   }
-  for (const name of Object.keys(headers)) assertHeader(name, headers[name], fieldPrefix);
+  for (const name of Object.keys(headers)) assertHeader(name, headers[name], fieldPrefix, kind);
 }
 
 /** UTF-8 size of a body. */

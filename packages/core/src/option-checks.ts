@@ -14,7 +14,8 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 /**
  * Returns `value` when it is `undefined` or a whole number from `min` to `max`.
  *
- * @throws {ValidationError} with `field` and rule `type` (not a number) or `range`.
+ * @throws {ValidationError} with `field` and a rule: `type` (not a number), `positive` / `non-negative` / `min`
+ * (below `min` when it is 1, 0 or more), `max` (above `max`, `Infinity` included) or `integer` (a fraction, NaN).
  */
 export function checkInteger(
   value: unknown,
@@ -28,12 +29,18 @@ export function checkInteger(
     throw new ValidationError(field, "type", `${field} must be a number, got ${typeName(value)}`);
   }
   if (!Number.isInteger(value) || value < min || value > max) {
-    const upTo = max === Number.MAX_SAFE_INTEGER ? ` or more` : ` to ${max}`;
-    throw new ValidationError(
-      field,
-      "range",
-      `${field} must be a whole number${unit} from ${min}${upTo}, got ${value}`,
-    );
+    const rule =
+      value < min
+        ? min === 1
+          ? "positive"
+          : min === 0
+            ? "non-negative"
+            : "min"
+        : value > max
+          ? "max"
+          : "integer";
+    const upTo = max === Number.MAX_SAFE_INTEGER ? " or more" : ` to ${max}`;
+    throw new ValidationError(field, rule, `${field} must be a whole number${unit} from ${min}${upTo}, got ${value}`);
   }
   return value;
 }

@@ -66,6 +66,7 @@ export {
   assertNotification,
   byteLength,
   createNotification,
+  type HeaderValueKind,
   isReservedHeader,
   MAX_REQUEST_BODY_BYTES,
   type Notification,

@@ -76,7 +76,7 @@ function checkTemplate(platform: InstallationPlatform, name: string, value: unkn
   if (value["headers"] !== undefined) {
     if (!isObject(value["headers"]))
       throw new ValidationError(`${field}.headers`, "type", "headers must be an object of strings");
-    assertHeaders(value["headers"], `${field}.headers`);
+    assertHeaders(value["headers"], `${field}.headers`, "template");
     headers = Object.freeze({ ...(value["headers"] as Record<string, string>) });
   }
   if (platform === "wns" && !Object.keys(headers ?? {}).some((h) => h.toLowerCase() === "x-wns-type")) {

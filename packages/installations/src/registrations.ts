@@ -2,7 +2,13 @@
  * Registration operations: create (with a service-chosen or your own id), update with optimistic concurrency,
  * read, delete and list (all, by tag, by push channel).
  */
-import { assertTag, type NotificationHub, type TransportResponse, ValidationError } from "@nhub/core";
+import {
+  assertHeaderValue,
+  assertTag,
+  type NotificationHub,
+  type TransportResponse,
+  ValidationError,
+} from "@nhub/core";
 import { ATOM_ENTRY_CONTENT_TYPE, unexpectedResponse } from "./atom-xml";
 import { optionalText, requireId, requireText } from "./field-checks";
 import {
@@ -37,9 +43,13 @@ export function stripEtag(value: string): string {
   return m ? m[1]! : value.trim();
 }
 
-/** The `If-Match` value for an ETag: `*` stays, a bare ETag is quoted, an already quoted one is kept. */
+/**
+ * The `If-Match` value for an ETag: `*` stays, a bare ETag is quoted, an already quoted one is kept. It travels in
+ * a header, so core's header-value rule applies (visible ASCII): a bad ETag is refused here, naming `etag`.
+ */
 export function ifMatchValue(etag: string, field = "etag"): string {
   const value = requireText(etag, field);
+  assertHeaderValue(value, field);
   if (value === "*" || /^(?:W\/)?"[^"]*"$/.test(value)) return value;
   if (value.includes('"')) throw new ValidationError(field, "characters", `${field} cannot contain a quote`);
   return `"${value}"`;
