@@ -40,7 +40,11 @@ export function checkInteger(
           ? "max"
           : "integer";
     const upTo = max === Number.MAX_SAFE_INTEGER ? " or more" : ` to ${max}`;
-    throw new ValidationError(field, rule, `${field} must be a whole number${unit} from ${min}${upTo}, got ${value}`);
+    throw new ValidationError(
+      field,
+      rule,
+      `${field} must be a whole number${unit} from ${min}${upTo}, got ${value}`,
+    );
   }
   return value;
 }

@@ -49,8 +49,8 @@ export {
   describeValue,
   isPlainObject,
   type JsonObject,
-  MAX_JSON_DEPTH,
   type JsonValue,
+  MAX_JSON_DEPTH,
   parseJsonText,
 } from "./json";
 export {

@@ -132,37 +132,28 @@ const ASCTIME_DATE =
  * is read as the most recent past year with those digits, as the RFC requires.
  */
 export function parseHttpDate(text: string, now = Date.now()): number | undefined {
-  let day: string;
-  let month: string;
-  let year: number;
-  let time: [string, string, string];
+  // Each form's fields, as [day, month, year, hour, minute, second].
+  let fields: string[] | undefined;
   let m = IMF_FIXDATE.exec(text);
-  if (m) {
-    [, day, month] = m as unknown as [string, string, string];
-    year = Number(m[3]);
-    time = [m[4]!, m[5]!, m[6]!];
-  } else if ((m = RFC_850_DATE.exec(text))) {
-    [, day, month] = m as unknown as [string, string, string];
+  if (m) fields = m.slice(1, 7);
+  m ??= RFC_850_DATE.exec(text);
+  if (m && fields === undefined) {
     const thisYear = new Date(now).getUTCFullYear();
-    year = Math.floor(thisYear / 100) * 100 + Number(m[3]);
+    let year = Math.floor(thisYear / 100) * 100 + Number(m[3]);
     if (year > thisYear + 50) year -= 100;
-    time = [m[4]!, m[5]!, m[6]!];
-  } else if ((m = ASCTIME_DATE.exec(text))) {
-    month = m[1]!;
-    day = m[2]!.trim();
-    time = [m[3]!, m[4]!, m[5]!];
-    year = Number(m[6]);
-  } else {
-    return undefined;
+    fields = [m[1]!, m[2]!, String(year), m[4]!, m[5]!, m[6]!];
   }
+  m ??= ASCTIME_DATE.exec(text);
+  if (m && fields === undefined) fields = [m[2]!.trim(), m[1]!, m[6]!, m[3]!, m[4]!, m[5]!];
+  if (fields === undefined) return undefined;
+  const [day, month, year, h, min, sec] = fields as [string, string, string, string, string, string];
   const monthIndex = MONTHS.indexOf(month) / 3;
-  const [h, min, sec] = time.map(Number) as [number, number, number];
   const d = Number(day);
   // A leap second (:60) is allowed by the grammar; it reads as the next second.
-  if (!Number.isInteger(monthIndex) || monthIndex < 0 || h > 23 || min > 59 || sec > 60) return undefined;
-  const at = Date.UTC(year, monthIndex, d, h, min, sec);
+  if (!Number.isInteger(monthIndex) || monthIndex < 0 || +h > 23 || +min > 59 || +sec > 60) return undefined;
+  const at = Date.UTC(Number(year), monthIndex, d, +h, +min, +sec);
   // Date.UTC rolls 31 Feb over into March; a date that did not survive as written is not a date.
-  return new Date(at).getUTCDate() === d || sec === 60 ? at : undefined;
+  return new Date(at - (sec === "60" ? 1000 : 0)).getUTCDate() === d ? at : undefined;
 }
 
 /** One pending {@link sleep}, as the signals it watches see it. */

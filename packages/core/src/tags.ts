@@ -27,7 +27,8 @@ const TAG_PATTERN = /^[A-Za-z0-9_@#.:-]+$/;
 // System tags the service sets: `$InstallationId:{id}` and `$UserId:{id}`, braces included. The id is visible
 // ASCII without the expression's own characters: tags travel in the ServiceBusNotification-Tags header, which
 // carries nothing else (see assertHeaderValue in notification.ts).
-const SYSTEM_TAG_PATTERN = /^\$(InstallationId|UserId):\{[^\s{}()!&|\x00-\x1f\x7f-\uffff]+\}$/;
+// The class is 0x21-0x7E without ! & ( ) { | }.
+const SYSTEM_TAG_PATTERN = /^\$(InstallationId|UserId):\{["#-%'*-z~]+\}$/;
 
 /** The reason `tag` is not a valid tag, or `undefined` when it is. */
 export function tagProblem(tag: string): { rule: string; message: string } | undefined {

@@ -68,14 +68,19 @@ describe("tag expressions nest at most TAG_LIMITS.maxDepth deep", () => {
   it.each([
     ["not", (e: TagExpression): TagExpression => ({ type: "not", operand: e })],
     ["and", (e: TagExpression): TagExpression => ({ type: "and", operands: [e] })],
-    ["or/and", (e: TagExpression): TagExpression => ({ type: "or", operands: [{ type: "and", operands: [e] }] })],
+    [
+      "or/and",
+      (e: TagExpression): TagExpression => ({ type: "or", operands: [{ type: "and", operands: [e] }] }),
+    ],
   ])("hand-made %s trees, deep or cyclic, are refused when sent", (_, wrap) => {
     let deep: TagExpression = { type: "tag", name: "a" };
     for (let i = 0; i < HUGE; i++) deep = wrap(deep);
     expect(validationError(() => toTagExpression(deep))).toMatchObject({ field: "tags", rule: "max-depth" });
     const cyclic = { type: "not", operand: undefined as unknown } as { type: "not"; operand: unknown };
     cyclic.operand = cyclic;
-    expect(validationError(() => toTagExpression(cyclic as TagExpression))).toMatchObject({ rule: "max-depth" });
+    expect(validationError(() => toTagExpression(cyclic as TagExpression))).toMatchObject({
+      rule: "max-depth",
+    });
   });
 
   it("a tree at the limit is still sent", () => {
@@ -127,7 +132,9 @@ describe("JSON payloads nest at most MAX_JSON_DEPTH arrays and objects deep", ()
       check: (payload: unknown) => assertJsonValue(payload, "payload"),
       checkParsed: assertParsedJsonObject,
     };
-    expect(validationError(() => createJsonNotification(kind, { deep: nested(HUGE) })).rule).toBe("max-depth");
+    expect(validationError(() => createJsonNotification(kind, { deep: nested(HUGE) })).rule).toBe(
+      "max-depth",
+    );
     const text = `{"deep":${nestedText(2000)}}`;
     expect(validationError(() => createJsonNotification(kind, text)).rule).toBe("max-depth");
   });

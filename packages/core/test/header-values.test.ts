@@ -43,7 +43,17 @@ async function validationErrorOf(promise: Promise<unknown>): Promise<ValidationE
 }
 
 // Above 0xFF (undici refuses it as a connection error), obs-text, DEL, and controls other than tab.
-const BAD_VALUES = ["日本", "\u{1F600}", "caf\u00e9", "\u00ff", "a\u007fb", "a\u0000b", "a\u001bb", "a\rb", "a\nb"];
+const BAD_VALUES = [
+  "日本",
+  "\u{1F600}",
+  "caf\u00e9",
+  "\u00ff",
+  "a\u007fb",
+  "a\u0000b",
+  "a\u001bb",
+  "a\rb",
+  "a\nb",
+];
 
 describe("the header-value rule", () => {
   it.each(BAD_VALUES)("refuses %j with a ValidationError naming the field", (value) => {
@@ -132,7 +142,12 @@ describe("values that travel in a header are refused before anything is sent", (
     );
     expect(headerError.field).toBe("headers.If-Match");
     const typeError = await validationErrorOf(
-      hub.request({ method: "PUT", path: "/installations/a", body: "{}", contentType: "application/json; x=日" }),
+      hub.request({
+        method: "PUT",
+        path: "/installations/a",
+        body: "{}",
+        contentType: "application/json; x=日",
+      }),
     );
     expect(typeError).toMatchObject({ field: "contentType", rule: "header-value" });
     expect(server.requests).toHaveLength(0);
@@ -158,10 +173,14 @@ describe("a ValidationError is never retried", () => {
       close: async () => {},
       destroy: async () => {},
     };
-    hub = new NotificationHub("Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=n;SharedAccessKey=k", "h", {
-      transport,
-      retry: { maxRetries: 3, baseDelayMs: 1 },
-    });
+    hub = new NotificationHub(
+      "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=n;SharedAccessKey=k",
+      "h",
+      {
+        transport,
+        retry: { maxRetries: 3, baseDelayMs: 1 },
+      },
+    );
     await validationErrorOf(hub.send(apple));
     expect(attempts).toBe(1);
     expect(hub.stats.retries).toBe(0);
@@ -169,7 +188,11 @@ describe("a ValidationError is never retried", () => {
 
   it("undici's refusal of a request as written becomes a ValidationError, not a retryable ConnectionError", () => {
     const refused = Object.assign(new Error("invalid x-test header"), { code: "UND_ERR_INVALID_ARG" });
-    const error = toTransportError(refused, { method: "POST", path: "/h/messages/?api-version=2020-06", timeoutMs: 1 });
+    const error = toTransportError(refused, {
+      method: "POST",
+      path: "/h/messages/?api-version=2020-06",
+      timeoutMs: 1,
+    });
     expect(ValidationError.isInstance(error)).toBe(true);
     expect(error.isRetryable).toBe(false);
     expect(shouldRetry(error)).toBe(false);

@@ -83,12 +83,21 @@ describe("the NotificationHub constructor refuses bad options by name", () => {
   });
 
   it("refuses an Endpoint whose host is no host name", async () => {
-    for (const endpoint of ["sb://a%2fb/", "sb://%C3%BF.servicebus.windows.net/", "sb://a..b/", "sb://a_b!/"]) {
+    for (const endpoint of [
+      "sb://a%2fb/",
+      "sb://%C3%BF.servicebus.windows.net/",
+      "sb://a..b/",
+      "sb://a_b!/",
+    ]) {
       const connection = `Endpoint=${endpoint};SharedAccessKeyName=n;SharedAccessKey=k`;
       const error = await validationError(() => new NotificationHub(connection, "h"));
       expect(error).toMatchObject({ field: "connectionString.Endpoint", rule: "host" });
     }
-    for (const endpoint of ["sb://my-ns.servicebus.windows.net/", "http://127.0.0.1:1234/", "http://[::1]:8080/"]) {
+    for (const endpoint of [
+      "sb://my-ns.servicebus.windows.net/",
+      "http://127.0.0.1:1234/",
+      "http://[::1]:8080/",
+    ]) {
       const h = new NotificationHub(`Endpoint=${endpoint};SharedAccessKeyName=n;SharedAccessKey=k`, "h");
       void h.destroy();
     }
@@ -110,7 +119,9 @@ describe("the transports refuse bad options by name", () => {
     ["timeoutMs", { timeoutMs: -5 }],
     ["origin", { origin: "https://ns.example/path" }],
   ])("createUndiciTransport %s", async (field, options) => {
-    const error = await validationError(() => createUndiciTransport({ origin: "https://ns.example", ...options }));
+    const error = await validationError(() =>
+      createUndiciTransport({ origin: "https://ns.example", ...options }),
+    );
     expect(error.field).toBe(field);
   });
 

@@ -1,6 +1,5 @@
 import { type RecordingServer, startRecordingServer } from "@nhub/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseHttpDate } from "../src/retry";
 import {
   AbortError,
   createNotification,
@@ -13,6 +12,7 @@ import {
   type Transport,
   ValidationError,
 } from "../src/index";
+import { parseHttpDate } from "../src/retry";
 
 const apple = createNotification({
   format: "apple",
@@ -33,12 +33,20 @@ afterEach(async () => {
 describe("Retry-After is read strictly", () => {
   const now = Date.UTC(2026, 0, 1, 0, 0, 0);
 
-  it.each(["-5", "5 6", "1.5", "+5", "0x10", "5s", "1e3", "soon", "2026-01-01T00:00:10Z", "Thu, 1 Jan 2026 00:00:10 GMT"])(
-    "ignores %j, so the request backs off instead",
-    (value) => {
-      expect(parseRetryAfter({ "retry-after": value }, now)).toBeUndefined();
-    },
-  );
+  it.each([
+    "-5",
+    "5 6",
+    "1.5",
+    "+5",
+    "0x10",
+    "5s",
+    "1e3",
+    "soon",
+    "2026-01-01T00:00:10Z",
+    "Thu, 1 Jan 2026 00:00:10 GMT",
+  ])("ignores %j, so the request backs off instead", (value) => {
+    expect(parseRetryAfter({ "retry-after": value }, now)).toBeUndefined();
+  });
 
   it("takes a whole number of seconds", () => {
     expect(parseRetryAfter({ "retry-after": "0" }, now)).toBe(0);
@@ -57,6 +65,8 @@ describe("Retry-After is read strictly", () => {
   it("refuses dates that name no instant, and reads RFC 850 years within 50 years of now", () => {
     expect(parseHttpDate("Thu, 31 Feb 2026 00:00:00 GMT", now)).toBeUndefined();
     expect(parseHttpDate("Thu, 01 Jan 2026 24:00:00 GMT", now)).toBeUndefined();
+    expect(parseHttpDate("Wed, 31 Dec 2025 23:59:60 GMT", now)).toBe(now);
+    expect(parseHttpDate("Tue, 31 Feb 2026 23:59:60 GMT", now)).toBeUndefined();
     expect(parseHttpDate("Thu, 01 Foo 2026 00:00:00 GMT", now)).toBeUndefined();
     expect(parseHttpDate("Thu, 01 Jan 2026 00:00:00 UTC", now)).toBeUndefined();
     expect(parseHttpDate("Friday, 01-Jan-99 00:00:00 GMT", now)).toBe(Date.UTC(1999, 0, 1));
@@ -64,7 +74,9 @@ describe("Retry-After is read strictly", () => {
   });
 
   it("a hub answered 503 with Retry-After -5 backs off instead of retrying at once", async () => {
-    server = await startRecordingServer({ respond: () => ({ status: 503, headers: { "Retry-After": "-5" } }) });
+    server = await startRecordingServer({
+      respond: () => ({ status: 503, headers: { "Retry-After": "-5" } }),
+    });
     const delays: number[] = [];
     hub = new NotificationHub(server.connectionString, "myhub", {
       retry: { maxRetries: 3, baseDelayMs: 40, maxDelayMs: 40 },
@@ -178,7 +190,10 @@ describe("retry sleeps put one listener on a shared signal", () => {
         close: async () => {},
         destroy: async () => {},
       };
-      hub = new NotificationHub(CONNECTION, "h", { transport, retry: { maxRetries: 3, maxRetryAfterMs: 120_000 } });
+      hub = new NotificationHub(CONNECTION, "h", {
+        transport,
+        retry: { maxRetries: 3, maxRetryAfterMs: 120_000 },
+      });
       const sends = Array.from({ length: 2000 }, () => hub!.send(apple));
       await settle();
       expect(hub.stats.inFlight).toBe(2000);

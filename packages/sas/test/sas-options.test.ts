@@ -35,14 +35,17 @@ describe("token lifetimes are checked when the provider is created", () => {
 describe("the Endpoint's host must be a host name", () => {
   const connection = (endpoint: string) => `Endpoint=${endpoint};SharedAccessKeyName=n;SharedAccessKey=k`;
 
-  it.each(["sb://a%2fb/", "sb://a%2Fb.servicebus.windows.net/", "sb://%C3%BF.example/", "sb://a..b/", "sb://.a/"])(
-    "refuses %s",
-    (endpoint) => {
-      expect(() => parseConnectionString(connection(endpoint))).toThrowError(
-        expect.objectContaining({ field: "Endpoint", rule: "host" }),
-      );
-    },
-  );
+  it.each([
+    "sb://a%2fb/",
+    "sb://a%2Fb.servicebus.windows.net/",
+    "sb://%C3%BF.example/",
+    "sb://a..b/",
+    "sb://.a/",
+  ])("refuses %s", (endpoint) => {
+    expect(() => parseConnectionString(connection(endpoint))).toThrowError(
+      expect.objectContaining({ field: "Endpoint", rule: "host" }),
+    );
+  });
 
   it.each([
     ["sb://my-ns.servicebus.windows.net/", "https://my-ns.servicebus.windows.net/"],
