@@ -15,19 +15,13 @@ export const TAG_LIMITS = {
   maxTagsOrOnly: 20,
   /** Most tags in any other expression. */
   maxTagsMixed: 6,
-  /**
-   * Deepest nesting of `!` and `(` in an expression, and of `not`/`and`/`or` nodes in a tree (nhub's own bound:
-   * the service documents none, and six tags never need more than a handful of levels). It keeps nhub's
-   * recursive parser and walkers far from the stack limit.
-   */
+  /** Deepest nesting of `!`/`(` in text or of nodes in a tree: nhub's bound (the service documents none). */
   maxDepth: 100,
 } as const;
 
 const TAG_PATTERN = /^[A-Za-z0-9_@#.:-]+$/;
-// System tags the service sets: `$InstallationId:{id}` and `$UserId:{id}`, braces included. The id is visible
-// ASCII without the expression's own characters: tags travel in the ServiceBusNotification-Tags header, which
-// carries nothing else (see assertHeaderValue in notification.ts).
-// The class is 0x21-0x7E without ! & ( ) { | }.
+// System tags the service sets: `$InstallationId:{id}` and `$UserId:{id}`. The id is sent in a header, so it is
+// visible ASCII (0x21-0x7E) without the expression's own ! & ( ) { | }.
 const SYSTEM_TAG_PATTERN = /^\$(InstallationId|UserId):\{["#-%'*-z~]+\}$/;
 
 /** The reason `tag` is not a valid tag, or `undefined` when it is. */
@@ -104,9 +98,6 @@ export function parseTagExpression(source: string, field = "tags"): TagExpressio
   const isOp = (text: string) => tokens[pos]?.[0] === text;
   // How many "!" and "(" enclose the current token: the recursion depth of parseNot, bounded here.
   let depth = 0;
-  const deeper = (): void => {
-    if (++depth > TAG_LIMITS.maxDepth) throw depthError(field);
-  };
   // or := and ("||" and)*; and := not ("&&" not)*
   const binary = (type: "or" | "and"): TagExpression => {
     const operand = type === "or" ? () => binary("and") : parseNot;
@@ -120,8 +111,8 @@ export function parseTagExpression(source: string, field = "tags"): TagExpressio
   const parseNot = (): TagExpression => {
     const t = tokens[pos];
     if (isOp("!")) {
+      if (++depth > TAG_LIMITS.maxDepth) throw depthError(field);
       pos++;
-      deeper();
       const operand = parseNot();
       depth--;
       return { type: "not", operand };
@@ -131,8 +122,8 @@ export function parseTagExpression(source: string, field = "tags"): TagExpressio
       return { type: "tag", name: t[0] };
     }
     if (isOp("(")) {
+      if (++depth > TAG_LIMITS.maxDepth) throw depthError(field);
       pos++;
-      deeper();
       const inner = binary("or");
       if (!isOp(")")) fail('")"');
       pos++;
@@ -181,10 +172,7 @@ export function tagsOf(expression: TagExpression): string[] {
   return out;
 }
 
-/**
- * Checks that a tree nests at most {@link TAG_LIMITS}.maxDepth `not`/`and`/`or` nodes deep, without recursing
- * past that (a hand-made tree may be deeper than the call stack, or hold a cycle).
- */
+/** Checks a tree's depth without recursing past the limit (a hand-made tree may be deeper than the stack). */
 function assertTagDepth(tree: TagExpression, field: string): void {
   const walk = (e: unknown, depth: number): void => {
     const n = e as { type?: unknown; operand?: unknown; operands?: unknown } | null;
@@ -236,8 +224,11 @@ export interface PrintTagExpressionOptions {
  * Prints an expression. By default with the fewest parentheses that keep its meaning under the grammar's
  * precedence (`!` over `&&` over `||`); with `{ parenthesize: "always" }` every compound operand is wrapped.
  * Either way `parseTagExpression(printTagExpression(e))` returns an equal tree.
+ *
+ * @throws {ValidationError} with rule `max-depth` for a tree nested deeper than {@link TAG_LIMITS}.maxDepth.
  */
 export function printTagExpression(expression: TagExpression, options?: PrintTagExpressionOptions): string {
+  assertTagDepth(expression, "tags");
   const always = options?.parenthesize === "always";
   const print = (e: TagExpression, parent: number): string => {
     let text: string;
