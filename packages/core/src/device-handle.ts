@@ -1,4 +1,5 @@
 import { ValidationError } from "./errors";
+import { assertHeaderValue } from "./notification";
 
 /** A browser push subscription as a direct send takes it (`PushSubscription.toJSON()` flattened). */
 export interface BrowserPushChannel {
@@ -40,10 +41,20 @@ export function assertHandle(value: unknown, field: string): asserts value is st
   }
 }
 
+/**
+ * A handle part sent as a header (`ServiceBusNotification-DeviceHandle`, `P256DH`, `Auth`): besides the rules of
+ * {@link assertHandle}, visible ASCII only, so no transport refuses or re-encodes it after the send has started.
+ * Batch handles travel in a JSON body and need only {@link assertHandle}.
+ */
+function assertHeaderHandle(value: unknown, field: string): asserts value is string {
+  assertHandle(value, field);
+  assertHeaderValue(value, field);
+}
+
 /** Adds the direct-send headers for `handle` to `headers`, after checking it. */
 export function setDeviceHandleHeaders(headers: Record<string, string>, handle: DeviceHandle): void {
   if (typeof handle === "string") {
-    assertHandle(handle, "deviceHandle");
+    assertHeaderHandle(handle, "deviceHandle");
     headers["ServiceBusNotification-DeviceHandle"] = handle;
     return;
   }
@@ -54,9 +65,9 @@ export function setDeviceHandleHeaders(headers: Record<string, string>, handle: 
       "a device handle is a string or { endpoint, p256dh, auth }",
     );
   }
-  assertHandle(handle.endpoint, "deviceHandle.endpoint");
-  assertHandle(handle.p256dh, "deviceHandle.p256dh");
-  assertHandle(handle.auth, "deviceHandle.auth");
+  assertHeaderHandle(handle.endpoint, "deviceHandle.endpoint");
+  assertHeaderHandle(handle.p256dh, "deviceHandle.p256dh");
+  assertHeaderHandle(handle.auth, "deviceHandle.auth");
   headers["ServiceBusNotification-DeviceHandle"] = handle.endpoint;
   headers["P256DH"] = handle.p256dh;
   headers["Auth"] = handle.auth;

@@ -6,6 +6,7 @@
 import { createAsyncSasTokenProvider } from "@nhub/sas";
 import { createFetchTransport } from "./fetch-transport";
 import { NotificationHubBase, type NotificationHubBaseOptions } from "./hub-base";
+import { checkFunction } from "./option-checks";
 
 /** Options of an edge {@link NotificationHub}. */
 export interface NotificationHubOptions extends NotificationHubBaseOptions {
@@ -28,10 +29,11 @@ export class NotificationHub extends NotificationHubBase {
   /**
    * @param connectionString `Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...`
    * @param hubName the notification hub's name
-   * @throws {ValidationError} for a malformed connection string, hub name, timeout, response limit or log level;
-   * nothing is sent.
+   * @throws {ValidationError} for a malformed connection string or hub name, or an option out of its range or of
+   * the wrong type; nothing is sent.
    */
   constructor(connectionString: string, hubName: string, options: NotificationHubOptions = {}) {
+    checkFunction(options.fetch, "fetch");
     super(connectionString, hubName, options, {
       transport: () => createFetchTransport({ fetch: options.fetch }),
       tokens: createAsyncSasTokenProvider,

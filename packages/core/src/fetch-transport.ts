@@ -3,6 +3,7 @@
  * Workers, Vercel Edge (and Node's own fetch). It imports nothing from Node.
  */
 import { AbortError, ConnectionError, NhubError, ResponseTooLargeError, TimeoutError } from "./errors";
+import { checkFunction } from "./option-checks";
 import { checkMaxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, undecodableBody } from "./response-limit";
 import type { Transport, TransportRequest, TransportResponse } from "./transport";
 
@@ -41,6 +42,7 @@ const utf8 = new TextDecoder();
  * const hub = new NotificationHub(connectionString, "myhub", { transport: createFetchTransport() });
  */
 export function createFetchTransport(options: FetchTransportOptions = {}): Transport {
+  checkFunction(options.fetch, "fetch");
   const defaultLimit =
     options.maxResponseBytes === undefined
       ? DEFAULT_MAX_RESPONSE_BYTES

@@ -16,13 +16,15 @@ import type { DirectBatchOptions, DirectBatchResult } from "./direct-batch";
 import { AbortError, ClosedError, type NhubError, ServiceError, ValidationError } from "./errors";
 import { quoteExcerpt } from "./excerpt";
 import { createLog, type HubLog, type Logger, type LogLevel } from "./log";
-import { assertHeaders, assertNotification, type Notification } from "./notification";
+import { assertHeaders, assertHeaderValue, assertNotification, type Notification } from "./notification";
 import { assertNotificationId, notificationIdFromLocation } from "./notification-id";
+import { checkBoolean, checkInteger, checkMs, checkSignal } from "./option-checks";
 import { type NotificationOutcome, parseErrorBody, parseNotificationOutcome } from "./outcome";
 import { type NotificationOutcomeDetails, parseNotificationOutcomeDetails } from "./outcome-details";
 import { assertPathSegment, assertRequestPath, encodePathSegment } from "./path-segment";
 import { checkMaxResponseBytes } from "./response-limit";
 import {
+  checkRetryOptions,
   DEFAULT_RETRY,
   parseRetryAfter,
   type ResolvedRetry,
@@ -43,6 +45,12 @@ export const API_VERSION = "2020-06";
 /** Default deadline of one request attempt, from its start until the answer's body is read in full. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
+/**
+ * The range of `tokenTtlSeconds`. The token is re-signed 300 s before it expires, so it must live longer than
+ * that; a year is far beyond any reason to keep one token.
+ */
+const TOKEN_TTL_SECONDS = { min: 301, max: 365 * 24 * 60 * 60 } as const;
+
 /** Options every {@link NotificationHubBase} takes, whatever its runtime. */
 export interface NotificationHubBaseOptions {
   /**
@@ -58,7 +66,7 @@ export interface NotificationHubBaseOptions {
   readonly transport?: Transport;
   /**
    * Deadline of each request attempt, from its start until the answer's body is read in full (headers and body
-   * alike, so a body that trickles forever times out too). Default 30 000 ms.
+   * alike, so a body that trickles forever times out too): whole milliseconds from 1 to 2^31-1. Default 30 000 ms.
    */
   readonly timeoutMs?: number;
   /**
@@ -79,7 +87,10 @@ export interface NotificationHubBaseOptions {
   readonly logger?: Logger;
   /** The least severe level logged. Default `"warn"`, or `"debug"` with `debug: true`. */
   readonly logLevel?: LogLevel;
-  /** Lifetime of each SAS token. Default 3600 s; nhub re-signs 5 minutes before expiry. */
+  /**
+   * Lifetime of each SAS token, a whole number of seconds from 301 to 31 536 000 (a year). Default 3600 s; nhub
+   * re-signs 5 minutes before expiry.
+   */
   readonly tokenTtlSeconds?: number;
 }
 
@@ -274,7 +285,8 @@ export class NotificationHubBase {
    * @param connectionString `Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...`
    * @param hubName the notification hub's name
    * @param runtime the default transport, the token signer and the diagnostics channels
-   * @throws {ValidationError} for a malformed connection string, hub name, timeout, response limit or log level;
+   * @throws {ValidationError} for a malformed connection string or hub name, or an option out of its range or of
+   * the wrong type (`timeoutMs`, `maxResponseBytes`, `tokenTtlSeconds`, `retry.*`, `debug`, `logLevel`...);
    * nothing is sent.
    */
   constructor(
@@ -295,12 +307,23 @@ export class NotificationHubBase {
       throw error;
     }
     assertHubName(hubName);
-    if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
-      throw new ValidationError(
-        "timeoutMs",
-        "positive",
-        "timeoutMs must be a positive number of milliseconds",
-      );
+    checkMs(options.timeoutMs, "timeoutMs", 1);
+    checkInteger(
+      options.tokenTtlSeconds,
+      "tokenTtlSeconds",
+      TOKEN_TTL_SECONDS.min,
+      TOKEN_TTL_SECONDS.max,
+      " of seconds",
+    );
+    checkBoolean(options.debug, "debug");
+    if (options.logger !== undefined && (options.logger === null || typeof options.logger !== "object")) {
+      throw new ValidationError("logger", "type", "logger must be an object with debug/warn/error methods");
+    }
+    if (
+      options.transport !== undefined &&
+      typeof (options.transport as Partial<Transport> | null)?.request !== "function"
+    ) {
+      throw new ValidationError("transport", "type", "transport must be an object with a request method");
     }
     this.hubName = hubName;
     this.namespaceUrl = parts.namespaceUrl;
@@ -365,6 +388,7 @@ export class NotificationHubBase {
    */
   async send(notification: Notification, options: SendOptions = {}): Promise<SendResult> {
     assertNotification(notification);
+    checkBoolean(options.test, "test");
     const tags = toTagExpression(options.tags);
     if (options.headers !== undefined) assertHeaders(options.headers);
     const headers = notificationHeaders(notification, options.headers);
@@ -401,6 +425,8 @@ export class NotificationHubBase {
     options: DirectBatchOptions = {},
   ): Promise<DirectBatchResult> {
     assertNotification(notification);
+    // Checked here, not per chunk: a bad option must reject the batch, not fail every chunk.
+    checkCallOptions(options);
     const headers = notificationHeaders(notification);
     const path = `${this.#basePath}/messages/$batch?api-version=${API_VERSION}&direct=true`;
     const { sendDirectBatch } = await import("./direct-batch-send");
@@ -475,13 +501,10 @@ export class NotificationHubBase {
     }
     const headers: Record<string, string> = { ...req.headers, "x-ms-version": API_VERSION };
     if (req.body !== undefined) {
-      if (!req.contentType || /[\r\n]/.test(req.contentType)) {
-        throw new ValidationError(
-          "contentType",
-          "required",
-          "a request with a body needs a Content-Type without CR or LF",
-        );
+      if (!req.contentType) {
+        throw new ValidationError("contentType", "required", "a request with a body needs a Content-Type");
       }
+      assertHeaderValue(req.contentType, "contentType");
       headers["Content-Type"] = req.contentType;
     }
     return this.#execute(
@@ -549,6 +572,7 @@ export class NotificationHubBase {
       maxResponseBytes?: number;
     },
   ): Promise<TransportResponse> {
+    checkCallOptions(options);
     if (this.#closed) throw new ClosedError();
     const signal = options.signal;
     if (signal?.aborted)
@@ -666,6 +690,20 @@ export class NotificationHubBase {
       redact: (text) => redactSecrets(text, this.#secrets),
     });
   }
+}
+
+/**
+ * Checks the options every request takes, before its first attempt: a bad timeout would otherwise reach the
+ * transport's timers, and a bad per-call retry policy would surface only after a first failure.
+ */
+function checkCallOptions(options: {
+  signal?: AbortSignal;
+  retry?: RetryOptions | false;
+  timeoutMs?: number;
+}): void {
+  if (options.signal !== undefined) checkSignal(options.signal);
+  if (options.timeoutMs !== undefined) checkMs(options.timeoutMs, "timeoutMs", 1);
+  if (options.retry !== undefined) checkRetryOptions(options.retry);
 }
 
 /** The headers every notification request carries: the platform's, then core's own. */

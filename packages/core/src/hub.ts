@@ -7,7 +7,7 @@ import { createSasTokenProvider } from "@nhub/sas";
 import type { Dispatcher } from "undici";
 import { DIAGNOSTICS_CHANNELS } from "./diagnostics";
 import { NotificationHubBase, type NotificationHubBaseOptions } from "./hub-base";
-import { createUndiciTransport } from "./transport";
+import { checkUndiciTransportOptions, createUndiciTransport } from "./transport";
 
 /** Options of a Node {@link NotificationHub}. */
 export interface NotificationHubOptions extends NotificationHubBaseOptions {
@@ -16,7 +16,10 @@ export interface NotificationHubOptions extends NotificationHubBaseOptions {
    * `Agent`. nhub does not close a dispatcher it did not create. Ignored when `transport` is given.
    */
   readonly dispatcher?: Dispatcher;
-  /** Most sockets the hub's pool opens. Default unlimited. Ignored with `dispatcher` or `transport`. */
+  /**
+   * Most sockets the hub's pool opens, a whole number from 1. Default unlimited. Ignored with `dispatcher` or
+   * `transport` (but still checked).
+   */
   readonly connections?: number;
 }
 
@@ -34,10 +37,12 @@ export class NotificationHub extends NotificationHubBase {
   /**
    * @param connectionString `Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...`
    * @param hubName the notification hub's name
-   * @throws {ValidationError} for a malformed connection string, hub name, timeout, response limit or log level;
-   * nothing is sent.
+   * @throws {ValidationError} for a malformed connection string or hub name, or an option out of its range or of
+   * the wrong type; nothing is sent.
    */
   constructor(connectionString: string, hubName: string, options: NotificationHubOptions = {}) {
+    // Before the base opens anything; an option that is ignored is still refused when it is wrong.
+    checkUndiciTransportOptions({ connections: options.connections, dispatcher: options.dispatcher });
     super(connectionString, hubName, options, {
       transport: (origin) =>
         createUndiciTransport({

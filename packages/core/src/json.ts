@@ -29,10 +29,17 @@ export function describeValue(value: unknown): string {
 }
 
 /**
+ * The deepest nesting of arrays and objects a JSON payload may have: far beyond any push payload (which must
+ * fit in a few KB anyway), and far below where nhub's recursive checks would exhaust the call stack.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/**
  * Checks that `value` survives `JSON.stringify` unchanged in meaning: no functions, symbols, bigints, non-finite
- * numbers, class instances (a Date would silently become a string) or cycles.
+ * numbers, class instances (a Date would silently become a string) or cycles, and no more than
+ * {@link MAX_JSON_DEPTH} arrays and objects nested in each other.
  *
- * @throws {ValidationError} with rule `json` and the dotted path of the first bad value.
+ * @throws {ValidationError} with the dotted path of the first bad value and rule `json`, or `max-depth`.
  */
 export function assertJsonValue(value: unknown, field: string): asserts value is JsonValue {
   walk(value, { field, objects: [], keys: [] });
@@ -64,6 +71,14 @@ function walk(value: unknown, at: JsonWalk): void {
     case "object": {
       if (value === null) return;
       if (at.objects.includes(value)) fail(at, "the value refers to itself; JSON cannot hold cycles");
+      if (at.objects.length >= MAX_JSON_DEPTH) {
+        const field = `${at.field}.${at.keys.slice(0, 3).join(".")}...`;
+        throw new ValidationError(
+          field,
+          "max-depth",
+          `arrays and objects are nested more than ${MAX_JSON_DEPTH} deep; the limit is ${MAX_JSON_DEPTH}`,
+        );
+      }
       if (Array.isArray(value)) {
         at.objects.push(value);
         for (let i = 0; i < value.length; i++) {
@@ -94,13 +109,15 @@ function walk(value: unknown, at: JsonWalk): void {
 }
 
 /**
- * Parses a payload given as JSON text, for platforms that accept a string and send it byte for byte.
+ * Parses a payload given as JSON text, for platforms that accept a string and send it byte for byte. The text
+ * obeys the same {@link MAX_JSON_DEPTH} as a payload given as a value, whether or not its platform walks it.
  *
- * @throws {ValidationError} with rule `json` when the text is not valid JSON.
+ * @throws {ValidationError} with rule `json` when the text is not valid JSON, or `max-depth`.
  */
 export function parseJsonText(text: string, field = "payload"): unknown {
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new ValidationError(
       field,
@@ -111,4 +128,31 @@ export function parseJsonText(text: string, field = "payload"): unknown {
       },
     );
   }
+  // Fewer characters than twice the limit cannot open that many arrays and objects.
+  if (text.length > 2 * MAX_JSON_DEPTH && jsonTextDepth(text) > MAX_JSON_DEPTH) {
+    throw new ValidationError(
+      field,
+      "max-depth",
+      `arrays and objects are nested more than ${MAX_JSON_DEPTH} deep; the limit is ${MAX_JSON_DEPTH}`,
+    );
+  }
+  return parsed;
+}
+
+/** The deepest nesting of `[` and `{` in valid JSON text, outside strings; a loop, so any depth is safe. */
+function jsonTextDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip the string: past each backslash's escaped character, up to the closing quote.
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) max = depth;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return max;
 }

@@ -25,9 +25,26 @@ export const MAX_REQUEST_BODY_BYTES = 64 * 1024;
 export const FORMAT_PATTERN = /^[a-z][a-z0-9]*$/;
 // RFC 9110 token characters.
 const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// Visible ASCII, spaces, tabs and non-ASCII text; no CR, LF, NUL or other control characters.
+/**
+ * What may not appear in a header value: anything but visible ASCII, space and tab (RFC 9110 `field-vchar`, SP,
+ * HTAB). CR, LF, NUL and the other controls would split or end the header. `obs-text` (0x80-0xFF) is refused too:
+ * a JS string is UTF-16, undici and fetch send each such character as one Latin-1 byte, and the service reads
+ * that byte as something other than the character the caller meant (a `$UserId:{José}` tag would silently
+ * match no device whose tag was stored as UTF-8 JSON); past 0xFF undici refuses the request outright. RFC 9110
+ * also asks new fields to keep to visible ASCII.
+ */
+const HEADER_VALUE_FORBIDDEN = /[^\t\x20-\x7e]/;
+// Headers stored in an installation or registration template travel in a JSON or XML body, and the hub (not
+// nhub) sends them on to the push service: only what would split a header is refused there, as before.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const HEADER_VALUE_FORBIDDEN = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+const TEMPLATE_HEADER_VALUE_FORBIDDEN = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+/**
+ * Where a header value goes: `request` (the default) for a header of a request nhub sends, held to
+ * {@link assertHeaderValue}; `template` for a header stored in an installation or registration template, which
+ * travels in a body and may hold any text without control characters.
+ */
+export type HeaderValueKind = "request" | "template";
 
 /**
  * Headers that belong to core: authorization, framing and routing. Neither a platform nor a caller may set
@@ -70,12 +87,46 @@ export function isReservedHeader(name: string): boolean {
 }
 
 /**
- * Checks one header: a valid name, not reserved, and a value with no CR, LF or other control characters
- * (header injection).
+ * Checks a value that travels in an HTTP header (a platform header, a device handle, an ETag, a Content-Type):
+ * a string of visible ASCII (0x21-0x7E), spaces and tabs, as RFC 9110 `field-value` without `obs-text`. Control
+ * characters would split the header; characters above 0x7E are refused because no transport sends them as the
+ * caller meant (undici refuses those above 0xFF as a connection error, the rest go as Latin-1 bytes). Checked
+ * before a request is built, so a bad value is a {@link ValidationError}, never a retried connection error.
  *
+ * @throws {ValidationError} with `field` and rule `type` or `header-value`.
+ */
+export function assertHeaderValue(value: unknown, field: string): asserts value is string {
+  if (typeof value !== "string") {
+    throw new ValidationError(
+      field,
+      "type",
+      `header values must be strings, got ${value === null ? "null" : typeof value}`,
+    );
+  }
+  const bad = value.search(HEADER_VALUE_FORBIDDEN);
+  if (bad >= 0) {
+    const code = value.codePointAt(bad)!;
+    throw new ValidationError(
+      field,
+      "header-value",
+      `header values may hold only visible ASCII, spaces and tabs; found U+${code.toString(16).toUpperCase().padStart(4, "0")} at position ${bad + 1}`,
+    );
+  }
+}
+
+/**
+ * Checks one header: a valid name, not reserved, and a value of visible ASCII, spaces and tabs (no CR or LF
+ * for header injection, nothing a transport would refuse or mangle); see {@link assertHeaderValue}.
+ *
+ * @param kind `template` for a header stored in a template rather than sent by nhub (see {@link HeaderValueKind}).
  * @throws {ValidationError} with field `headers.<name>`.
  */
-export function assertHeader(name: string, value: unknown, fieldPrefix = "headers"): asserts value is string {
+export function assertHeader(
+  name: string,
+  value: unknown,
+  fieldPrefix = "headers",
+  kind: HeaderValueKind = "request",
+): asserts value is string {
   if (!validHeaderNames.has(name)) {
     if (!HEADER_NAME_PATTERN.test(name)) {
       throw new ValidationError(
@@ -93,21 +144,19 @@ export function assertHeader(name: string, value: unknown, fieldPrefix = "header
     }
     remember(validHeaderNames, name);
   }
-  if (typeof value !== "string") {
-    throw new ValidationError(
-      `${fieldPrefix}.${name}`,
-      "type",
-      `header values must be strings, got ${value === null ? "null" : typeof value}`,
-    );
+  if (typeof value === "string" && validHeaderValues.has(value)) return;
+  if (kind === "template" && typeof value === "string") {
+    if (TEMPLATE_HEADER_VALUE_FORBIDDEN.test(value)) {
+      throw new ValidationError(
+        `${fieldPrefix}.${name}`,
+        "header-value",
+        "header values cannot contain CR, LF or other control characters",
+      );
+    }
+    // Not remembered: the set holds values valid as request headers, which this one may not be.
+    return;
   }
-  if (validHeaderValues.has(value)) return;
-  if (HEADER_VALUE_FORBIDDEN.test(value)) {
-    throw new ValidationError(
-      `${fieldPrefix}.${name}`,
-      "header-value",
-      "header values cannot contain CR, LF or other control characters",
-    );
-  }
+  assertHeaderValue(value, `${fieldPrefix}.${name}`);
   remember(validHeaderValues, value);
 }
 
@@ -115,12 +164,13 @@ export function assertHeader(name: string, value: unknown, fieldPrefix = "header
 export function assertHeaders(
   headers: Readonly<Record<string, unknown>> | undefined,
   fieldPrefix = "headers",
+  kind: HeaderValueKind = "request",
 ): void {
   if (headers === undefined) return;
   if (headers === null || typeof headers !== "object") {
     throw new ValidationError(fieldPrefix, "type", "headers must be an object of string values");
   }
-  for (const name of Object.keys(headers)) assertHeader(name, headers[name], fieldPrefix);
+  for (const name of Object.keys(headers)) assertHeader(name, headers[name], fieldPrefix, kind);
 }
 
 /** UTF-8 size of a body. */
@@ -233,7 +283,7 @@ export function assertNotification(n: Notification): void {
       throw new ValidationError(
         "contentType",
         "required",
-        "a notification needs a Content-Type without control characters",
+        "a notification needs a Content-Type of visible ASCII, spaces and tabs (no control characters)",
       );
     }
     remember(validContentTypes, contentType);

@@ -57,6 +57,7 @@ export {
   isPlainObject,
   type JsonObject,
   type JsonValue,
+  MAX_JSON_DEPTH,
   parseJsonText,
 } from "./json";
 export {
@@ -67,10 +68,12 @@ export {
 export {
   assertHeader,
   assertHeaders,
+  assertHeaderValue,
   assertMaxBytes,
   assertNotification,
   byteLength,
   createNotification,
+  type HeaderValueKind,
   isReservedHeader,
   MAX_REQUEST_BODY_BYTES,
   type Notification,

@@ -16,11 +16,14 @@ export const TAG_LIMITS = {
   maxTagsOrOnly: 20,
   /** Most tags in any other expression. */
   maxTagsMixed: 6,
+  /** Deepest nesting of `!`/`(` in text or of nodes in a tree: nhub's bound (the service documents none). */
+  maxDepth: 100,
 } as const;
 
 const TAG_PATTERN = /^[A-Za-z0-9_@#.:-]+$/;
-// System tags the service sets: `$InstallationId:{id}` and `$UserId:{id}`, braces included.
-const SYSTEM_TAG_PATTERN = /^\$(InstallationId|UserId):\{[^\s{}()!&|]+\}$/;
+// System tags the service sets: `$InstallationId:{id}` and `$UserId:{id}`. The id is sent in a header, so it is
+// visible ASCII (0x21-0x7E) without the expression's own ! & ( ) { | }.
+const SYSTEM_TAG_PATTERN = /^\$(InstallationId|UserId):\{["#-%'*-z~]+\}$/;
 
 /** The reason `tag` is not a valid tag, or `undefined` when it is. */
 export function tagProblem(tag: string): { rule: string; message: string } | undefined {
@@ -35,7 +38,7 @@ export function tagProblem(tag: string): { rule: string; message: string } | und
   if (TAG_PATTERN.test(tag) || SYSTEM_TAG_PATTERN.test(tag)) return undefined;
   return {
     rule: "characters",
-    message: `tag ${quoteExcerpt(tag)} may contain only letters, digits and _ @ # . : - (or be $InstallationId:{id} / $UserId:{id})`,
+    message: `tag ${quoteExcerpt(tag)} may contain only letters, digits and _ @ # . : - (or be $InstallationId:{id} / $UserId:{id} with a visible-ASCII id)`,
   };
 }
 
@@ -72,10 +75,11 @@ function tokenize(source: string, field: string): Token[] {
 /**
  * Parses a tag expression with the service's grammar:
  * `or := and ("||" and)*; and := not ("&&" not)*; not := "!" not | primary; primary := TAG | "(" or ")"`.
- * Checks every tag and the limits (20 tags when only `||` is used, 6 otherwise).
+ * Checks every tag and the limits (20 tags when only `||` is used, 6 otherwise; `!` and `(` nested at most
+ * {@link TAG_LIMITS}.maxDepth deep).
  *
  * @throws {ValidationError} with `field` (default `tags`) and a rule: `syntax`, `characters`, `max-length`,
- * `max-tags`, `required`.
+ * `max-tags`, `max-depth`, `required`.
  */
 export function parseTagExpression(source: string, field = "tags"): TagExpression {
   if (typeof source !== "string" || source.trim() === "") {
@@ -93,6 +97,8 @@ export function parseTagExpression(source: string, field = "tags"): TagExpressio
   };
   // No tag can read "(", ")", "!", "&&" or "||", so comparing the text is enough.
   const isOp = (text: string) => tokens[pos]?.[0] === text;
+  // How many "!" and "(" enclose the current token: the recursion depth of parseNot, bounded here.
+  let depth = 0;
   // or := and ("||" and)*; and := not ("&&" not)*
   const binary = (type: "or" | "and"): TagExpression => {
     const operand = type === "or" ? () => binary("and") : parseNot;
@@ -106,18 +112,23 @@ export function parseTagExpression(source: string, field = "tags"): TagExpressio
   const parseNot = (): TagExpression => {
     const t = tokens[pos];
     if (isOp("!")) {
+      if (++depth > TAG_LIMITS.maxDepth) throw depthError(field);
       pos++;
-      return { type: "not", operand: parseNot() };
+      const operand = parseNot();
+      depth--;
+      return { type: "not", operand };
     }
     if (t?.[2]) {
       pos++;
       return { type: "tag", name: t[0] };
     }
     if (isOp("(")) {
+      if (++depth > TAG_LIMITS.maxDepth) throw depthError(field);
       pos++;
       const inner = binary("or");
       if (!isOp(")")) fail('")"');
       pos++;
+      depth--;
       return inner;
     }
     return fail('a tag, "!" or "("');
@@ -140,16 +151,38 @@ export function join(type: "and" | "or", operands: readonly TagExpression[]): Ta
   return { type, operands: flat };
 }
 
+function depthError(field: string, what = 'levels of "!" and "("'): ValidationError {
+  return new ValidationError(
+    field,
+    "max-depth",
+    `the expression nests deeper than ${TAG_LIMITS.maxDepth} ${what} (nhub's limit, TAG_LIMITS.maxDepth)`,
+  );
+}
+
 /** The tags an expression mentions, in order, repeats included. */
 export function tagsOf(expression: TagExpression): string[] {
   const out: string[] = [];
-  const walk = (e: TagExpression): void => {
+  // A stack rather than recursion: a hand-made tree may be deeper than the call stack.
+  const stack: TagExpression[] = [expression];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
     if (e.type === "tag") out.push(e.name);
-    else if (e.type === "not") walk(e.operand);
-    else for (const o of e.operands) walk(o);
-  };
-  walk(expression);
+    else if (e.type === "not") stack.push(e.operand);
+    else for (let i = e.operands.length - 1; i >= 0; i--) stack.push(e.operands[i]!);
+  }
   return out;
+}
+
+/** Checks a tree's depth without recursing past the limit (a hand-made tree may be deeper than the stack). */
+function assertTagDepth(tree: TagExpression, field: string): void {
+  const walk = (e: unknown, depth: number): void => {
+    const n = e as { type?: unknown; operand?: unknown; operands?: unknown } | null;
+    if (n === null || typeof n !== "object" || n.type === "tag") return;
+    if (depth >= TAG_LIMITS.maxDepth) throw depthError(field, "not/and/or nodes");
+    if (n.type === "not") walk(n.operand, depth + 1);
+    else if (Array.isArray(n.operands)) for (const o of n.operands) walk(o, depth + 1);
+  };
+  walk(tree, 0);
 }
 
 function onlyOr(e: TagExpression): boolean {
@@ -159,11 +192,13 @@ function onlyOr(e: TagExpression): boolean {
 }
 
 /**
- * Checks the service's limits on a whole expression: at most 20 tags when the only operator is `||`, otherwise 6.
+ * Checks the limits on a whole expression: at most 20 tags when the only operator is `||`, otherwise 6 (the
+ * service's), and nodes nested at most {@link TAG_LIMITS}.maxDepth deep (nhub's).
  *
- * @throws {ValidationError} with rule `max-tags`.
+ * @throws {ValidationError} with rule `max-tags` or `max-depth`.
  */
 export function assertTagLimits(tree: TagExpression, field = "tags"): void {
+  assertTagDepth(tree, field);
   const count = tagsOf(tree).length;
   const max = onlyOr(tree) ? TAG_LIMITS.maxTagsOrOnly : TAG_LIMITS.maxTagsMixed;
   if (count > max) {
@@ -190,8 +225,11 @@ export interface PrintTagExpressionOptions {
  * Prints an expression. By default with the fewest parentheses that keep its meaning under the grammar's
  * precedence (`!` over `&&` over `||`); with `{ parenthesize: "always" }` every compound operand is wrapped.
  * Either way `parseTagExpression(printTagExpression(e))` returns an equal tree.
+ *
+ * @throws {ValidationError} with rule `max-depth` for a tree nested deeper than {@link TAG_LIMITS}.maxDepth.
  */
 export function printTagExpression(expression: TagExpression, options?: PrintTagExpressionOptions): string {
+  assertTagDepth(expression, "tags");
   const always = options?.parenthesize === "always";
   const print = (e: TagExpression, parent: number): string => {
     let text: string;
@@ -206,6 +244,8 @@ export function printTagExpression(expression: TagExpression, options?: PrintTag
 
 /** Checks a tree that may be hand-made: known node types, valid tags, non-empty operand lists, the limits. */
 function assertTagTree(tree: TagExpression, field: string): void {
+  // First, so the walk below recurses at most maxDepth deep.
+  assertTagDepth(tree, field);
   const walk = (e: unknown): void => {
     const n = (e ?? {}) as { type?: unknown; name?: unknown; operand?: unknown; operands?: unknown };
     if (n.type === "tag") {

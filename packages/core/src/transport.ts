@@ -1,5 +1,13 @@
 import { type Dispatcher, Pool } from "undici";
-import { AbortError, ConnectionError, NhubError, ResponseTooLargeError, TimeoutError } from "./errors";
+import {
+  AbortError,
+  ConnectionError,
+  NhubError,
+  ResponseTooLargeError,
+  TimeoutError,
+  ValidationError,
+} from "./errors";
+import { checkInteger, checkMs } from "./option-checks";
 import { checkMaxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, undecodableBody } from "./response-limit";
 
 /** One HTTP request, fully built: the transport adds nothing but framing. */
@@ -72,9 +80,9 @@ export interface UndiciTransportOptions {
    * does not close a dispatcher it did not create.
    */
   readonly dispatcher?: Dispatcher;
-  /** Most sockets the private pool opens. Default unlimited (undici's default). */
+  /** Most sockets the private pool opens, a whole number from 1. Default unlimited (undici's default). */
   readonly connections?: number;
-  /** How long an idle keep-alive socket is kept. Default 30 s. */
+  /** How long an idle keep-alive socket is kept, whole milliseconds from 1 to 2^31-1. Default 30 s. */
   readonly keepAliveTimeoutMs?: number;
   /**
    * @deprecated Has no effect: each request carries its own `timeoutMs`, which the transport enforces itself as
@@ -89,11 +97,32 @@ export interface UndiciTransportOptions {
 }
 
 /**
+ * Checks the options of {@link createUndiciTransport} (and the `connections` a Node hub passes on), so a bad one
+ * is a {@link ValidationError} naming it rather than undici's `InvalidArgumentError` from the `Pool`.
+ *
+ * @throws {ValidationError}
+ */
+export function checkUndiciTransportOptions(options: Partial<UndiciTransportOptions>): void {
+  checkInteger(options.connections, "connections", 1);
+  checkMs(options.keepAliveTimeoutMs, "keepAliveTimeoutMs", 1);
+  checkMs(options.timeoutMs, "timeoutMs", 1);
+  const dispatcher = options.dispatcher as Partial<Dispatcher> | null | undefined;
+  if (dispatcher !== undefined && typeof dispatcher?.dispatch !== "function") {
+    throw new ValidationError("dispatcher", "type", "dispatcher must be an undici Dispatcher");
+  }
+}
+
+/**
  * The default transport: one undici `Pool` per hub, kept alive across sends.
  *
- * @throws {ValidationError} for a `maxResponseBytes` that is not a positive whole number.
+ * @throws {ValidationError} for an option out of range or of the wrong type (`maxResponseBytes` not a positive
+ * whole number, among others).
  */
 export function createUndiciTransport(options: UndiciTransportOptions): Transport {
+  checkUndiciTransportOptions(options);
+  if (typeof options.origin !== "string" || !/^https?:\/\/[^/?#\s]+$/.test(options.origin)) {
+    throw new ValidationError("origin", "url", "origin must be http(s)://host[:port] with no path");
+  }
   const owned = options.dispatcher === undefined;
   const defaultLimit =
     options.maxResponseBytes === undefined
@@ -356,6 +385,16 @@ export function toTransportError(
   }
   if (name === "AbortError" || code === "UND_ERR_ABORTED")
     return new AbortError(`${where} was aborted`, { cause: error });
+  // undici refused the request as written (a header, path or method it cannot send): the same request fails the
+  // same way, so it must not be retried. nhub's own checks keep this from happening; this is the backstop.
+  if (code === "UND_ERR_INVALID_ARG") {
+    return new ValidationError(
+      "request",
+      "transport-refused",
+      `${where} could not be sent: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
   if (code === "UND_ERR_DESTROYED" || code === "UND_ERR_CLOSED") {
     return new ConnectionError(`${where} failed: the connection pool was closed`, {
       cause: error,

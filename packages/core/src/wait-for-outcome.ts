@@ -1,5 +1,6 @@
-import { ServiceError, TimeoutError, ValidationError } from "./errors";
+import { ServiceError, TimeoutError } from "./errors";
 import type { NotificationHub } from "./hub";
+import { checkMs, checkSignal } from "./option-checks";
 import { FINAL_OUTCOME_STATES, type NotificationOutcomeDetails } from "./outcome-details";
 import { sleep } from "./retry";
 
@@ -7,9 +8,12 @@ import { sleep } from "./retry";
 export interface WaitForNotificationOutcomeOptions {
   /** Stops waiting at once with an `AbortError`, including a poll in flight. */
   readonly signal?: AbortSignal;
-  /** A deadline for the whole wait, in milliseconds; past it the wait rejects with a `TimeoutError`. Default none. */
+  /**
+   * A deadline for the whole wait, whole milliseconds from 1 to 2^31-1; past it the wait rejects with a
+   * `TimeoutError`. Default none.
+   */
   readonly timeoutMs?: number;
-  /** Pause between polls. Default 1000 ms. */
+  /** Pause between polls, whole milliseconds from 1 to 2^31-1. Default 1000 ms. */
   readonly intervalMs?: number;
 }
 
@@ -29,14 +33,9 @@ export async function waitForNotificationOutcome(
   options: WaitForNotificationOutcomeOptions = {},
 ): Promise<NotificationOutcomeDetails> {
   const { signal, timeoutMs, intervalMs = 1000 } = options;
-  for (const [field, value] of [
-    ["timeoutMs", timeoutMs],
-    ["intervalMs", intervalMs],
-  ] as const) {
-    if (value !== undefined && !(value > 0)) {
-      throw new ValidationError(field, "positive", `${field} must be a positive number of milliseconds`);
-    }
-  }
+  checkSignal(signal);
+  checkMs(timeoutMs, "timeoutMs", 1);
+  checkMs(intervalMs, "intervalMs", 1);
   const deadline = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
   const stop = deadline && signal ? AbortSignal.any([signal, deadline]) : (deadline ?? signal);
   try {

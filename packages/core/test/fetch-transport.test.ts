@@ -105,12 +105,12 @@ describe("createFetchTransport through a hub", () => {
     expect((await hub.send(apple)).trackingId).toBe("t-1");
   });
 
-  it("retries a 503 honouring Retry-After, then succeeds", async () => {
+  it("retries a 503 honouring retry-after-ms, then succeeds", async () => {
     const { server, hub } = await start(
       {
         respond: (_r, i): CannedResponse =>
           i < 2
-            ? { status: 503, headers: { "Retry-After": "0.05" } }
+            ? { status: 503, headers: { "retry-after-ms": "50" } }
             : { status: 201, headers: { TrackingId: "ok" } },
       },
       { ...fetchHub(), retry: { maxRetries: 3, baseDelayMs: 1 } },

@@ -294,12 +294,12 @@ describe("errors", () => {
 });
 
 describe("retries, timeouts, abort and close", () => {
-  it("retries a 503 honouring Retry-After, then succeeds", async () => {
+  it("retries a 503 honouring retry-after-ms, then succeeds", async () => {
     await setup(
       {
         respond: (_r, i): CannedResponse =>
           i < 2
-            ? { status: 503, headers: { "Retry-After": "0.05" } }
+            ? { status: 503, headers: { "retry-after-ms": "50" } }
             : { status: 201, headers: { TrackingId: "ok" } },
       },
       { retry: { maxRetries: 3, baseDelayMs: 1 } },

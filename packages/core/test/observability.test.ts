@@ -33,11 +33,11 @@ function recordingLogger() {
   return { logger, lines, at };
 }
 
-/** A 503 with a short Retry-After, then a 201. */
+/** A 503 with a short retry-after-ms, then a 201. */
 const flaky = {
   key: KEY,
   respond: (_r: unknown, i: number): CannedResponse =>
-    i === 0 ? { status: 503, headers: { "Retry-After": "0.01" } } : { status: 201 },
+    i === 0 ? { status: 503, headers: { "retry-after-ms": "10" } } : { status: 201 },
 };
 const retrying = { retry: { maxRetries: 2, baseDelayMs: 1 } };
 
@@ -265,7 +265,7 @@ describe("diagnostics_channel events", () => {
       {
         key: KEY,
         respond: (_r, i): CannedResponse =>
-          i === 0 ? { status: 503, headers: { "Retry-After": "0.01" } } : { status: 201 },
+          i === 0 ? { status: 503, headers: { "retry-after-ms": "10" } } : { status: 201 },
       },
       { ...retrying, logger, debug: true },
     );

@@ -77,7 +77,7 @@ function checkTemplate(platform: InstallationPlatform, name: string, value: unkn
   if (value["headers"] !== undefined) {
     if (!isObject(value["headers"]))
       throw new ValidationError(`${field}.headers`, "type", "headers must be an object of strings");
-    assertHeaders(value["headers"], `${field}.headers`);
+    assertHeaders(value["headers"], `${field}.headers`, "template");
     const copy = dictionary<string>();
     for (const [header, text] of Object.entries(value["headers"] as Record<string, string>)) {
       assertSafeName(header, `${field}.headers`, "a header name");

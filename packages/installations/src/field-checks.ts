@@ -86,12 +86,15 @@ export function checkTagList(value: unknown, field: string): string[] {
   return tags;
 }
 
-/** Checks a record of header names to string values (core's header rules) and returns a copy. */
+/**
+ * Checks a record of header names to string values (core's header rules for headers stored in a template: they
+ * travel in the body, so any text without control characters) and returns a copy.
+ */
 export function checkHeaderRecord(value: unknown, field: string): Record<string, string> {
   if (!isPlainObject(value)) {
     throw new ValidationError(field, "type", `${field} must be an object of header values`);
   }
-  assertHeaders(value, field);
+  assertHeaders(value, field, "template");
   return { ...(value as Record<string, string>) };
 }
 

@@ -3,6 +3,7 @@
  * read, delete and list (all, by tag, by push channel).
  */
 import {
+  assertHeaderValue,
   assertTag,
   encodePathSegment,
   type NotificationHub,
@@ -43,9 +44,13 @@ export function stripEtag(value: string): string {
   return m ? m[1]! : value.trim();
 }
 
-/** The `If-Match` value for an ETag: `*` stays, a bare ETag is quoted, an already quoted one is kept. */
+/**
+ * The `If-Match` value for an ETag: `*` stays, a bare ETag is quoted, an already quoted one is kept. It travels in
+ * a header, so core's header-value rule applies (visible ASCII): a bad ETag is refused here, naming `etag`.
+ */
 export function ifMatchValue(etag: string, field = "etag"): string {
   const value = requireText(etag, field);
+  assertHeaderValue(value, field);
   if (value === "*" || /^(?:W\/)?"[^"]*"$/.test(value)) return value;
   if (value.includes('"')) throw new ValidationError(field, "characters", `${field} cannot contain a quote`);
   return `"${value}"`;

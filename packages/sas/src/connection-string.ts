@@ -38,6 +38,18 @@ function knownKey(key: string): string | undefined {
   return KNOWN_KEYS.includes(key) ? key : undefined;
 }
 
+const HOST_LABEL = /^[A-Za-z0-9_-]{1,63}$/;
+
+/**
+ * Whether `hostname` (as `URL.hostname` gives it) is a DNS name of letters, digits, `-` and `_` in dot-separated
+ * labels of at most 63 characters (253 in all), an IPv4 address or a bracketed IPv6 address.
+ */
+function isHostName(hostname: string): boolean {
+  if (hostname.startsWith("[")) return /^\[[0-9A-Fa-f:.]+\]$/.test(hostname);
+  const name = hostname.endsWith(".") ? hostname.slice(0, -1) : hostname;
+  return name.length > 0 && name.length <= 253 && name.split(".").every((label) => HOST_LABEL.test(label));
+}
+
 /** True for hosts that never leave the machine, where plain `http://` is acceptable. */
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
@@ -143,6 +155,15 @@ function toNamespaceUrl(endpoint: string): string {
     );
   }
   if (url.hostname === "") throw new ConnectionStringError("Endpoint has no host", "Endpoint", "url");
+  if (!isHostName(url.hostname)) {
+    // sb:// is not a scheme the URL parser knows, so it keeps the host as written ("a%2fb", "%C3%BF.com" pass
+    // there): without this check the first send would fail as a retried connection error.
+    throw new ConnectionStringError(
+      `Endpoint host "${url.hostname}" is not a DNS name or IP address (expected NAMESPACE.servicebus.windows.net)`,
+      "Endpoint",
+      "host",
+    );
+  }
   if (scheme === "http:" && !isLoopbackHost(url.hostname)) {
     throw new ConnectionStringError(
       "Endpoint uses plain http:// to a host that is not loopback; http is allowed only for loopback hosts (127.0.0.1, ::1, localhost), use sb:// or https://",

@@ -79,7 +79,8 @@ export async function hmacSha256Base64Async(key: string, text: string): Promise<
 }
 
 function assertExpiry(expiresAt: number): void {
-  if (!Number.isInteger(expiresAt) || expiresAt <= 0) {
+  // A safe integer, so `se` is written as digits (1e21 would print as "1e+21").
+  if (!Number.isSafeInteger(expiresAt) || expiresAt <= 0) {
     throw new RangeError("expiresAt must be a positive whole number of Unix seconds");
   }
 }
@@ -147,9 +148,12 @@ export interface SasTokenProviderOptions {
   readonly resourceUri: string;
   readonly keyName: string;
   readonly key: string;
-  /** Lifetime of each signed token. Default 3600 (one hour, as the official SDK). */
+  /**
+   * Lifetime of each signed token, a whole number of seconds greater than `renewBeforeSeconds`. Default 3600 (one
+   * hour, as the official SDK).
+   */
   readonly ttlSeconds?: number;
-  /** Re-sign this long before expiry so a token never expires in flight. Default 300. */
+  /** Re-sign this long before expiry so a token never expires in flight: whole seconds from 0. Default 300. */
   readonly renewBeforeSeconds?: number;
   /** Clock in milliseconds, for tests. Default `Date.now`. */
   readonly now?: () => number;
@@ -190,12 +194,21 @@ export function createSasTokenProvider(options: SasTokenProviderOptions): SasTok
   };
 }
 
+/**
+ * The token lifetime and renewal margin, checked when the provider is created: whole seconds, so every `se` is a
+ * whole number (a fractional one would fail the first signing, not the creation), and a margin shorter than the
+ * lifetime, or every token would be due for renewal as soon as it was signed.
+ */
 function lifetime(options: SasTokenProviderOptions): { ttl: number; renewBefore: number } {
   const ttl = options.ttlSeconds ?? 3600;
   const renewBefore = options.renewBeforeSeconds ?? 300;
-  if (!(ttl > 0)) throw new RangeError("ttlSeconds must be positive");
-  if (!(renewBefore >= 0 && renewBefore < ttl)) {
-    throw new RangeError("renewBeforeSeconds must be at least 0 and less than ttlSeconds");
+  if (!Number.isSafeInteger(ttl) || ttl <= 0) {
+    throw new RangeError(`ttlSeconds must be a positive whole number of seconds, got ${ttl}`);
+  }
+  if (!Number.isSafeInteger(renewBefore) || renewBefore < 0 || renewBefore >= ttl) {
+    throw new RangeError(
+      `renewBeforeSeconds must be a whole number of seconds from 0 to ttlSeconds - 1 (${ttl - 1}), got ${renewBefore}`,
+    );
   }
   return { ttl, renewBefore };
 }

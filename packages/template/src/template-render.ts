@@ -3,7 +3,7 @@
  * properties, the way the hub does before it hands the payload to the push service. Only expression slots are
  * touched; every other byte of the template comes out as it went in.
  */
-import { quoteExcerpt } from "@nhub/core";
+import { MAX_JSON_DEPTH, quoteExcerpt } from "@nhub/core";
 import {
   createPropertyLookup,
   evaluateWith,
@@ -118,8 +118,6 @@ function parseSlot(source: string, where: () => string): TemplateExpression {
 // ---------------------------------------------------------------------------------------------------------------
 // JSON: a strict RFC 8259 scanner that records where each string value sits.
 
-const MAX_DEPTH = 256;
-
 function scanJson(text: string): Segment[] {
   const segments: Segment[] = [];
   let copied = 0;
@@ -172,11 +170,15 @@ function scanJson(text: string): Segment[] {
       }
     }
   };
+  // `depth` counts the arrays and objects around the value; the limit is core's, the same as for payloads.
   const value = (path: string, depth: number): void => {
-    if (depth > MAX_DEPTH)
-      throw new TemplateSyntaxError(`the JSON template nests deeper than ${MAX_DEPTH} levels`);
     space();
     const c = text[pos];
+    if ((c === "{" || c === "[") && depth >= MAX_JSON_DEPTH) {
+      throw new TemplateSyntaxError(
+        `the JSON template nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects (MAX_JSON_DEPTH)`,
+      );
+    }
     if (c === "{") {
       pos++;
       space();

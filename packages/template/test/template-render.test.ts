@@ -339,3 +339,11 @@ describe("properties", () => {
     );
   });
 });
+
+describe("JSON template nesting", () => {
+  it("takes MAX_JSON_DEPTH arrays and objects nested, and refuses one more by name", () => {
+    const nested = (n: number) => `${'{"a":['.repeat(n / 2)}"$(x)"${"]}".repeat(n / 2)}`;
+    expect(renderTemplate(nested(256), { x: "y" })).toBe(nested(256).replace('"$(x)"', '"y"'));
+    expect(syntaxError(`[${nested(256)}]`, "json").message).toContain("MAX_JSON_DEPTH");
+  });
+});
