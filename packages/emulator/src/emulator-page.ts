@@ -3,6 +3,7 @@
  * script, nothing fetched from anywhere else) that draws every device of a hub as a card with the
  * notifications it received, the way its platform shows them, plus the last requests. It follows
  * `GET /_emulator/events` (Server-Sent Events) and polls the admin JSON endpoints when the stream fails.
+ * The script and the style live in `page/`; this module inlines them, hashes them for the CSP and serves the page.
  *
  * Device names and payloads are whatever a client sent, so the script builds every node with
  * `createElement` and `textContent`, never from HTML strings, and parses XML payloads with `DOMParser` only to
@@ -12,24 +13,26 @@
 import { createHash } from "node:crypto";
 import { SNAPSHOT_DELIVERIES_PER_DEVICE, SNAPSHOT_REQUESTS } from "./emulator-events";
 import type { Reply } from "./emulator-http";
-// The page's script and style are real files that the linter and the type checker see (the script is plain
-// browser JavaScript, checked by src/page/tsconfig.json). Both are inlined as text: by Vite's `?raw` when tests
-// run from source, by the raw-text plugin of tsup.config.ts in the build, so the package reads no file at run time.
-import SCRIPT_BODY from "./page/live-page.js?raw";
+// The page's script and style are files of their own that the linter and the type checker see (the script is
+// plain browser JavaScript, checked by src/page/tsconfig.json). Both arrive here as text: through Vite's `?raw`
+// when tests run from source, through the raw-text plugin of tsup.config.ts in the build, so the published
+// package reads no file at run time.
 import STYLE_TEXT from "./page/live-page.css?raw";
+import SCRIPT_BODY from "./page/live-page.js?raw";
 
 /**
  * Inline text ends at the first `</script` or `</style` whatever its context, and `<!--` changes how a script
  * is parsed; neither may appear in the page's own code.
  */
 function inlined(text: string, file: string): string {
-  if (/<\/(?:script|style)|<!--/i.test(text)) throw new Error(`${file} cannot be inlined: it contains </script, </style or <!--`);
+  if (/<\/(?:script|style)|<!--/i.test(text))
+    throw new Error(`${file} cannot be inlined: it contains </script, </style or <!--`);
   return text;
 }
 
 const STYLE = inlined(STYLE_TEXT, "live-page.css");
 
-/** The page's script: its limits (see page/live-page.d.ts), then the code of page/live-page.js. */
+/** The page's script: its limits (see page/live-page-globals.d.ts), then the code of page/live-page.js. */
 const SCRIPT = inlined(
   `var PER_DEVICE = ${SNAPSHOT_DELIVERIES_PER_DEVICE}, MAX_REQUESTS = ${SNAPSHOT_REQUESTS};\n${SCRIPT_BODY}`,
   "live-page.js",
