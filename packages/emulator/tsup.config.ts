@@ -9,7 +9,7 @@ type EsbuildPlugin = NonNullable<Options["esbuildPlugins"]>[number];
  * `import text from "./file?raw"` gives the file's text, as Vite does when tests run from source, so the live
  * page's script and style are inlined into the bundle byte for byte and the published package reads no file.
  */
-const rawText: EsbuildPlugin = {
+export const rawText: EsbuildPlugin = {
   name: "raw-text",
   setup(build) {
     // The resolved path keeps its `?raw`: tsup's own CSS plugin loads every path that ends in `.css`, whatever
