@@ -22,6 +22,9 @@ export default defineConfig({
           root: `packages/${name}`,
           include: ["test/**/*.test.ts", "src/**/*.test.ts"],
           testTimeout: 20_000,
+          // Vitest turns every CSS import into "" unless told otherwise; a `?raw` import is text that a
+          // package inlines (the emulator's live page), as its build does.
+          css: { include: [/\.css\?raw$/] },
         },
       })),
       ...examples.map((name) => ({
