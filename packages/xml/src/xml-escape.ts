@@ -17,6 +17,8 @@ const ESCAPES: Readonly<Record<string, string>> = {
   "\r": "&#13;",
 };
 const TO_ESCAPE = /[&<>"'\t\n\r]/g;
+// In element content quotes mean nothing and a parser keeps tab and LF; only CR would be rewritten (to LF).
+const TO_ESCAPE_IN_TEXT = /[&<>\r]/g;
 
 /** Options of {@link escapeXml}. */
 export interface EscapeXmlOptions {
@@ -33,12 +35,22 @@ export interface EscapeXmlOptions {
    *   in an answer.
    */
   readonly invalidChars?: "throw" | "replace";
+  /**
+   * Where the escaped text goes:
+   *
+   * - `"any"` (the default): anywhere, an attribute value in either quote or element content. Quotes become
+   *   `&quot;` and `&apos;`, tab and LF `&#9;` and `&#10;`.
+   * - `"text"`: element content only. Just `&`, `<`, `>` and CR are escaped; quotes, tab and LF stay literal, as
+   *   a serializer such as .NET's writes element text, so that an answer can match the hub's byte for byte. The
+   *   text still reads back unchanged from element content, but is NOT safe in an attribute value.
+   */
+  readonly context?: "any" | "text";
 }
 
 /**
  * Escapes text for use anywhere in an XML document, element text or attribute value (either quote): `&`, `<`,
  * `>`, `"` and `'` become entity references, and tab, LF and CR become character references so a parser hands
- * them back unchanged.
+ * them back unchanged. `{ context: "text" }` escapes less, for element content only.
  *
  * Characters XML 1.0 forbids outright (C0 controls other than tab, LF and CR; lone surrogates; U+FFFE and
  * U+FFFF) cannot be escaped, so by default they are refused rather than silently dropped; remove them first with
@@ -48,6 +60,7 @@ export interface EscapeXmlOptions {
  * @example
  * escapeXml(`Tom & "Jerry"`); // "Tom &amp; &quot;Jerry&quot;"
  * escapeXml("bell\u0007", { invalidChars: "replace" }); // "bell\uFFFD"
+ * escapeXml(`"a" < b`, { context: "text" }); // `"a" &lt; b`
  *
  * @param text the text to escape.
  * @param options the name used in the error (e.g. `texts.0`), or {@link EscapeXmlOptions}.
@@ -55,8 +68,11 @@ export interface EscapeXmlOptions {
  * `"replace"`), `type` for a non-string.
  */
 export function escapeXml(text: string, options: string | EscapeXmlOptions = "text"): string {
-  const { field = "text", invalidChars = "throw" } =
-    typeof options === "string" ? { field: options } : options;
+  const {
+    field = "text",
+    invalidChars = "throw",
+    context = "any",
+  } = typeof options === "string" ? { field: options } : options;
   if (typeof text !== "string") {
     throw new ValidationError(
       field,
@@ -77,5 +93,5 @@ export function escapeXml(text: string, options: string | EscapeXmlOptions = "te
     }
     carried = replaceInvalidXmlChars(text);
   }
-  return carried.replace(TO_ESCAPE, (c) => ESCAPES[c]!);
+  return carried.replace(context === "text" ? TO_ESCAPE_IN_TEXT : TO_ESCAPE, (c) => ESCAPES[c]!);
 }

@@ -38,6 +38,30 @@ describe("escapeXml options", () => {
   });
 });
 
+describe('escapeXml context: "text"', () => {
+  it("escapes only what element content needs: & < > and CR", () => {
+    expect(escapeXml(`<a b="c">'d' & e\t\n\r</a>`, { context: "text" })).toBe(
+      `&lt;a b="c"&gt;'d' &amp; e\t\n&#13;&lt;/a&gt;`,
+    );
+    expect(escapeXml("]]>", { context: "text" })).toBe("]]&gt;");
+    expect(() => escapeXml("\u0002", { context: "text" })).toThrow(
+      expect.objectContaining({ rule: "xml-char" }),
+    );
+    expect(escapeXml("\u0002'", { context: "text", invalidChars: "replace" })).toBe("\ufffd'");
+  });
+
+  it("reads back unchanged from element content", () => {
+    fc.assert(
+      fc.property(anyText, (s) => {
+        const clean = stripInvalidXmlChars(s);
+        const read = parser.parse(`<r>${escapeXml(clean, { context: "text" })}</r>`).r;
+        expect(read === "" ? "" : String(read)).toBe(clean);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe("isXmlCharCode", () => {
   it("is XML 1.0's Char production", () => {
     for (const ok of [0x9, 0xa, 0xd, 0x20, 0xd7ff, 0xe000, 0xfffd, 0x10000, 0x10ffff]) {
