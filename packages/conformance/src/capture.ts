@@ -8,6 +8,7 @@ import { NotificationHubsClient, type NotificationHubsClientOptions } from "@azu
 import { NotificationHub, type NotificationHubOptions, type Transport } from "@nhub/core";
 import { parseSasToken } from "@nhub/sas";
 import { verifySasToken } from "@nhub/testkit";
+import { escapeXml } from "@nhub/xml";
 import {
   type CapturedRequest,
   captureRequest,
@@ -213,13 +214,14 @@ export function jobEntryXml(job: {
   progress?: number;
   failure?: string;
 }): string {
-  const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  // Element text as .NET writes it: markup escaped, quotes literal.
+  const escapeText = (s: string) => escapeXml(s, { context: "text" });
   const kv = (element: string, pairs: [string, string][]) =>
     `<${element} xmlns:d3p1="http://schemas.microsoft.com/2003/10/Serialization/Arrays">` +
     pairs
       .map(
         ([k, v]) =>
-          `<d3p1:KeyValueOfstringstring><d3p1:Key>${k}</d3p1:Key><d3p1:Value>${escapeXml(v)}</d3p1:Value></d3p1:KeyValueOfstringstring>`,
+          `<d3p1:KeyValueOfstringstring><d3p1:Key>${k}</d3p1:Key><d3p1:Value>${escapeText(v)}</d3p1:Value></d3p1:KeyValueOfstringstring>`,
       )
       .join("") +
     `</${element}>`;
@@ -230,12 +232,12 @@ export function jobEntryXml(job: {
     `<link rel="self" href="${self}"/><content type="application/xml">` +
     `<NotificationHubJob xmlns:i="${XSI_NS}" xmlns="${CONNECT_NS}"><JobId>${job.id}</JobId>` +
     `<Progress>${job.progress ?? 0}</Progress><Type>${job.type}</Type><Status>${job.status}</Status>` +
-    `<OutputContainerUri>${escapeXml(job.outputContainerUrl)}</OutputContainerUri>` +
+    `<OutputContainerUri>${escapeText(job.outputContainerUrl)}</OutputContainerUri>` +
     (job.importFileUrl === undefined
       ? ""
-      : `<ImportFileUri>${escapeXml(job.importFileUrl)}</ImportFileUri>`) +
+      : `<ImportFileUri>${escapeText(job.importFileUrl)}</ImportFileUri>`) +
     kv("InputProperties", [["OutputContainerUri", job.outputContainerUrl]]) +
-    (job.failure === undefined ? "" : `<Failure>${escapeXml(job.failure)}</Failure>`) +
+    (job.failure === undefined ? "" : `<Failure>${escapeText(job.failure)}</Failure>`) +
     kv("OutputProperties", [["OutputFilePath", "myhub/export/output.txt"]]) +
     `<CreatedAt>${TIME}</CreatedAt><UpdatedAt>2026-03-04T05:16:07.1234567Z</UpdatedAt>` +
     "</NotificationHubJob></content></entry>"

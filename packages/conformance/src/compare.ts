@@ -5,7 +5,7 @@
  * differences it expects exactly, with `expect(diff).toEqual([...])`, and an unexpected one fails with a
  * readable message.
  */
-import { XMLParser } from "fast-xml-parser";
+import { createXmlReader, type XmlObject } from "@nhub/xml";
 
 /** One request as a client sent it, normalised so that the two clients' requests compare field by field. */
 export interface CapturedRequest {
@@ -109,22 +109,17 @@ export interface XmlElement {
   readonly text: string;
 }
 
-type OrderedNode = Record<string, unknown>;
+type OrderedNode = XmlObject;
 
-const xmlParser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: "",
-  parseTagValue: false,
-  parseAttributeValue: false,
+// Attributes and every text kept as written; the reader decodes character references (&#13;) as every XML
+// parser does, and the parser normalises line ends (CRLF and CR to LF, XML 1.0 section 2.11), so a raw CR reads
+// the way the service reads it. The declaration and processing instructions are left out; comments are nodes
+// of their own, skipped below.
+const xmlReader = createXmlReader({
+  ordered: true,
+  attributes: true,
+  namespacePrefixes: true,
   trimValues: false,
-  processEntities: true,
-  // Decodes numeric character references (&#13;), as every XML parser does; the parser also normalises line
-  // ends (CRLF and CR to LF, XML 1.0 section 2.11), so a raw CR reads the way the service reads it.
-  htmlEntities: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  commentPropName: "#comment",
 });
 
 function toElement(node: OrderedNode): XmlElement | undefined {
@@ -154,7 +149,7 @@ function toElement(node: OrderedNode): XmlElement | undefined {
  * @throws {Error} when the text is not one well-formed element.
  */
 export function parseXmlTree(xml: string): XmlElement {
-  const nodes = xmlParser.parse(xml) as OrderedNode[];
+  const nodes = xmlReader.read(xml);
   const roots = nodes.map(toElement).filter((e): e is XmlElement => e !== undefined);
   if (roots.length !== 1) throw new Error(`expected one root element, found ${roots.length}`);
   return roots[0]!;

@@ -2,9 +2,9 @@
  * The Atom envelopes of the management operations (registrations and jobs): reading the description an
  * entry carries, and writing entries and feeds the way the service does.
  */
-import { XMLParser } from "fast-xml-parser";
+import { createXmlReader } from "@nhub/xml";
 import { HttpError } from "./emulator-http";
-import { ATOM_NAMESPACE, element, escapeAttribute, escapeXml, xmlProblem } from "./emulator-xml";
+import { ATOM_NAMESPACE, element, escapeAttribute, escapeText, xmlProblem } from "./emulator-xml";
 
 /** The content type of one Atom entry, as the service answers it. */
 export const ATOM_ENTRY_TYPE = "application/atom+xml;type=entry;charset=utf-8";
@@ -15,16 +15,10 @@ const METADATA_NAMESPACE = "http://schemas.microsoft.com/ado/2007/08/dataservice
 /** A parsed XML element: text for leaves, an object of children (arrays for repeated ones) otherwise. */
 export type XmlNode = string | { readonly [name: string]: XmlNode | readonly XmlNode[] };
 
-// Elements that may repeat, parsed as arrays even when there is one.
-const REPEATED = new Set(["ApnsHeader", "WnsHeader", "MpnsHeader", "KeyValueOfstringstring"]);
-
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  removeNSPrefix: true,
-  // Values stay text: a device token of digits must not turn into a number.
-  parseTagValue: false,
-  trimValues: true,
-  isArray: (name) => REPEATED.has(name),
+// Elements that may repeat are read as arrays even when there is one. Values stay text: a device token of
+// digits must not turn into a number.
+const reader = createXmlReader({
+  arrays: ["ApnsHeader", "WnsHeader", "MpnsHeader", "KeyValueOfstringstring"],
 });
 
 /**
@@ -39,14 +33,15 @@ export function parseAtomContent(body: Buffer, what: string): { name: string; va
   if (/<!DOCTYPE/i.test(text)) throw new HttpError(400, `The ${what} body cannot contain a DOCTYPE.`);
   const problem = xmlProblem(text);
   if (problem) throw new HttpError(400, `The ${what} body is not well-formed XML: ${problem}.`);
-  let doc: Record<string, unknown>;
+  let doc: Readonly<Record<string, unknown>>;
   try {
-    doc = parser.parse(text) as Record<string, unknown>;
+    doc = reader.read(text);
   } catch (error) {
     // The parser refuses element names such as __proto__ and constructor; that is the caller's fault, not ours.
     throw new HttpError(400, `The ${what} body cannot be read: ${(error as Error).message}.`);
   }
-  const rootName = Object.keys(doc).find((k) => k !== "?xml");
+  // The reader leaves out the XML declaration and processing instructions, so every key is an element.
+  const rootName = Object.keys(doc)[0];
   if (rootName === undefined) throw new HttpError(400, `The ${what} body has no root element.`);
   let holder: unknown = doc;
   if (rootName === "entry") {
@@ -57,7 +52,7 @@ export function parseAtomContent(body: Buffer, what: string): { name: string; va
       throw new HttpError(400, `The ${what} entry has no <content> holding a description.`);
     }
   }
-  const names = Object.keys(holder as Record<string, unknown>).filter((k) => k !== "?xml");
+  const names = Object.keys(holder as Record<string, unknown>);
   if (names.length !== 1) {
     throw new HttpError(
       400,
@@ -109,7 +104,7 @@ export function atomEntry(entry: {
     (entry.nested ? "" : '<?xml version="1.0" encoding="utf-8"?>') +
     `<entry${etag}${xmlns}>` +
     element("id", entry.url) +
-    `<title type="text">${escapeXml(entry.title)}</title>` +
+    `<title type="text">${escapeText(entry.title)}</title>` +
     element("published", entry.published) +
     element("updated", entry.updated) +
     `<link rel="self" href="${escapeAttribute(entry.url)}"/>` +
@@ -127,7 +122,7 @@ export function atomFeed(feed: {
   return (
     '<?xml version="1.0" encoding="utf-8"?>' +
     `<feed xmlns="${ATOM_NAMESPACE}">` +
-    `<title type="text">${escapeXml(feed.title)}</title>` +
+    `<title type="text">${escapeText(feed.title)}</title>` +
     element("id", feed.url) +
     element("updated", new Date().toISOString()) +
     `<link rel="self" href="${escapeAttribute(feed.url)}"/>` +

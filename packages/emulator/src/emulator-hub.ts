@@ -5,8 +5,7 @@
 import { ValidationError } from "@nhub/core";
 import type { AccessRule } from "./emulator-auth";
 import { normalizeInstallation } from "./emulator-installations";
-import { DEFAULT_JOB_DURATION_MS, jobAt, type StoredJob } from "./emulator-jobs";
-import type { NotificationRecord } from "./emulator-outcomes";
+import { DEFAULT_JOB_DURATION_MS, jobAt, type NotificationRecord, type StoredJob } from "./emulator-records";
 import { dictionaryOf } from "./emulator-safe";
 import type {
   Delivery,

@@ -3,28 +3,20 @@
  * applying JSON-patch updates, a device's tags for matching, and rendering its templates.
  */
 import { assertHeaders, tagProblem, ValidationError } from "@nhub/core";
+import { INSTALLATION_PLATFORMS } from "@nhub/installations";
 import { renderTemplate } from "@nhub/template";
 import { assertSafeName, dictionary, parseJsonSafely, ReservedKeyError } from "./emulator-safe";
 import type { BrowserPushChannel, Installation, InstallationPlatform, InstallationTemplate } from "./types";
-
-/** Installation platforms, as the service spells them in installation JSON. */
-export const INSTALLATION_PLATFORMS: readonly InstallationPlatform[] = [
-  "apns",
-  "wns",
-  "mpns",
-  "gcm",
-  "fcmv1",
-  "adm",
-  "baidu",
-  "browser",
-  "xiaomi",
-];
 
 // Ids end up inside URLs and inside the `$InstallationId:{id}` system tag, so they keep to characters that
 // are safe in both.
 const ID_PATTERN = /^[^\s{}()!&|/\\?#%]{1,256}$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u001f\u007f]/;
+// A template body is JSON or XML text, where tab, LF and CR are ordinary whitespace (registrations carry them as
+// &#9; &#10; &#13;); other control characters are refused like everywhere else.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const BODY_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 type Json = Record<string, unknown>;
 
@@ -32,10 +24,10 @@ function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function requireText(value: unknown, field: string, what: string): string {
+function requireText(value: unknown, field: string, what: string, control = CONTROL): string {
   if (typeof value !== "string" || value === "")
     throw new ValidationError(field, "required", `${what} must be a non-empty string`);
-  if (CONTROL.test(value))
+  if (control.test(value))
     throw new ValidationError(field, "characters", `${what} cannot contain control characters`);
   return value;
 }
@@ -72,7 +64,7 @@ function checkTemplate(platform: InstallationPlatform, name: string, value: unkn
   const field = `templates.${name}`;
   if (!isObject(value))
     throw new ValidationError(field, "type", "a template is an object {body, headers?, tags?}");
-  const body = requireText(value["body"], `${field}.body`, "a template body");
+  const body = requireText(value["body"], `${field}.body`, "a template body", BODY_CONTROL);
   let headers: Record<string, string> | undefined;
   if (value["headers"] !== undefined) {
     if (!isObject(value["headers"]))

@@ -15,12 +15,10 @@ import {
 } from "./emulator-atom";
 import { HttpError, type HubHttpRequest, type Reply } from "./emulator-http";
 import type { HubState } from "./emulator-hub";
+import { jobAt, type StoredJob } from "./emulator-records";
 import { dictionary, isReservedName, RESERVED_NAMES } from "./emulator-safe";
 import { element, SERVICE_NAMESPACE, XSI_NAMESPACE } from "./emulator-xml";
 import type { NotificationHubJob } from "./types";
-
-/** How long a job runs unless the emulator is told otherwise. */
-export const DEFAULT_JOB_DURATION_MS = 500;
 
 /** The job types the service knows. */
 export const JOB_TYPES: readonly string[] = [
@@ -32,60 +30,6 @@ export const JOB_TYPES: readonly string[] = [
 ];
 
 const ARRAYS_NAMESPACE = "http://schemas.microsoft.com/2003/10/Serialization/Arrays";
-
-/** A submitted job; its status is worked out from its age whenever it is read. */
-export interface StoredJob {
-  readonly jobId: string;
-  readonly type: string;
-  readonly outputContainerUri: string;
-  readonly importFileUri?: string;
-  readonly inputProperties?: Readonly<Record<string, string>>;
-  /** Why the job failed at once (an unknown type, an import without a file). */
-  readonly failure?: string;
-  readonly createdAtMs: number;
-}
-
-/** A job as of `now`: `Started` at submission, `Running` until `durationMs` passed, then `Completed`. */
-export function jobAt(job: StoredJob, now: number, durationMs: number): NotificationHubJob {
-  const base = {
-    jobId: job.jobId,
-    type: job.type,
-    outputContainerUri: job.outputContainerUri,
-    ...(job.importFileUri !== undefined ? { importFileUri: job.importFileUri } : {}),
-    ...(job.inputProperties !== undefined ? { inputProperties: job.inputProperties } : {}),
-    createdAt: new Date(job.createdAtMs).toISOString(),
-  };
-  if (job.failure !== undefined) {
-    return Object.freeze({
-      ...base,
-      status: "Failed",
-      progress: 0,
-      failure: job.failure,
-      updatedAt: base.createdAt,
-    });
-  }
-  const elapsed = now - job.createdAtMs;
-  if (elapsed >= durationMs) {
-    // Names inside the output container, as the service reports them in OutputProperties.
-    const container = job.outputContainerUri.split("?")[0]!.replace(/\/+$/, "");
-    return Object.freeze({
-      ...base,
-      status: "Completed",
-      progress: 100,
-      outputProperties: Object.freeze({
-        OutputFilePath: `${container}/${job.jobId}/Output.txt`,
-        FailedFilePath: `${container}/${job.jobId}/Failed.txt`,
-      }),
-      updatedAt: new Date(job.createdAtMs + durationMs).toISOString(),
-    });
-  }
-  return Object.freeze({
-    ...base,
-    status: elapsed <= 0 ? "Started" : "Running",
-    progress: Math.floor((elapsed / durationMs) * 100),
-    updatedAt: new Date(now).toISOString(),
-  });
-}
 
 function propertiesXml(name: string, properties: Readonly<Record<string, string>> | undefined): string {
   if (properties === undefined) return "";

@@ -4,36 +4,9 @@
  */
 import { HttpError, type HubHttpRequest, type Reply } from "./emulator-http";
 import type { HubState } from "./emulator-hub";
-import type { CheckedNotification, Routed } from "./emulator-send";
+import type { CheckedNotification, NotificationRecord, OutcomeCount, Routed } from "./emulator-records";
 import { element, escapeAttribute, SERVICE_NAMESPACE, XSI_NAMESPACE } from "./emulator-xml";
 import type { InstallationPlatform } from "./types";
-
-/** The lifecycle states the emulator reports, a subset of the service's. */
-export type NotificationState = "Enqueued" | "Completed" | "Cancelled";
-
-/** How many registrations of one platform ended in one outcome. */
-export interface OutcomeCount {
-  readonly platform: InstallationPlatform;
-  /** `Success`, `InvalidNotificationFormat` (a template that failed to render) or `InvalidNotificationSize`. */
-  readonly name: string;
-  readonly count: number;
-}
-
-/** What the emulator remembers of one notification for its outcome details. */
-export interface NotificationRecord {
-  readonly notificationId: string;
-  readonly location: string;
-  readonly state: NotificationState;
-  /** ISO-8601 times: accepted, delivery started, delivery ended. */
-  readonly enqueueTime: string;
-  readonly startTime?: string;
-  readonly endTime?: string;
-  readonly body: string;
-  readonly tags?: string;
-  /** Comma-separated formats reached, e.g. `apple` or `apple,windows` for a template send. */
-  readonly targetPlatforms?: string;
-  readonly counts: readonly OutcomeCount[];
-}
 
 // The service's element per platform, in the order its data contract declares them (those it does not
 // order, Baidu, Browser and Xiaomi, last).

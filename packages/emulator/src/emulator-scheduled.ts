@@ -8,8 +8,8 @@ import type { TagExpression } from "@nhub/core";
 import { HttpError, type HubHttpRequest, header, type Reply } from "./emulator-http";
 import type { HubState, PendingSchedule } from "./emulator-hub";
 import { recordEnqueued, recordSendOutcome } from "./emulator-outcomes";
+import type { CheckedNotification } from "./emulator-records";
 import {
-  type CheckedNotification,
   checkNotification,
   checkRequestSize,
   checkTags,

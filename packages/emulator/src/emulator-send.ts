@@ -15,6 +15,7 @@ import { HttpError, type HubHttpRequest, header, type Reply } from "./emulator-h
 import type { HubState } from "./emulator-hub";
 import { type RenderedTemplate, renderInstallationTemplate } from "./emulator-installations";
 import { recordSendOutcome } from "./emulator-outcomes";
+import type { CheckedNotification, Routed } from "./emulator-records";
 import { dictionary } from "./emulator-safe";
 import { handleTarget, nativeTargets, type RouteTarget, templateTargets } from "./emulator-targets";
 import { OUTCOME_SENT, type OutcomeEntry, outcomeXml, xmlProblem } from "./emulator-xml";
@@ -228,19 +229,6 @@ function tooLarge(platform: InstallationPlatform, size: number, limit: number): 
   return `The notification payload is ${size} bytes; ${platform} takes at most ${limit}.`;
 }
 
-/** A notification that passed the service's checks, ready to route now or later. */
-export interface CheckedNotification {
-  readonly format: string;
-  /** The platform a native format reaches; absent for `template`. */
-  readonly platform?: InstallationPlatform;
-  readonly contentType: string;
-  /** Platform headers as the sender wrote them. */
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
-  /** For `template`: the sent property bag. */
-  readonly properties?: Readonly<Record<string, string>>;
-}
-
 /**
  * Checks a notification the way the service does: format, platform headers, content type, body syntax and
  * the platform's payload limit. Direct sends (`direct`) cannot be templates.
@@ -275,12 +263,6 @@ export function checkNotification(input: {
     body: text,
     ...(properties ? { properties } : {}),
   };
-}
-
-/** What one routed send produced: the deliveries and, per registration reached, its outcome. */
-export interface Routed {
-  readonly deliveries: Delivery[];
-  readonly outcome: OutcomeEntry[];
 }
 
 /** The send a delivery belongs to. */

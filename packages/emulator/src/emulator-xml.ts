@@ -1,20 +1,23 @@
 /** The XML the emulator writes (error bodies, test-send outcomes) and the well-formedness check it applies. */
-import { XMLValidator } from "fast-xml-parser";
+import { escapeXml, findXmlSyntaxError } from "@nhub/xml";
 import type { InstallationPlatform } from "./types";
 
-/** Escapes text for XML element content (quotes need no escaping there). */
-export function escapeXml(text: string): string {
-  return text.replace(/[<>&]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&amp;"));
+// The emulator echoes what requests held, and an answer must still go out: a character XML cannot carry
+// becomes U+FFFD rather than an error.
+
+/** Escapes text for XML element content the way the service writes it: quotes, tab and LF stay literal. */
+export function escapeText(text: string): string {
+  return escapeXml(text, { context: "text", invalidChars: "replace" });
 }
 
-/** Escapes text for a double-quoted XML attribute value. */
+/** Escapes text for a quoted XML attribute value. */
 export function escapeAttribute(text: string): string {
-  return escapeXml(text).replace(/"/g, "&quot;");
+  return escapeXml(text, { invalidChars: "replace" });
 }
 
 /** `<name>text</name>` with the text escaped. */
 export function element(name: string, text: string): string {
-  return `<${name}>${escapeXml(text)}</${name}>`;
+  return `<${name}>${escapeText(text)}</${name}>`;
 }
 
 /** Text as CDATA; a `]]>` inside is split across two sections, the only way CDATA can hold it. */
@@ -35,7 +38,7 @@ export const ATOM_NAMESPACE = "http://www.w3.org/2005/Atom";
  */
 export function errorXml(status: number, detail: string, trackingId: string, at = new Date()): string {
   const full = `${detail} TrackingId:${trackingId},TimeStamp:${at.toISOString()}`;
-  return `<Error><Code>${status}</Code><Detail>${escapeXml(full)}</Detail></Error>`;
+  return `<Error><Code>${status}</Code><Detail>${escapeText(full)}</Detail></Error>`;
 }
 
 /** One registration a send reached, with how it went. */
@@ -62,10 +65,10 @@ export function outcomeXml(entries: readonly OutcomeEntry[]): string {
     .map(
       (e) =>
         "<RegistrationResult>" +
-        `<ApplicationPlatform>${escapeXml(e.applicationPlatform)}</ApplicationPlatform>` +
-        `<Outcome>${escapeXml(e.outcome)}</Outcome>` +
-        `<PnsHandle>${escapeXml(e.pnsHandle)}</PnsHandle>` +
-        `<RegistrationId>${escapeXml(e.registrationId)}</RegistrationId>` +
+        element("ApplicationPlatform", e.applicationPlatform) +
+        element("Outcome", e.outcome) +
+        element("PnsHandle", e.pnsHandle) +
+        element("RegistrationId", e.registrationId) +
         "</RegistrationResult>",
     )
     .join("");
@@ -82,8 +85,5 @@ export function outcomeXml(entries: readonly OutcomeEntry[]): string {
 /** Why `xml` is not well-formed, or `undefined` when it is. */
 export function xmlProblem(xml: string): string | undefined {
   if (xml.trim() === "") return "the body is empty";
-  const result = XMLValidator.validate(xml);
-  if (result === true) return undefined;
-  const { msg, line, col } = result.err;
-  return `${msg} (line ${line}${col === undefined ? "" : `, column ${col}`})`;
+  return findXmlSyntaxError(xml);
 }

@@ -3,34 +3,21 @@
  * inject. Everything the emulator hands out is a copy; nothing a caller passes in is kept or changed.
  */
 
-/** The push platforms an installation can be on, as the service names them in installation JSON. */
-export type InstallationPlatform =
-  | "apns"
-  | "wns"
-  | "mpns"
-  | "gcm"
-  | "fcmv1"
-  | "adm"
-  | "baidu"
-  | "browser"
-  | "xiaomi";
+import type { BrowserPushChannel } from "@nhub/core";
+import type {
+  InstallationPlatform,
+  InstallationTemplate as ServiceInstallationTemplate,
+} from "@nhub/installations";
 
-/** A Web Push subscription, the push channel of a `browser` installation. */
-export interface BrowserPushChannel {
-  readonly endpoint: string;
-  readonly p256dh: string;
-  readonly auth: string;
-}
+// One set of service types: the platform names are @nhub/installations', the Web Push subscription is the one
+// @nhub/core's direct sends take. Both stay importable from this package.
+export type { BrowserPushChannel, InstallationPlatform };
 
-/** One template of an installation: a body in the template expression language, rendered per send. */
-export interface InstallationTemplate {
-  /** The template body: JSON for most platforms, XML for `wns` and `mpns`. */
-  readonly body: string;
-  /** Platform headers, themselves templates (e.g. `{ "X-WNS-Type": "wns/toast" }`). */
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Extra tags of this template; a send reaches it when its expression matches device and template tags. */
-  readonly tags?: readonly string[];
-}
+/**
+ * One template of an installation: a body in the template expression language, rendered per send. The
+ * emulator keeps the body, headers and tags of `@nhub/installations`' `InstallationTemplate`.
+ */
+export type InstallationTemplate = Pick<ServiceInstallationTemplate, "body" | "headers" | "tags">;
 
 /** A registered device, in the service's installation shape (plus the emulator-only `displayName`). */
 export interface Installation {

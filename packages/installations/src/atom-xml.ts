@@ -1,8 +1,9 @@
 /**
  * The Atom envelope the hub's management operations speak (registrations and jobs): writing an `<entry>` around
- * one description, and reading entries and feeds back with fast-xml-parser, loaded only when a response is read.
+ * one description, and reading entries and feeds back with `@nhub/xml`'s reader.
  */
 import { NhubError } from "@nhub/core";
+import { createXmlReader, type XmlObject } from "@nhub/xml";
 
 /** The content type of an Atom entry request body. */
 export const ATOM_ENTRY_CONTENT_TYPE = "application/atom+xml;type=entry;charset=utf-8";
@@ -25,33 +26,14 @@ export function atomEntry(root: string, innerXml: string): string {
 }
 
 /** A parsed XML element: child elements by local name, repeated ones as arrays. */
-export type XmlNode = { readonly [name: string]: unknown };
+export type XmlNode = XmlObject;
 
-// Elements that may repeat, always read as arrays so one and many look alike.
-const REPEATED = new Set(["entry", "ApnsHeader", "WnsHeader", "MpnsHeader", "KeyValueOfstringstring"]);
-
-interface Parser {
-  parse(xml: string): XmlNode;
-}
-
-let parserPromise: Promise<Parser> | undefined;
-
-// Loaded lazily so that importing this package costs nothing until a response is read.
-function xmlParser(): Promise<Parser> {
-  parserPromise ??= import("fast-xml-parser").then(
-    ({ XMLParser }) =>
-      new XMLParser({
-        ignoreAttributes: true,
-        removeNSPrefix: true,
-        parseTagValue: false,
-        // Body templates keep their whitespace; character references (&#10; &#13;) must be decoded.
-        trimValues: false,
-        htmlEntities: true,
-        isArray: (name) => REPEATED.has(name),
-      }) as Parser,
-  );
-  return parserPromise;
-}
+// Elements that may repeat, always read as arrays so one and many look alike. Body templates keep their
+// whitespace, so values are not trimmed.
+const reader = createXmlReader({
+  trimValues: false,
+  arrays: ["entry", "ApnsHeader", "WnsHeader", "MpnsHeader", "KeyValueOfstringstring"],
+});
 
 /** An answer from the hub that nhub cannot read: the service (or a proxy) sent something unexpected. */
 export function unexpectedResponse(message: string, cause?: unknown): NhubError {
@@ -60,9 +42,8 @@ export function unexpectedResponse(message: string, cause?: unknown): NhubError 
 
 /** Parses XML text; a malformed document becomes an {@link unexpectedResponse} error. */
 export async function parseXml(xml: string): Promise<XmlNode> {
-  const parser = await xmlParser();
   try {
-    return parser.parse(xml);
+    return reader.read(xml);
   } catch (error) {
     throw unexpectedResponse(`the body is not well-formed XML (${(error as Error).message})`, error);
   }

@@ -4,6 +4,7 @@
  */
 import {
   assertTag,
+  type BrowserPushChannel,
   describeValue,
   encodePathSegment,
   isPlainObject,
@@ -51,15 +52,9 @@ export const INSTALLATION_PLATFORMS: readonly InstallationPlatform[] = Object.fr
   "xiaomi",
 ]);
 
-/** A Web Push subscription: the push channel of a `browser` installation or registration. */
-export interface BrowserPushChannel {
-  /** The subscription's endpoint URL. */
-  readonly endpoint: string;
-  /** The subscription's `p256dh` public key. */
-  readonly p256dh: string;
-  /** The subscription's `auth` secret. */
-  readonly auth: string;
-}
+// A browser installation's or registration's push channel is the Web Push subscription a direct send takes:
+// one type, defined in core, so a subscription moves between the three without conversion.
+export type { BrowserPushChannel };
 
 /** One named template of an installation. */
 export interface InstallationTemplate {

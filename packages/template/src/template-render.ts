@@ -4,6 +4,7 @@
  * touched; every other byte of the template comes out as it went in.
  */
 import { MAX_JSON_DEPTH, quoteExcerpt } from "@nhub/core";
+import { escapeXml as escapeXmlText, isXmlCharCode } from "@nhub/xml";
 import {
   createPropertyLookup,
   evaluateWith,
@@ -474,46 +475,19 @@ function decodeReference(ref: string): string | null | undefined {
     const m = /^#(?:x([0-9A-Fa-f]+)|([0-9]+))$/.exec(ref);
     if (!m) return null;
     const code = m[1] !== undefined ? Number.parseInt(m[1], 16) : Number(m[2]);
-    if (!(code <= 0x10ffff) || !isXmlChar(code)) return null;
+    if (!(code <= 0x10ffff) || !isXmlCharCode(code)) return null;
     return String.fromCodePoint(code);
   }
   if (!/^[A-Za-z_:][A-Za-z0-9_:.-]*$/.test(ref)) return null;
   return PREDEFINED.get(ref);
 }
 
-function isXmlChar(code: number): boolean {
-  return (
-    code === 0x9 ||
-    code === 0xa ||
-    code === 0xd ||
-    (code >= 0x20 && code <= 0xd7ff) ||
-    (code >= 0xe000 && code <= 0xfffd) ||
-    (code >= 0x10000 && code <= 0x10ffff)
-  );
-}
-
-// Characters XML 1.0 cannot carry at all, not even as references: C0 controls other than tab, LF and CR,
-// lone surrogates, U+FFFE and U+FFFF.
-const NOT_XML =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
 /**
  * Escapes text for an XML attribute value or text node: `& < > " '` become references, tab / LF / CR become
  * character references (so attribute normalisation and line-end handling give them back unchanged), and
- * characters XML cannot represent at all become U+FFFD.
+ * characters XML cannot represent at all become U+FFFD. It is `@nhub/xml`'s `escapeXml` with
+ * `invalidChars: "replace"`: a rendered value has to go out whatever the sender put in it.
  */
 export function escapeXml(value: string): string {
-  return value.replace(NOT_XML, "\ufffd").replace(/[&<>"'\t\n\r]/g, (c) => XML_ESCAPES[c]!);
+  return escapeXmlText(value, { field: "value", invalidChars: "replace" });
 }
-
-const XML_ESCAPES: Readonly<Record<string, string>> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&apos;",
-  "\t": "&#9;",
-  "\n": "&#10;",
-  "\r": "&#13;",
-};

@@ -1,9 +1,10 @@
 /**
- * The small, strict XML toolkit nhub's platform packages share: escaping text into XML, XML 1.0's character
- * rules, and the well-formedness check every XML payload passes before it is sent.
+ * The XML toolkit nhub's packages share: escaping text into XML, XML 1.0's character rules, the
+ * well-formedness checks, and one configured reader over fast-xml-parser.
  *
  * @packageDocumentation
  */
-export { stripInvalidXmlChars } from "./xml-chars";
-export { escapeXml } from "./xml-escape";
-export { assertWellFormedXml, type XmlOutline } from "./xml-well-formed";
+export { isXmlCharCode, stripInvalidXmlChars } from "./xml-chars";
+export { type EscapeXmlOptions, escapeXml } from "./xml-escape";
+export { createXmlReader, type XmlObject, type XmlReader, type XmlReaderOptions } from "./xml-reader";
+export { assertWellFormedXml, findXmlSyntaxError, type XmlOutline } from "./xml-well-formed";

@@ -34,9 +34,13 @@ export function describeXmlChar(char: string): string {
 }
 
 /**
- * Whether a code point may appear in XML 1.0, literally or as a character reference (`&#...;`).
+ * Whether a code point may appear in XML 1.0, literally or as a character reference (`&#...;`): tab, LF, CR,
+ * U+0020-U+D7FF, U+E000-U+FFFD and U+10000-U+10FFFF (production [2] Char). Use it to judge a character
+ * reference before decoding it.
  *
- * @internal used to judge character references; not part of the package's API.
+ * @example
+ * isXmlCharCode(0x41); // true
+ * isXmlCharCode(0x0); // false: &#0; is not XML
  */
 export function isXmlCharCode(code: number): boolean {
   return (
@@ -47,6 +51,15 @@ export function isXmlCharCode(code: number): boolean {
     (code >= 0xe000 && code <= 0xfffd) ||
     (code >= 0x10000 && code <= 0x10ffff)
   );
+}
+
+/**
+ * Puts U+FFFD in place of every character XML 1.0 forbids.
+ *
+ * @internal the `invalidChars: "replace"` mode of `escapeXml`; not part of the package's API.
+ */
+export function replaceInvalidXmlChars(text: string): string {
+  return text.replace(NOT_XML_CHARS, "\ufffd");
 }
 
 /**

@@ -28,6 +28,26 @@ const ATTRIBUTE = /\s+([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 const REFERENCE = /&(?:([A-Za-z_:][\w.:-]*)|#([0-9]+)|#x([0-9A-Fa-f]+));|&/g;
 const PREDEFINED_ENTITIES = new Set(["amp", "lt", "gt", "quot", "apos"]);
 
+/**
+ * The first syntax error fast-xml-parser's validator finds in `xml` (unclosed or mismatched tags, repeated or
+ * valueless attributes, ...), described with its line and column; `undefined` when it finds none.
+ *
+ * This is the lenient check, for a reader that must say why a document does not parse but should take what a
+ * tolerant parser takes (a hub emulator reading requests). It does not refuse what
+ * {@link assertWellFormedXml} refuses on top: forbidden characters, bare `&`, undefined entities, a DOCTYPE, text
+ * outside the root. Checks of text about to be sent use {@link assertWellFormedXml}.
+ *
+ * @example
+ * findXmlSyntaxError("<a><b></a>"); // "Expected closing tag 'b' (opened in line 1, col 4) instead of closing tag 'a'. (line 1, column 7)"
+ * findXmlSyntaxError("<a/>"); // undefined
+ */
+export function findXmlSyntaxError(xml: string): string | undefined {
+  const verdict = XMLValidator.validate(xml);
+  if (verdict === true) return undefined;
+  const { msg, line, col } = verdict.err;
+  return `${msg} (line ${line}${col === undefined ? "" : `, column ${col}`})`;
+}
+
 function notWellFormed(field: string, xml: string, index: number, message: string): never {
   const before = xml.slice(0, index);
   const line = before.split("\n").length;
@@ -91,14 +111,9 @@ export function assertWellFormedXml(xml: string, field = "payload"): XmlOutline 
   if (bad !== undefined) {
     notWellFormed(field, xml, bad.index, `${describeXmlChar(bad.char)} is not allowed in XML 1.0`);
   }
-  const verdict = XMLValidator.validate(xml);
-  if (verdict !== true) {
-    const { msg, line, col } = verdict.err;
-    throw new ValidationError(
-      field,
-      "xml-well-formed",
-      `the payload is not well-formed XML: ${msg} (line ${line}${col === undefined ? "" : `, column ${col}`})`,
-    );
+  const syntaxError = findXmlSyntaxError(xml);
+  if (syntaxError !== undefined) {
+    throw new ValidationError(field, "xml-well-formed", `the payload is not well-formed XML: ${syntaxError}`);
   }
 
   let root: string | undefined;
