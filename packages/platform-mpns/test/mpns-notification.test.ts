@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { NotificationHub, ValidationError } from "@nhub/core";
-import { type RecordedRequest, type RecordingServer, startRecordingServer } from "@nhub/testkit";
+import { type NotificationHub, ValidationError } from "@nhub/core";
+import { type RecordedRequest, type RecordingServer, useRecordingHub } from "@nhub/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as mpns from "../src/index";
 import {
@@ -26,16 +26,8 @@ const RAW = "<update><score home='2' away='1'/></update>";
 
 let server: RecordingServer;
 let hub: NotificationHub;
-
-beforeEach(async () => {
-  server = await startRecordingServer();
-  hub = new NotificationHub(server.connectionString, "myhub");
-});
-
-afterEach(async () => {
-  await hub.close();
-  await server.close();
-});
+const startHub = useRecordingHub(afterEach);
+beforeEach(async () => ({ server, hub } = await startHub()));
 
 function only(): RecordedRequest {
   expect(server.requests).toHaveLength(1);

@@ -1,5 +1,5 @@
-import { NotificationHub, ValidationError } from "@nhub/core";
-import { type RecordedRequest, type RecordingServer, startRecordingServer } from "@nhub/testkit";
+import { type NotificationHub, ValidationError } from "@nhub/core";
+import { type RecordedRequest, type RecordingServer, useRecordingHub } from "@nhub/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   createWindowsNotification,
@@ -14,16 +14,8 @@ const SAMPLE_TOAST =
 
 let server: RecordingServer;
 let hub: NotificationHub;
-
-beforeEach(async () => {
-  server = await startRecordingServer();
-  hub = new NotificationHub(server.connectionString, "myhub");
-});
-
-afterEach(async () => {
-  await hub.close();
-  await server.close();
-});
+const startHub = useRecordingHub(afterEach);
+beforeEach(async () => ({ server, hub } = await startHub()));
 
 function only(): RecordedRequest {
   expect(server.requests).toHaveLength(1);

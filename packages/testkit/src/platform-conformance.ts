@@ -204,7 +204,9 @@ export function platformChecks<P, O = undefined>(
   assertCases(cases);
   const Hub = options.NotificationHub ?? NotificationHub;
   if (typeof Hub !== "function") {
-    throw new Error("platformChecks needs a NotificationHub class (from @nhub/core) to send through a real hub");
+    throw new Error(
+      "platformChecks needs a NotificationHub class (from @nhub/core) to send through a real hub",
+    );
   }
   const suite = new Suite(platform, Hub);
   const base = cases.valid[0]!;
