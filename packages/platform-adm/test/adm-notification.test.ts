@@ -10,8 +10,7 @@ import {
   sendAdmNotification,
 } from "../src/index";
 
-let server: RecordingServer;
-let hub: NotificationHub;
+let server: RecordingServer, hub: NotificationHub;
 const startHub = useRecordingHub(afterEach);
 beforeEach(async () => ({ server, hub } = await startHub()));
 

@@ -12,8 +12,7 @@ import {
   sendAppleNotification,
 } from "../src/index";
 
-let server: RecordingServer;
-let hub: NotificationHub;
+let server: RecordingServer, hub: NotificationHub;
 const startHub = useRecordingHub(afterEach);
 beforeEach(async () => ({ server, hub } = await startHub()));
 

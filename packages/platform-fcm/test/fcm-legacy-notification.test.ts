@@ -3,8 +3,7 @@ import { assertSend, type RecordingServer, useRecordingHub } from "@nhub/testkit
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from "vitest";
 import { createFcmLegacyNotification, type FcmLegacyPayload, sendFcmLegacyNotification } from "../src/index";
 
-let server: RecordingServer;
-let hub: NotificationHub;
+let server: RecordingServer, hub: NotificationHub;
 const startHub = useRecordingHub(afterEach);
 beforeEach(async () => ({ server, hub } = await startHub()));
 

@@ -24,8 +24,7 @@ const SAMPLE_TILE =
   '<?xml version="1.0" encoding="utf-8"?><wp:Notification xmlns:wp="WPNotification"><wp:Tile><wp:Count>3</wp:Count><wp:Title>Scores</wp:Title></wp:Tile></wp:Notification>';
 const RAW = "<update><score home='2' away='1'/></update>";
 
-let server: RecordingServer;
-let hub: NotificationHub;
+let server: RecordingServer, hub: NotificationHub;
 const startHub = useRecordingHub(afterEach);
 beforeEach(async () => ({ server, hub } = await startHub()));
 

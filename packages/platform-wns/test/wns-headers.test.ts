@@ -38,8 +38,7 @@ const inference: ReadonlyArray<readonly [string, string, WnsXmlType]> = [
 ];
 
 describe("X-WNS-Type inference", () => {
-  let server: RecordingServer;
-  let hub: NotificationHub;
+  let server: RecordingServer, hub: NotificationHub;
   const startHub = useRecordingHub(afterEach);
   beforeEach(async () => ({ server, hub } = await startHub()));
 

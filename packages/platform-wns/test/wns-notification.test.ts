@@ -12,8 +12,7 @@ import {
 const SAMPLE_TOAST =
   '<toast><visual><binding template="ToastText01"><text id="1">Hello world!</text></binding></visual></toast>';
 
-let server: RecordingServer;
-let hub: NotificationHub;
+let server: RecordingServer, hub: NotificationHub;
 const startHub = useRecordingHub(afterEach);
 beforeEach(async () => ({ server, hub } = await startHub()));
 

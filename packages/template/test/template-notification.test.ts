@@ -122,8 +122,7 @@ describe("createTemplateNotification", () => {
 });
 
 describe("sendTemplateNotification through a real hub", () => {
-  let server: RecordingServer;
-  let hub: NotificationHub;
+  let server: RecordingServer, hub: NotificationHub;
   const startHub = useRecordingHub(afterEach);
   beforeEach(async () => ({ server, hub } = await startHub()));
 
