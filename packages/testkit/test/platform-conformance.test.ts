@@ -155,9 +155,15 @@ describe("platformChecks catches", () => {
     const message = failed[CHECK_NAMES[0]!];
     // Every broken member is reported at once, each with the rule core's definePlatform refuses it by.
     expect(message).toContain('name "Echo" is refused by @nhub/core: ValidationError platform.name / name');
-    expect(message).toContain('format "e-cho" is refused by @nhub/core: ValidationError platform.format / format-name');
-    expect(message).toContain("contentTypes [] is refused by @nhub/core: ValidationError platform.contentTypes / required");
-    expect(message).toContain("maxBytes 70000 is refused by @nhub/core: ValidationError platform.maxBytes / range");
+    expect(message).toContain(
+      'format "e-cho" is refused by @nhub/core: ValidationError platform.format / format-name',
+    );
+    expect(message).toContain(
+      "contentTypes [] is refused by @nhub/core: ValidationError platform.contentTypes / required",
+    );
+    expect(message).toContain(
+      "maxBytes 70000 is refused by @nhub/core: ValidationError platform.maxBytes / range",
+    );
   });
 
   it("a notification that is not frozen", async () => {
@@ -361,7 +367,10 @@ describe("testPlatform", () => {
   it("sends through @nhub/core's NotificationHub when none is given", async () => {
     for (const check of platformChecks(echo, cases)) await check.run();
     const registered: (() => Promise<void>)[] = [];
-    testPlatform(echo, cases, { describe: (_name, body) => body(), it: (_name, body) => registered.push(body) });
+    testPlatform(echo, cases, {
+      describe: (_name, body) => body(),
+      it: (_name, body) => registered.push(body),
+    });
     expect(registered).toHaveLength(CHECK_NAMES.length);
     for (const run of registered) await run();
   });
