@@ -1,11 +1,6 @@
-import { type RecordingServer, type RecordingServerOptions, startRecordingServer } from "@nhub/testkit";
+import { type StartRecordingHub, useRecordingHub as useTestkitRecordingHub } from "@nhub/testkit";
 import { afterEach, expect } from "vitest";
-import {
-  createNotification,
-  NotificationHub,
-  type NotificationHubOptions,
-  ValidationError,
-} from "../src/index";
+import { createNotification, ValidationError } from "../src/index";
 
 /** The APNs notification the tests send. */
 export const apple = createNotification({
@@ -16,27 +11,10 @@ export const apple = createNotification({
 });
 
 /**
- * Registers cleanup and returns a function that starts a recording server and a hub on it (retries off unless
- * asked for). Every pair a test starts is destroyed after it.
+ * testkit's `useRecordingHub`, cleaning up after each test. Core's tests run without vitest's globals, so the
+ * hook is handed over here once rather than in every file.
  */
-export function useRecordingHub(): (
-  options?: RecordingServerOptions,
-  hubOptions?: NotificationHubOptions,
-) => Promise<{ server: RecordingServer; hub: NotificationHub }> {
-  const started: { server: RecordingServer; hub: NotificationHub }[] = [];
-  afterEach(async () => {
-    for (const { server, hub } of started.splice(0)) {
-      await hub.destroy();
-      await server.close();
-    }
-  });
-  return async (options = {}, hubOptions = {}) => {
-    const server = await startRecordingServer(options);
-    const hub = new NotificationHub(server.connectionString, "myhub", { retry: false, ...hubOptions });
-    started.push({ server, hub });
-    return { server, hub };
-  };
-}
+export const useRecordingHub = (): StartRecordingHub => useTestkitRecordingHub(afterEach);
 
 /** Resolves after `ms`. */
 export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

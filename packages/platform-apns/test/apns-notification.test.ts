@@ -1,5 +1,5 @@
-import { NotificationHub, ValidationError } from "@nhub/core";
-import { assertSend, type RecordingServer, startRecordingServer } from "@nhub/testkit";
+import { type NotificationHub, ValidationError } from "@nhub/core";
+import { assertSend, type RecordingServer, useRecordingHub } from "@nhub/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   type ApnsPayload,
@@ -9,18 +9,9 @@ import {
   sendAppleNotification,
 } from "../src/index";
 
-let server: RecordingServer;
-let hub: NotificationHub;
-
-beforeEach(async () => {
-  server = await startRecordingServer();
-  hub = new NotificationHub(server.connectionString, "myhub", { retry: false });
-});
-
-afterEach(async () => {
-  await hub.close();
-  await server.close();
-});
+let server: RecordingServer, hub: NotificationHub;
+const startHub = useRecordingHub(afterEach);
+beforeEach(async () => ({ server, hub } = await startHub()));
 
 describe("the Python sample's iOS example, translated", () => {
   it("sends { aps: { alert: 'Hello!' } } as a broadcast alert", async () => {

@@ -1,7 +1,7 @@
-import { NotificationHub, ValidationError } from "@nhub/core";
-import { type RecordingServer, startRecordingServer } from "@nhub/testkit";
+import { type NotificationHub, ValidationError } from "@nhub/core";
+import { type RecordingServer, useRecordingHub } from "@nhub/testkit";
 import fc from "fast-check";
-import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import {
   type ApnsPayload,
   apnsLiveActivityPayload,
@@ -12,22 +12,9 @@ import {
   sendAppleNotification,
 } from "../src/index";
 
-let server: RecordingServer;
-let hub: NotificationHub;
-
-beforeAll(async () => {
-  server = await startRecordingServer();
-  hub = new NotificationHub(server.connectionString, "myhub", { retry: false });
-});
-
-beforeEach(() => {
-  server.requests.length = 0;
-});
-
-afterAll(async () => {
-  await hub.close();
-  await server.close();
-});
+let server: RecordingServer, hub: NotificationHub;
+const startHub = useRecordingHub(afterEach);
+beforeEach(async () => ({ server, hub } = await startHub()));
 
 describe("types", () => {
   it("accept Apple's keys and JSON custom values, and refuse a payload without aps", () => {

@@ -1,5 +1,5 @@
-import { NotificationHub, ValidationError } from "@nhub/core";
-import { assertSend, type RecordingServer, startRecordingServer } from "@nhub/testkit";
+import { type NotificationHub, ValidationError } from "@nhub/core";
+import { assertSend, type RecordingServer, useRecordingHub } from "@nhub/testkit";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -10,18 +10,9 @@ import {
   sendBaiduNotification,
 } from "../src/index";
 
-let server: RecordingServer;
-let hub: NotificationHub;
-
-beforeEach(async () => {
-  server = await startRecordingServer();
-  hub = new NotificationHub(server.connectionString, "myhub", { retry: false });
-});
-
-afterEach(async () => {
-  await hub.close();
-  await server.close();
-});
+let server: RecordingServer, hub: NotificationHub;
+const startHub = useRecordingHub(afterEach);
+beforeEach(async () => ({ server, hub } = await startHub()));
 
 function expectBaiduRequest(body: string, tags?: string, platformHeaders: Record<string, string> = {}) {
   expect(server.requests).toHaveLength(1);

@@ -1,24 +1,11 @@
-import { NotificationHub, ValidationError } from "@nhub/core";
-import { assertSend, type RecordingServer, startRecordingServer } from "@nhub/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from "vitest";
+import { type NotificationHub, ValidationError } from "@nhub/core";
+import { assertSend, type RecordingServer, useRecordingHub } from "@nhub/testkit";
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from "vitest";
 import { createFcmLegacyNotification, type FcmLegacyPayload, sendFcmLegacyNotification } from "../src/index";
 
-let server: RecordingServer;
-let hub: NotificationHub;
-
-beforeAll(async () => {
-  server = await startRecordingServer();
-  hub = new NotificationHub(server.connectionString, "myhub", { retry: false });
-});
-
-beforeEach(() => {
-  server.requests.length = 0;
-});
-
-afterAll(async () => {
-  await hub.close();
-  await server.close();
-});
+let server: RecordingServer, hub: NotificationHub;
+const startHub = useRecordingHub(afterEach);
+beforeEach(async () => ({ server, hub } = await startHub()));
 
 describe("legacy FCM (format gcm, for migration only)", () => {
   it("sends the Python sample's payload with format gcm, not the sample's invalid fcm", async () => {

@@ -1,7 +1,7 @@
-import { NotificationHub, ValidationError } from "@nhub/core";
-import { assertSend, type RecordingServer, startRecordingServer } from "@nhub/testkit";
+import { type NotificationHub, ValidationError } from "@nhub/core";
+import { assertSend, type RecordingServer, useRecordingHub } from "@nhub/testkit";
 import fc from "fast-check";
-import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from "vitest";
 import {
   createFcmV1Notification,
   type FcmV1Envelope,
@@ -11,22 +11,9 @@ import {
   sendFcmNotification,
 } from "../src/index";
 
-let server: RecordingServer;
-let hub: NotificationHub;
-
-beforeAll(async () => {
-  server = await startRecordingServer();
-  hub = new NotificationHub(server.connectionString, "myhub", { retry: false });
-});
-
-beforeEach(() => {
-  server.requests.length = 0;
-});
-
-afterAll(async () => {
-  await hub.close();
-  await server.close();
-});
+let server: RecordingServer, hub: NotificationHub;
+const startHub = useRecordingHub(afterEach);
+beforeEach(async () => ({ server, hub } = await startHub()));
 
 describe("the Python sample's FCM example, translated", () => {
   it("sends { data: { msg: 'Hello!' } } as fcmv1 inside the message envelope", async () => {

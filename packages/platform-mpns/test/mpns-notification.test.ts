@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { NotificationHub, ValidationError } from "@nhub/core";
-import { type RecordedRequest, type RecordingServer, startRecordingServer } from "@nhub/testkit";
+import { type NotificationHub, ValidationError } from "@nhub/core";
+import { type RecordedRequest, type RecordingServer, useRecordingHub } from "@nhub/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as mpns from "../src/index";
 import {
@@ -24,18 +24,9 @@ const SAMPLE_TILE =
   '<?xml version="1.0" encoding="utf-8"?><wp:Notification xmlns:wp="WPNotification"><wp:Tile><wp:Count>3</wp:Count><wp:Title>Scores</wp:Title></wp:Tile></wp:Notification>';
 const RAW = "<update><score home='2' away='1'/></update>";
 
-let server: RecordingServer;
-let hub: NotificationHub;
-
-beforeEach(async () => {
-  server = await startRecordingServer();
-  hub = new NotificationHub(server.connectionString, "myhub");
-});
-
-afterEach(async () => {
-  await hub.close();
-  await server.close();
-});
+let server: RecordingServer, hub: NotificationHub;
+const startHub = useRecordingHub(afterEach);
+beforeEach(async () => ({ server, hub } = await startHub()));
 
 function only(): RecordedRequest {
   expect(server.requests).toHaveLength(1);

@@ -1,6 +1,6 @@
-import { NotificationHub } from "@nhub/core";
-import { type RecordingServer, startRecordingServer } from "@nhub/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { NotificationHub } from "@nhub/core";
+import { type RecordingServer, useRecordingHub } from "@nhub/testkit";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   inferWnsType,
   resolveWnsHeaders,
@@ -38,16 +38,9 @@ const inference: ReadonlyArray<readonly [string, string, WnsXmlType]> = [
 ];
 
 describe("X-WNS-Type inference", () => {
-  let server: RecordingServer;
-  let hub: NotificationHub;
-  beforeAll(async () => {
-    server = await startRecordingServer();
-    hub = new NotificationHub(server.connectionString, "myhub");
-  });
-  afterAll(async () => {
-    await hub.close();
-    await server.close();
-  });
+  let server: RecordingServer, hub: NotificationHub;
+  const startHub = useRecordingHub(afterEach);
+  beforeEach(async () => ({ server, hub } = await startHub()));
 
   it.each(inference)("reads %s as the type on the wire", async (_name, xml, type) => {
     expect(inferWnsType(xml)).toBe(type);

@@ -1,5 +1,5 @@
-import { NotificationHub, ValidationError } from "@nhub/core";
-import { type RecordedRequest, type RecordingServer, startRecordingServer } from "@nhub/testkit";
+import { type NotificationHub, ValidationError } from "@nhub/core";
+import { type RecordedRequest, type RecordingServer, useRecordingHub } from "@nhub/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   createWindowsNotification,
@@ -12,18 +12,9 @@ import {
 const SAMPLE_TOAST =
   '<toast><visual><binding template="ToastText01"><text id="1">Hello world!</text></binding></visual></toast>';
 
-let server: RecordingServer;
-let hub: NotificationHub;
-
-beforeEach(async () => {
-  server = await startRecordingServer();
-  hub = new NotificationHub(server.connectionString, "myhub");
-});
-
-afterEach(async () => {
-  await hub.close();
-  await server.close();
-});
+let server: RecordingServer, hub: NotificationHub;
+const startHub = useRecordingHub(afterEach);
+beforeEach(async () => ({ server, hub } = await startHub()));
 
 function only(): RecordedRequest {
   expect(server.requests).toHaveLength(1);

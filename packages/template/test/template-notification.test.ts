@@ -1,5 +1,5 @@
-import { MAX_REQUEST_BODY_BYTES, NotificationHub, ValidationError } from "@nhub/core";
-import { type RecordingServer, startRecordingServer } from "@nhub/testkit";
+import { MAX_REQUEST_BODY_BYTES, type NotificationHub, ValidationError } from "@nhub/core";
+import { type RecordingServer, useRecordingHub } from "@nhub/testkit";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -122,17 +122,9 @@ describe("createTemplateNotification", () => {
 });
 
 describe("sendTemplateNotification through a real hub", () => {
-  let server: RecordingServer;
-  let hub: NotificationHub;
-
-  beforeEach(async () => {
-    server = await startRecordingServer();
-    hub = new NotificationHub(server.connectionString, "myhub", { retry: false });
-  });
-  afterEach(async () => {
-    await hub.close();
-    await server.close();
-  });
+  let server: RecordingServer, hub: NotificationHub;
+  const startHub = useRecordingHub(afterEach);
+  beforeEach(async () => ({ server, hub } = await startHub()));
 
   it("sends the Python sample's greeting_en / greeting_fr as a template notification", async () => {
     const result = await sendTemplateNotification(

@@ -29,6 +29,12 @@ export {
   type ValidCase,
 } from "./platform-conformance";
 export {
+  type CleanupHook,
+  type RecordingHub,
+  type StartRecordingHub,
+  useRecordingHub,
+} from "./recording-hub";
+export {
   type CannedResponse,
   created,
   type RecordedRequest,
@@ -37,4 +43,11 @@ export {
   startRecordingServer,
   verifySasToken,
 } from "./recording-server";
-export { assertSend, type ExpectedSend, sendMismatches } from "./wire-assertions";
+export {
+  assertSend,
+  type ExpectedSend,
+  lastSend,
+  type SentNotification,
+  sendMismatches,
+  sentNotification,
+} from "./wire-assertions";

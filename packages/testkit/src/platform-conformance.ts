@@ -3,59 +3,50 @@
  * already use, {@link platformChecks} hands back the checks to run any way you like.
  *
  * The suite speaks to a platform only through its descriptor (`definePlatform` in `@nhub/core`) and sends
- * through a real `NotificationHub` to a {@link startRecordingServer} server. It does not import `@nhub/core`
- * itself: core's own tests use this package, so depending on core would make a cycle. The caller passes the
- * `NotificationHub` class its platform is built against, and the types here mirror core's shapes structurally,
- * so a core descriptor fits them as it is.
+ * through a real `NotificationHub` to a {@link startRecordingServer} server. It takes the contract (types, limits,
+ * the descriptor rules, `ValidationError`) from `@nhub/core`, a peer dependency: a platform is checked against
+ * the core it ships with, not against a copy of the contract that could drift from it.
  */
+import {
+  definePlatform,
+  type Notification,
+  NotificationHub,
+  type NotificationHubOptions,
+  type PlatformDefinition,
+  type SendOptions,
+  toTagExpression,
+  ValidationError,
+} from "@nhub/core";
 import { type RecordedRequest, startRecordingServer } from "./recording-server";
 import { sendMismatches } from "./wire-assertions";
 
-/** The versions of the platform contract this suite knows how to check. */
+/**
+ * The versions of the platform contract this suite knows how to check: the suite's own knowledge, which can lag
+ * behind a newer core's.
+ */
 const KNOWN_SPECIFICATION_VERSIONS: readonly number[] = [1];
 
-/** core's `Notification`, structurally. */
-export interface PlatformNotification {
-  readonly format: string;
-  readonly contentType: string;
-  readonly body: string | Uint8Array;
-  readonly headers?: Readonly<Record<string, string>>;
-}
+/** core's `Notification`, under the name this package has always used for it. */
+export type PlatformNotification = Notification;
 
-/** Who a send reaches: a tag expression, or a set of tags of which a device needs any one. */
-export type ConformanceTags = string | Iterable<string>;
+/** Who a send reaches: core's `SendOptions["tags"]`. */
+export type ConformanceTags = SendOptions["tags"];
 
 /** The part of core's `SendOptions` the suite uses. */
-export interface ConformanceSendOptions {
-  readonly tags?: ConformanceTags;
-  readonly headers?: Readonly<Record<string, string>>;
-}
+export type ConformanceSendOptions = Pick<SendOptions, "tags" | "headers">;
 
-/** What a platform's `send` function needs of a hub: core's `Pick<NotificationHub, "send">`, structurally. */
-export interface ConformanceSender {
-  send(notification: PlatformNotification, options?: ConformanceSendOptions): Promise<unknown>;
-}
+/** What a platform's `send` function needs of a hub: core's `Pick<NotificationHub, "send">`. */
+export type ConformanceSender = Pick<NotificationHub, "send">;
 
-/** core's `NotificationHub` class, structurally: pass the class itself. */
+/** A `NotificationHub` class: core's own (the default), or one built on it. */
 export type ConformanceHubConstructor = new (
   connectionString: string,
   hubName: string,
-  options?: { readonly retry?: false },
+  options?: NotificationHubOptions,
 ) => ConformanceSender & { close(): Promise<void> };
 
-/**
- * A platform descriptor as the suite reads it: core's `PlatformDefinition`, structurally, so
- * `definePlatform(...)`'s result is accepted as it is.
- */
-export interface PlatformUnderTest<P, O = undefined> {
-  readonly specificationVersion: number;
-  readonly name: string;
-  readonly format: string;
-  readonly contentTypes: readonly string[];
-  readonly maxBytes: number;
-  create(payload: P, options?: O): PlatformNotification;
-  send(hub: ConformanceSender, payload: P, tags?: ConformanceTags): Promise<unknown>;
-}
+/** A platform descriptor as `definePlatform` from `@nhub/core` returns it. */
+export type PlatformUnderTest<P, O = undefined> = PlatformDefinition<P, O>;
 
 /** A payload the platform must accept, and exactly what it must send. */
 export interface ValidCase<P, O = undefined> {
@@ -122,10 +113,13 @@ export interface PlatformCases<P, O = undefined> {
   readonly escaping?: readonly ValidCase<P, O>[];
 }
 
-/** What {@link platformChecks} needs besides the cases. */
+/** Options of {@link platformChecks}. */
 export interface PlatformChecksOptions {
-  /** The `NotificationHub` class from `@nhub/core`, the copy your platform package is built against. */
-  readonly NotificationHub: ConformanceHubConstructor;
+  /**
+   * The hub class to send through; default `NotificationHub` from `@nhub/core` (the peer copy, which is the one
+   * your platform package is built against).
+   */
+  readonly NotificationHub?: ConformanceHubConstructor;
 }
 
 /** A test runner's `describe` and `it`: those of vitest, jest, mocha and `node:test` all fit. */
@@ -165,7 +159,7 @@ export interface PlatformCheck {
 export function testPlatform<P, O = undefined>(
   platform: PlatformUnderTest<P, O>,
   cases: PlatformCases<P, O>,
-  options: TestPlatformOptions,
+  options: TestPlatformOptions = {},
 ): void {
   const globals = globalThis as TestRunner;
   const describe = options.describe ?? globals.describe;
@@ -205,13 +199,16 @@ export function testPlatform<P, O = undefined>(
 export function platformChecks<P, O = undefined>(
   platform: PlatformUnderTest<P, O>,
   cases: PlatformCases<P, O>,
-  options: PlatformChecksOptions,
+  options: PlatformChecksOptions = {},
 ): PlatformCheck[] {
   assertCases(cases);
-  if (typeof options?.NotificationHub !== "function") {
-    throw new Error("platformChecks needs { NotificationHub } from @nhub/core, to send through a real hub");
+  const Hub = options.NotificationHub ?? NotificationHub;
+  if (typeof Hub !== "function") {
+    throw new Error(
+      "platformChecks needs a NotificationHub class (from @nhub/core) to send through a real hub",
+    );
   }
-  const suite = new Suite(platform, options.NotificationHub);
+  const suite = new Suite(platform, Hub);
   const base = cases.valid[0]!;
   const plain = cases.valid.find((c) => c.options === undefined)!;
   const checks: PlatformCheck[] = [
@@ -303,10 +300,31 @@ const RESERVED_SEND_HEADERS: readonly string[] = [
   "servicebusnotification-devicehandle",
 ];
 
-const NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-const FORMAT_PATTERN = /^[a-z][a-z0-9]*$/;
-const MAX_REQUEST_BODY_BYTES = 64 * 1024;
-const validationMarker = Symbol.for("nhub.error.validation");
+/** The members `definePlatform` checks, each tried on its own so one run reports every broken member. */
+const DESCRIPTOR_MEMBERS = [
+  "specificationVersion",
+  "name",
+  "format",
+  "contentTypes",
+  "maxBytes",
+  "create",
+  "send",
+] as const;
+
+/** A descriptor core accepts, into which the member under test is put. */
+const SOUND_DESCRIPTOR: PlatformDefinition<unknown, unknown> = {
+  specificationVersion: 1,
+  name: "sound",
+  format: "sound",
+  contentTypes: ["application/json"],
+  maxBytes: 1,
+  create: () => {
+    throw new Error("never called");
+  },
+  send: async () => {
+    throw new Error("never called");
+  },
+};
 
 /** Collects problems, so one failing check reports everything wrong with the case at once. */
 class Problems {
@@ -351,22 +369,15 @@ class Suite<P, O> {
     }
     if (!Object.isFrozen(p))
       problems.add("the descriptor is not frozen: build it with definePlatform from @nhub/core");
-    if (typeof p.name !== "string" || !NAME_PATTERN.test(p.name)) {
-      problems.add(`name ${show(p.name)} is not lowercase letters, digits and single dashes`);
+    // core's definePlatform is the one statement of the descriptor rules; asking it about each member alone
+    // keeps this suite from restating them and still reports every broken member, not just the first.
+    for (const member of DESCRIPTOR_MEMBERS) {
+      try {
+        definePlatform({ ...SOUND_DESCRIPTOR, [member]: p[member] });
+      } catch (error) {
+        problems.add(`${member} ${showMember(p[member])} is refused by @nhub/core: ${describeError(error)}`);
+      }
     }
-    if (typeof p.format !== "string" || !FORMAT_PATTERN.test(p.format)) {
-      problems.add(`format ${show(p.format)} is not lowercase letters and digits`);
-    }
-    if (!Array.isArray(p.contentTypes) || p.contentTypes.length === 0) {
-      problems.add("contentTypes lists no content type");
-    } else if (!p.contentTypes.every((t) => typeof t === "string" && t !== "" && !/[\r\n]/.test(t))) {
-      problems.add(`contentTypes ${show(p.contentTypes)} holds something that is not a content type`);
-    }
-    if (!Number.isInteger(p.maxBytes) || p.maxBytes < 1 || p.maxBytes > MAX_REQUEST_BODY_BYTES) {
-      problems.add(`maxBytes ${show(p.maxBytes)} is not a whole number from 1 to ${MAX_REQUEST_BODY_BYTES}`);
-    }
-    if (typeof p.create !== "function") problems.add("create is not a function");
-    if (typeof p.send !== "function") problems.add("send is not a function");
     problems.throwIfAny();
   }
 
@@ -596,7 +607,7 @@ class Suite<P, O> {
       format: this.platform.format,
       body: expected.body,
       platformHeaders: expected.headers,
-      tags: expected.tags === undefined ? undefined : tagHeader(expected.tags),
+      tags: tagHeader(expected.tags),
       ...(expected.contentType === undefined ? {} : { contentType: expected.contentType }),
     });
     for (const line of mismatches) problems.add(`on the wire: ${line}`);
@@ -621,13 +632,9 @@ class Suite<P, O> {
   }
 }
 
-function isValidationError(error: unknown): error is Error & { field: string; rule: string } {
-  // core's marker, so a ValidationError from any copy of @nhub/core counts.
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    (error as Record<symbol, unknown>)[validationMarker] === true
-  );
+function isValidationError(error: unknown): error is ValidationError {
+  // isInstance reads core's marker, so a ValidationError from any copy of @nhub/core counts.
+  return ValidationError.isInstance(error);
 }
 
 function describeError(error: unknown): string {
@@ -685,9 +692,9 @@ async function expectRejection(
   problems.add(`send: expected a rejection with ValidationError ${field} / ${rule}, but it resolved`);
 }
 
-function tagHeader(tags: ConformanceTags): string {
-  // core trims an expression and joins a set with `||`, in the set's order.
-  return typeof tags === "string" ? tags.trim() : [...tags].join(" || ");
+function tagHeader(tags: ConformanceTags): string | undefined {
+  // What core puts on the wire for these tags; the suite checks the platform passes them through, not core.
+  return toTagExpression(tags);
 }
 
 function lowercaseKeys(headers: Readonly<Record<string, string>>): Record<string, string> {
@@ -710,6 +717,10 @@ function sameBody(a: string | Uint8Array, b: string | Uint8Array): boolean {
 function showBody(body: string | Uint8Array): string {
   if (typeof body === "string") return show(body.length > 300 ? `${body.slice(0, 300)}...` : body);
   return `${body.byteLength} bytes ${Buffer.from(body.subarray(0, 16)).toString("hex")}`;
+}
+
+function showMember(value: unknown): string {
+  return typeof value === "function" ? "(a function)" : show(value);
 }
 
 function show(value: unknown): string {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { API_VERSION } from "@nhub/core";
 import { hmacSha256Base64, parseSasToken, sasStringToSign } from "@nhub/sas";
 
 /** One request as the recording server saw it. */
@@ -77,7 +78,7 @@ export function created(origin: string, path: string): CannedResponse {
   return {
     status: 201,
     headers: {
-      Location: `${origin}${base}/messages/${id}?api-version=2020-06`,
+      Location: `${origin}${base}/messages/${id}?api-version=${API_VERSION}`,
       TrackingId: `tracking-${id}`,
       "x-ms-correlation-request-id": `correlation-${id}`,
     },

@@ -3,13 +3,11 @@
  * framework behind it: {@link sendMismatches} returns what differs, {@link assertSend} throws a plain `Error`
  * that lists it, which every test runner reports as a failure.
  */
-import type { RecordedRequest } from "./recording-server";
+import { API_VERSION } from "@nhub/core";
+import type { RecordedRequest, RecordingServer } from "./recording-server";
 
 /** The content type every JSON platform sends, and the default of {@link ExpectedSend.contentType}. */
 const JSON_CONTENT_TYPE = "application/json;charset=utf-8";
-
-/** The REST API version nhub speaks, sent both as the `api-version` query and the `x-ms-version` header. */
-const API_VERSION = "2020-06";
 
 /**
  * Headers that every send carries whatever the platform. Any other header a request holds is a platform header
@@ -75,10 +73,7 @@ export function sendMismatches(req: RecordedRequest | undefined, expected: Expec
   check("header content-type", req.headers["content-type"], expected.contentType ?? JSON_CONTENT_TYPE);
   check("header x-ms-version", req.headers["x-ms-version"], API_VERSION);
   check("header servicebusnotification-tags", req.headers["servicebusnotification-tags"], expected.tags);
-  const platform = new Map<string, string>();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (!HUB_HEADERS.has(name) && typeof value === "string") platform.set(name, value);
-  }
+  const platform = new Map(Object.entries(platformHeadersOf(req)));
   for (const [name, value] of Object.entries(expected.platformHeaders)) {
     check(`header ${name}`, platform.get(name), value);
   }
@@ -114,6 +109,67 @@ export function assertSend(
   if (problems.length > 0) {
     throw new Error(`the request is not the expected send:\n- ${problems.join("\n- ")}`);
   }
+}
+
+/** One recorded send, read the way a test asserts on it; see {@link sentNotification}. */
+export interface SentNotification {
+  /** The `ServiceBusNotification-Format` header, e.g. `apple`. */
+  readonly format: string | undefined;
+  readonly contentType: string | undefined;
+  /** The `ServiceBusNotification-Tags` header; `undefined` for a broadcast. */
+  readonly tags: string | undefined;
+  /** Every header beyond the ones each send carries (see {@link ExpectedSend.platformHeaders}), names lowercased. */
+  readonly platformHeaders: Readonly<Record<string, string>>;
+  /** The body decoded as UTF-8. */
+  readonly body: string;
+  /** The body as sent, byte for byte. */
+  readonly bytes: Buffer;
+  /** Whether the request's SAS token verified. */
+  readonly tokenValid: boolean;
+}
+
+/**
+ * The parts of a recorded send a test usually asserts on, for runners' own matchers (`toEqual`,
+ * `toMatchObject`) where {@link assertSend} is too strict, e.g. `JSON.parse(sent.body)` against a partial shape.
+ */
+export function sentNotification(req: RecordedRequest): SentNotification {
+  return {
+    format: header(req, "servicebusnotification-format"),
+    contentType: header(req, "content-type"),
+    tags: header(req, "servicebusnotification-tags"),
+    platformHeaders: platformHeadersOf(req),
+    body: req.text,
+    bytes: req.body,
+    tokenValid: req.tokenValid,
+  };
+}
+
+/**
+ * The newest request a recording server saw, as a {@link SentNotification}.
+ *
+ * @example
+ * await sendAppleNotification(hub, { aps: { alert: "Hi" } });
+ * expect(lastSend(server)).toMatchObject({ format: "apple", platformHeaders: { "apns-push-type": "alert" } });
+ * @throws {Error} when the server has recorded no request
+ */
+export function lastSend(server: Pick<RecordingServer, "requests">): SentNotification {
+  const req = server.requests.at(-1);
+  if (req === undefined) throw new Error("the recording server has recorded no request");
+  return sentNotification(req);
+}
+
+function header(req: RecordedRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+function platformHeadersOf(req: RecordedRequest): Record<string, string> {
+  // fromEntries defines own properties, so a header named __proto__ stays a header.
+  return Object.fromEntries(
+    Object.entries(req.headers).filter(
+      (entry): entry is [string, string] => !HUB_HEADERS.has(entry[0]) && typeof entry[1] === "string",
+    ),
+  );
 }
 
 function show(value: unknown): string {

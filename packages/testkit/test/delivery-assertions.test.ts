@@ -1,3 +1,4 @@
+import { createNotification, NotificationHub } from "@nhub/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   assertDelivered,
@@ -10,7 +11,7 @@ import {
   matchesDelivery,
   type PlatformNotification,
 } from "../src/index";
-import { importSibling, loadCore } from "./sibling";
+import { importSibling } from "./sibling";
 
 /** What these tests use of `@nhub/emulator`. */
 interface EmulatorModule {
@@ -34,7 +35,6 @@ declare module "vitest" {
 }
 expect.extend(deliveryMatchers);
 
-const { createNotification, NotificationHub } = await loadCore();
 const { startEmulator } = await importSibling<EmulatorModule>("emulator");
 
 const JSON_TYPE = "application/json;charset=utf-8";
@@ -47,7 +47,7 @@ const apple = (body: string): PlatformNotification =>
   });
 
 let emulator: Awaited<ReturnType<EmulatorModule["startEmulator"]>>;
-let hub: InstanceType<typeof NotificationHub>;
+let hub: NotificationHub;
 
 beforeAll(async () => {
   emulator = await startEmulator({

@@ -1,4 +1,5 @@
 import type * as NodeTest from "node:test";
+import { createNotification, definePlatform, NotificationHub, ValidationError } from "@nhub/core";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   type ConformanceSender,
@@ -10,9 +11,6 @@ import {
   type TestRunner,
   testPlatform,
 } from "../src/index";
-import { loadCore } from "./sibling";
-
-const { createNotification, definePlatform, NotificationHub, ValidationError } = await loadCore();
 
 const JSON_TYPE = "application/json;charset=utf-8";
 
@@ -141,9 +139,13 @@ describe("platformChecks catches", () => {
   });
 
   it("a contract version this testkit does not know", async () => {
-    const failed = await failures(mutant({ specificationVersion: 2 }));
+    // A descriptor written for a newer contract, as a JavaScript caller could hand over.
+    const failed = await failures(mutant({ specificationVersion: 2 } as unknown as Partial<Echo>));
     expect(Object.keys(failed)).toEqual([CHECK_NAMES[0]]);
     expect(failed[CHECK_NAMES[0]!]).toContain("specificationVersion 2 is not one this @nhub/testkit checks");
+    expect(failed[CHECK_NAMES[0]!]).toContain(
+      "specificationVersion 2 is refused by @nhub/core: ValidationError platform.specificationVersion / unsupported-version",
+    );
   });
 
   it("a malformed name, format, content type list or size limit", async () => {
@@ -151,10 +153,17 @@ describe("platformChecks catches", () => {
       Object.freeze({ ...echo, name: "Echo", format: "e-cho", contentTypes: [], maxBytes: 70_000 }),
     );
     const message = failed[CHECK_NAMES[0]!];
-    expect(message).toContain('name "Echo"');
-    expect(message).toContain('format "e-cho"');
-    expect(message).toContain("contentTypes lists no content type");
-    expect(message).toContain("maxBytes 70000");
+    // Every broken member is reported at once, each with the rule core's definePlatform refuses it by.
+    expect(message).toContain('name "Echo" is refused by @nhub/core: ValidationError platform.name / name');
+    expect(message).toContain(
+      'format "e-cho" is refused by @nhub/core: ValidationError platform.format / format-name',
+    );
+    expect(message).toContain(
+      "contentTypes [] is refused by @nhub/core: ValidationError platform.contentTypes / required",
+    );
+    expect(message).toContain(
+      "maxBytes 70000 is refused by @nhub/core: ValidationError platform.maxBytes / range",
+    );
   });
 
   it("a notification that is not frozen", async () => {
@@ -355,8 +364,21 @@ describe("testPlatform", () => {
     expect(() => testPlatform(echo, malformed, { NotificationHub, describe, it })).toThrow(message);
   });
 
-  it("refuses to run without NotificationHub", () => {
-    const options = {} as unknown as { NotificationHub: typeof NotificationHub };
-    expect(() => platformChecks(echo, cases, options)).toThrow("platformChecks needs { NotificationHub }");
+  it("sends through @nhub/core's NotificationHub when none is given", async () => {
+    for (const check of platformChecks(echo, cases)) await check.run();
+    const registered: (() => Promise<void>)[] = [];
+    testPlatform(echo, cases, {
+      describe: (_name, body) => body(),
+      it: (_name, body) => registered.push(body),
+    });
+    expect(registered).toHaveLength(CHECK_NAMES.length);
+    for (const run of registered) await run();
+  });
+
+  it("refuses a NotificationHub that is not a class", () => {
+    const options = { NotificationHub: "hub" } as unknown as { NotificationHub: typeof NotificationHub };
+    expect(() => platformChecks(echo, cases, options)).toThrow(
+      "platformChecks needs a NotificationHub class (from @nhub/core)",
+    );
   });
 });
