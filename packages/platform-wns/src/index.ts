@@ -1,5 +1,11 @@
 // Escaping and the well-formedness check moved to @nhub/xml; re-exported so existing imports keep working.
-export { assertWellFormedXml, escapeXml, stripInvalidXmlChars, type XmlOutline } from "@nhub/xml";
+export {
+  assertWellFormedXml,
+  type EscapeXmlOptions,
+  escapeXml,
+  stripInvalidXmlChars,
+  type XmlOutline,
+} from "@nhub/xml";
 export {
   inferWnsType,
   type ResolvedWnsHeaders,

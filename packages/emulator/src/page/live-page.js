@@ -352,17 +352,17 @@
       // A stream the browser gave up on (an error status, the wrong type) is reopened by hand, slowly.
       if (mine.readyState === 2) {
         source = null;
-        if (!reconnectTimer) reconnectTimer = setTimeout(connect, 10000);
+        if (!reconnectTimer) reconnectTimer = window.setTimeout(connect, 10000);
       }
     };
   }
   function startPolling() {
     if (mode !== "polling" && mode !== "offline") setMode("polling");
     if (pollTimer) return;
-    pollTimer = setTimeout(poll, 0);
+    pollTimer = window.setTimeout(poll, 0);
   }
   function stopPolling() {
-    clearTimeout(pollTimer);
+    window.clearTimeout(pollTimer);
     pollTimer = 0;
     pollGen++;
   }
@@ -408,7 +408,7 @@
       })
       .then(() => {
         if (gen !== pollGen) return;
-        pollTimer = setTimeout(poll, mode === "offline" ? 5000 : 1500);
+        pollTimer = window.setTimeout(poll, mode === "offline" ? 5000 : 1500);
         queueRender();
       });
   }
@@ -906,7 +906,7 @@
   function queueRender() {
     if (renderQueued) return;
     renderQueued = true;
-    setTimeout(render, 0);
+    window.setTimeout(render, 0);
   }
 
   $("hub").addEventListener("change", (e) => {
@@ -914,8 +914,8 @@
     selected = String(value).toLowerCase();
     history.replaceState(null, "", "#hub=" + encodeURIComponent(value));
     if (mode !== "live") {
-      clearTimeout(pollTimer);
-      pollTimer = setTimeout(poll, 0);
+      window.clearTimeout(pollTimer);
+      pollTimer = window.setTimeout(poll, 0);
     }
     queueRender();
   });
