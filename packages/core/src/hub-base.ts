@@ -1,12 +1,3 @@
-/**
- * The hub client itself, runtime-neutral: it checks and builds each request, hands it to its pipeline
- * (`pipeline.ts`: retry, sign, observe, over the transport) and keeps the hub's lifecycle and counters. It sends
- * (`send`, `sendDirectBatch`) and carries `request` for every other operation; those are functions over
- * `request` in the file of their area, and the methods of the same name here are shortcuts to them. It imports no
- * Node built-in and no undici: each entry point (`hub.ts` for Node, `edge-hub.ts` for fetch and WebCrypto)
- * subclasses it with the transport and token signer its runtime has.
- */
-import { redactSecrets, type TokenProvider } from "@nhub/sas";
 import { setDeviceHandleHeaders } from "./device-handle";
 import type { DirectBatchOptions, DirectBatchResult } from "./direct-batch";
 import { AbortError, ClosedError, type NhubError, ValidationError } from "./errors";
@@ -24,6 +15,7 @@ import {
   readConnectionString,
   type SendOptions,
 } from "./hub-options";
+import { createHubPipeline, type HubCounts } from "./hub-pipeline";
 import {
   API_VERSION,
   type HubClient,
@@ -32,18 +24,16 @@ import {
   pipelineRequest,
   requestWithCoreHeaders,
 } from "./hub-request";
-import { createLog, type HubLog } from "./log";
+import { createLog } from "./log";
 import { assertHeaders, assertNotification, type Notification } from "./notification";
 import { getNotificationOutcomeDetails } from "./notification-outcomes";
 import { checkBoolean } from "./option-checks";
 import { parseNotificationOutcome } from "./outcome";
 import type { NotificationOutcomeDetails } from "./outcome-details";
 import { assertRequestPath } from "./path-segment";
-import { compose, type Dispatch, observeRequests, type PipelineRequest, signRequests } from "./pipeline";
-import { responseError } from "./response-error";
+import { type Dispatch, describeRequest, type PipelineRequest } from "./pipeline";
 import { checkMaxResponseBytes } from "./response-limit";
 import { DEFAULT_RETRY, resolveRetry } from "./retry";
-import { retryRequests } from "./retry-step";
 import {
   cancelScheduledNotification,
   type ScheduleNotificationOptions,
@@ -54,11 +44,6 @@ import { toTagExpression } from "./tags";
 import type { Transport, TransportResponse } from "./transport";
 
 const consoleLogger: Logger = { debug: (m) => console.error(m), warn: (m) => console.error(m) };
-
-/** `METHOD /path` of a request, without its query: how errors and log lines name it. */
-function described(request: PipelineRequest): string {
-  return `${request.method} ${request.path.split("?")[0]}`;
-}
 
 /**
  * The runtime-neutral hub: everything `NotificationHub` does, given a {@link HubRuntime}. Use `NotificationHub`
@@ -79,20 +64,15 @@ export class NotificationHubBase implements HubClient {
   readonly #testSendPath: string;
   readonly #directPath: string;
   readonly #transport: Transport;
-  /** The pipeline every request of this hub goes through: retry, sign, observe, over the transport. */
+  /** The pipeline every request of this hub goes through (`hub-pipeline.ts`). */
   readonly #dispatch: Dispatch;
   readonly #timeoutMs: number;
   /** `undefined` leaves each request to the transport's own limit. */
   readonly #maxResponseBytes: number | undefined;
   readonly #debug: boolean;
-  readonly #log: HubLog;
   readonly #destroyed = new AbortController();
-  #requests = 0;
-  #retries = 0;
-  #failures = 0;
+  readonly #counts: HubCounts = { requests: 0, retries: 0, failures: 0, active: 0, drained: undefined };
   #closed = false;
-  #active = 0;
-  #drained: (() => void) | undefined;
   #idle: Promise<void> | undefined;
 
   /**
@@ -120,60 +100,37 @@ export class NotificationHubBase implements HubClient {
     this.#sendPath = `${this.#basePath}/messages/?api-version=${API_VERSION}`;
     this.#testSendPath = `${this.#sendPath}&test=true`;
     this.#directPath = `${this.#sendPath}&direct=true`;
-    // Signed for this hub only (as the Python sample does), so a leaked token opens no other hub.
-    const tokens: TokenProvider = runtime.tokens({
-      resourceUri: this.hubUrl,
-      keyName: parts.sharedAccessKeyName,
-      key: parts.sharedAccessKey,
-      ttlSeconds: options.tokenTtlSeconds,
-    });
-    const policy = resolveRetry(DEFAULT_RETRY, options.retry);
+    const retry = resolveRetry(DEFAULT_RETRY, options.retry);
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#maxResponseBytes =
       options.maxResponseBytes === undefined ? undefined : checkMaxResponseBytes(options.maxResponseBytes);
     this.#debug = options.debug ?? false;
-    // What no error, log line or dump of this hub may show (its key): handed to each redaction, never shown.
-    const secrets = [parts.sharedAccessKey];
     const log = createLog(
       options.logger ?? (this.#debug ? consoleLogger : undefined),
       options.logLevel ?? (this.#debug ? "debug" : "warn"),
       parts.sharedAccessKey,
     );
-    this.#log = log;
+    // Signed for this hub only (as the Python sample does), so a leaked token opens no other hub.
+    const tokens = runtime.tokens({
+      resourceUri: this.hubUrl,
+      keyName: parts.sharedAccessKeyName,
+      key: parts.sharedAccessKey,
+      ttlSeconds: options.tokenTtlSeconds,
+    });
     // Last, so nothing above can throw after a pool was opened.
     this.#transport = options.transport ?? runtime.transport(this.#origin);
-    this.#dispatch = compose(
-      this.#transport,
-      observeRequests({
-        hubName,
-        always: this.#debug || log.debug !== undefined,
-        channels: runtime.channels,
-        log,
-        dump: this.#debug,
-        redact: (text) => redactSecrets(text, secrets),
-      }),
-      signRequests(tokens),
-      retryRequests({
-        policy,
-        stop: this.#destroyed.signal,
-        toError: (request, response) => responseError(request, response, secrets),
-        onRetry: ({ attempt, delayMs, error }) => {
-          this.#retries++;
-          log.warn?.(`nhub: ${hubName}: retry ${attempt} in ${delayMs} ms after ${error.message}`);
-        },
-        onSettled: (request, attempts, error) => {
-          if (--this.#active === 0 && this.#drained) this.#drained();
-          if (error === undefined) return;
-          // An abort is the caller's choice and a closed hub the caller's doing: neither is a failure to report.
-          const code = (error as NhubError).code;
-          if (code === "NHUB_ABORTED" || code === "NHUB_CLOSED") return;
-          this.#failures++;
-          log.error?.(
-            `nhub: ${hubName}: ${described(request)} failed after ${attempts} attempt(s): ${(error as Error).message}`,
-          );
-        },
-      }),
-    );
+    this.#dispatch = createHubPipeline({
+      hubName,
+      transport: this.#transport,
+      tokens,
+      retry,
+      secrets: [parts.sharedAccessKey],
+      log,
+      debug: this.#debug,
+      channels: runtime.channels,
+      stop: this.#destroyed.signal,
+      counts: this.#counts,
+    });
   }
 
   /** Whether {@link close} or {@link destroy} has been called. */
@@ -188,10 +145,10 @@ export class NotificationHubBase implements HubClient {
    */
   get stats(): HubStats {
     return {
-      requests: this.#requests,
-      retries: this.#retries,
-      failures: this.#failures,
-      inFlight: this.#active,
+      requests: this.#counts.requests,
+      retries: this.#counts.retries,
+      failures: this.#counts.failures,
+      inFlight: this.#counts.active,
       pool: this.#transport.stats?.(),
     };
   }
@@ -224,7 +181,17 @@ export class NotificationHubBase implements HubClient {
       test = options.test ?? this.#debug;
       path = test ? this.#testSendPath : this.#sendPath;
     }
-    const res = await this.#post(path, headers, notification.body, options);
+    const res = await this.#execute({
+      method: "POST",
+      origin: this.#origin,
+      path,
+      headers,
+      body: notification.body,
+      signal: options.signal,
+      timeoutMs: options.timeoutMs ?? this.#timeoutMs,
+      maxResponseBytes: this.#maxResponseBytes,
+      retry: options.retry,
+    });
     return toSendResult(res, test ? await parseNotificationOutcome(res.body) : undefined);
   }
 
@@ -243,11 +210,22 @@ export class NotificationHubBase implements HubClient {
     // Checked here, not per chunk: a bad option must reject the batch, not fail every chunk.
     checkCallOptions(options);
     const headers = notificationHeaders(notification);
-    const path = `${this.#basePath}/messages/$batch?api-version=${API_VERSION}&direct=true`;
     const { sendDirectBatch } = await import("./direct-batch-send");
-    return sendDirectBatch(notification, handles, options, async (contentType, body) =>
-      toSendResult(await this.#post(path, { ...headers, "Content-Type": contentType }, body, options)),
-    );
+    return sendDirectBatch(notification, handles, options, async (contentType, body) => {
+      const { signal, retry, timeoutMs } = options;
+      const request = { method: "POST", path: "/messages/$batch", query: { direct: "true" } } as const;
+      return toSendResult(
+        await this[requestWithCoreHeaders]({
+          ...request,
+          headers,
+          contentType,
+          body,
+          signal,
+          retry,
+          timeoutMs,
+        }),
+      );
+    });
   }
 
   /** A shortcut to {@link scheduleNotification}`(hub, notification, scheduledTime, options)`. */
@@ -301,9 +279,9 @@ export class NotificationHubBase implements HubClient {
   async close(): Promise<void> {
     this.#closed = true;
     // Shared by every caller, so closing twice (or closing while closing) is harmless.
-    if (this.#active > 0) {
+    if (this.#counts.active > 0) {
       this.#idle ??= new Promise<void>((resolve) => {
-        this.#drained = resolve;
+        this.#counts.drained = resolve;
       });
       await this.#idle;
     }
@@ -326,26 +304,6 @@ export class NotificationHubBase implements HubClient {
     return `NotificationHub { hubName: '${this.hubName}', hubUrl: '${this.hubUrl}'${this.#closed ? ", closed" : ""} }`;
   }
 
-  /** A notification's POST, with the call's options over the hub's. */
-  #post(
-    path: string,
-    headers: Record<string, string>,
-    body: string | Uint8Array,
-    options: SendOptions | DirectBatchOptions,
-  ): Promise<TransportResponse> {
-    return this.#execute({
-      method: "POST",
-      origin: this.#origin,
-      path,
-      headers,
-      body,
-      signal: options.signal,
-      timeoutMs: options.timeoutMs ?? this.#timeoutMs,
-      maxResponseBytes: this.#maxResponseBytes,
-      retry: options.retry,
-    });
-  }
-
   /**
    * Hands a built request to the pipeline, once its options are checked and the hub takes it. Not async: the
    * pipeline's retry step is the request's one async frame, and it reports the end to `onSettled`. Every caller
@@ -354,10 +312,11 @@ export class NotificationHubBase implements HubClient {
   #execute(request: PipelineRequest): Promise<TransportResponse> {
     checkCallOptions(request);
     if (this.#closed) throw new ClosedError();
-    if (request.signal?.aborted) throw new AbortError(`${described(request)} was aborted before it was sent`);
+    if (request.signal?.aborted)
+      throw new AbortError(`${describeRequest(request)} was aborted before it was sent`);
     if (request.maxResponseBytes !== this.#maxResponseBytes) checkMaxResponseBytes(request.maxResponseBytes);
-    this.#active++;
-    this.#requests++;
+    this.#counts.active++;
+    this.#counts.requests++;
     return this.#dispatch(request);
   }
 }

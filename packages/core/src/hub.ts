@@ -8,7 +8,7 @@ import type { Dispatcher } from "undici";
 import { DIAGNOSTICS_CHANNELS } from "./diagnostics";
 import { NotificationHubBase } from "./hub-base";
 import type { NotificationHubBaseOptions } from "./hub-options";
-import { checkUndiciTransportOptions, createUndiciTransport } from "./transport";
+import { checkUndiciTransportOptions, createUndiciTransport } from "./undici-transport";
 
 /** Options of a Node {@link NotificationHub}. */
 export interface NotificationHubOptions extends NotificationHubBaseOptions {

@@ -35,6 +35,11 @@ export type Dispatch = (request: PipelineRequest) => Promise<TransportResponse>;
 /** A step of the pipeline: wraps the dispatch below it (`next`) in one that does something more. */
 export type Interceptor = (next: Dispatch) => Dispatch;
 
+/** `METHOD /path` of a request, without its query: how errors and log lines name it. */
+export function describeRequest(request: TransportRequest): string {
+  return `${request.method} ${request.path.split("?")[0]}`;
+}
+
 /**
  * Stacks `interceptors` over `transport`, as undici's `Dispatcher.compose` does: each wraps the ones before it,
  * so the last is the outermost and sees a request first.
