@@ -5,9 +5,9 @@
  * first use.
  */
 import type { NhubError } from "./errors";
-import type { SendResult } from "./hub-base";
 import type { Notification } from "./notification";
 import type { RetryOptions } from "./retry";
+import type { SendResult } from "./send-result";
 
 /** The most handles the service takes in one batch request. */
 export const MAX_DIRECT_BATCH_HANDLES = 1000;

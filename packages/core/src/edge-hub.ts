@@ -5,7 +5,8 @@
  */
 import { createAsyncSasTokenProvider } from "@nhub/sas";
 import { createFetchTransport } from "./fetch-transport";
-import { NotificationHubBase, type NotificationHubBaseOptions } from "./hub-base";
+import { NotificationHubBase } from "./hub-base";
+import type { NotificationHubBaseOptions } from "./hub-options";
 import { checkFunction } from "./option-checks";
 
 /** Options of an edge {@link NotificationHub}. */

@@ -6,8 +6,9 @@ import { channel } from "node:diagnostics_channel";
 import { createSasTokenProvider } from "@nhub/sas";
 import type { Dispatcher } from "undici";
 import { DIAGNOSTICS_CHANNELS } from "./diagnostics";
-import { NotificationHubBase, type NotificationHubBaseOptions } from "./hub-base";
-import { checkUndiciTransportOptions, createUndiciTransport } from "./transport";
+import { NotificationHubBase } from "./hub-base";
+import type { NotificationHubBaseOptions } from "./hub-options";
+import { checkUndiciTransportOptions, createUndiciTransport } from "./undici-transport";
 
 /** Options of a Node {@link NotificationHub}. */
 export interface NotificationHubOptions extends NotificationHubBaseOptions {

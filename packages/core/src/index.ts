@@ -6,4 +6,5 @@
 
 export { NotificationHub, type NotificationHubOptions } from "./hub";
 export * from "./public-api";
-export { createUndiciTransport, toTransportError, type UndiciTransportOptions } from "./transport";
+export { toTransportError } from "./undici-errors";
+export { createUndiciTransport, type UndiciTransportOptions } from "./undici-transport";

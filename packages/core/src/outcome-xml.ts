@@ -2,8 +2,7 @@
  * Reads the hub's XML answers: test-send outcomes, outcome details and error bodies. Loaded on first use (with
  * fast-xml-parser) by the async parsers of `outcome.ts` and `outcome-details.ts`, so a plain send never loads it.
  */
-import type { NotificationOutcome } from "./outcome";
-import type { NotificationOutcomeDetails } from "./outcome-details";
+import type { NotificationOutcome, NotificationOutcomeDetails } from "./outcome-types";
 
 /** A parsed XML element as fast-xml-parser returns it: child elements by name, text under `#text`. */
 type XmlNode = Record<string, unknown>;

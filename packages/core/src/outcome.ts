@@ -1,22 +1,7 @@
 import { boundServerText } from "./excerpt";
+import type { NotificationOutcome } from "./outcome-types";
 
-/** One registration a test send reached, from the `NotificationOutcome` XML. */
-export interface RegistrationResult {
-  /** The platform the registration is on, e.g. `apple`, `fcmv1`, `windows`. */
-  readonly applicationPlatform: string;
-  /** The device handle (push channel). */
-  readonly pnsHandle: string;
-  readonly registrationId: string;
-  /** The push service's verdict in words, e.g. `The Notification was successfully sent to the Push Notification System`. */
-  readonly outcome: string;
-}
-
-/** The parsed answer of a test send (`test=true`), which reaches at most 10 devices. */
-export interface NotificationOutcome {
-  readonly success: number;
-  readonly failure: number;
-  readonly results: readonly RegistrationResult[];
-}
+export type { NotificationOutcome, RegistrationResult } from "./outcome-types";
 
 /** Parses `NotificationOutcome` XML; `undefined` when the body is not one. */
 export async function parseNotificationOutcome(xml: string): Promise<NotificationOutcome | undefined> {

@@ -27,8 +27,9 @@
 import { ValidationError } from "./errors";
 import { quoteExcerpt } from "./excerpt";
 import type { NotificationHub } from "./hub";
-import type { SendOptions, SendResult } from "./hub-base";
+import type { SendOptions } from "./hub-options";
 import { FORMAT_PATTERN, MAX_REQUEST_BODY_BYTES, type Notification } from "./notification";
+import type { SendResult } from "./send-result";
 
 /**
  * The newest version of the platform contract this `@nhub/core` understands. It grows only when a

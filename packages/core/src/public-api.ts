@@ -35,22 +35,21 @@ export {
   ValidationError,
 } from "./errors";
 export { MAX_EXCERPT_LENGTH, quoteExcerpt } from "./excerpt";
+export { getFeedbackContainerUrl } from "./feedback";
 export { createFetchTransport, type FetchTransportOptions } from "./fetch-transport";
+export { NotificationHubBase } from "./hub-base";
+export { assertHubName } from "./hub-name";
 export {
-  API_VERSION,
-  assertHubName,
   DEFAULT_TIMEOUT_MS,
-  type HubRequest,
   type HubRuntime,
   type HubStats,
   type Logger,
   type LogLevel,
-  NotificationHubBase,
   type NotificationHubBaseOptions,
   type OperationOptions,
   type SendOptions,
-  type SendResult,
-} from "./hub-base";
+} from "./hub-options";
+export { API_VERSION, type HubClient, type HubRequest } from "./hub-request";
 export {
   assertJsonValue,
   describeValue,
@@ -79,6 +78,12 @@ export {
   type Notification,
 } from "./notification";
 export { assertNotificationId } from "./notification-id";
+export {
+  getNotificationOutcomeDetails,
+  type NotificationOutcomeReader,
+  type WaitForNotificationOutcomeOptions,
+  waitForNotificationOutcome,
+} from "./notification-outcomes";
 export {
   type NotificationOutcome,
   parseErrorBody,
@@ -120,10 +125,13 @@ export {
   withRetry,
 } from "./retry";
 export {
+  cancelScheduledNotification,
   MAX_SCHEDULE_AHEAD_MS,
   type ScheduleNotificationOptions,
+  scheduleNotification,
   scheduleTimeHeader,
-} from "./scheduled-notification";
+} from "./scheduled-notifications";
+export type { SendResult } from "./send-result";
 export { and, not, or, type TagOperand, tag } from "./tag-builder";
 export {
   assertTag,
@@ -139,4 +147,3 @@ export {
   toTagExpression,
 } from "./tags";
 export type { PoolStats, Transport, TransportRequest, TransportResponse } from "./transport";
-export { type WaitForNotificationOutcomeOptions, waitForNotificationOutcome } from "./wait-for-outcome";

@@ -333,10 +333,7 @@ export function toTagExpression(
   return list.join(" || ");
 }
 
-/**
- * Whether a device with `deviceTags` matches `expression` (exact, case-sensitive tag comparison). Used by the
- * emulator and by tests as the reference semantics.
- */
+/** Whether a device with `deviceTags` matches `expression`, tags compared exactly: the emulator's reference. */
 export function matchesTagExpression(expression: TagExpression, deviceTags: ReadonlySet<string>): boolean {
   switch (expression.type) {
     case "tag":

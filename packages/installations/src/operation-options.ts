@@ -1,14 +1,7 @@
-import type { RetryOptions } from "@nhub/core";
+import type { OperationOptions } from "@nhub/core";
 
-/** Per-call options every operation of this package takes as its last argument. */
-export interface OperationOptions {
-  /** Cancels the operation, including any wait before a retry. */
-  readonly signal?: AbortSignal;
-  /** Retry policy for this call only; `false` sends exactly once. */
-  readonly retry?: RetryOptions | false;
-  /** Timeout of each request of this call, in milliseconds. */
-  readonly timeoutMs?: number;
-}
+// One type for core's operations and this package's: re-exported, so it stays importable from here.
+export type { OperationOptions } from "@nhub/core";
 
 /** The per-request part of `options`, ready to spread into `hub.request(...)`. */
 export function requestOptions(options: OperationOptions | undefined): OperationOptions {

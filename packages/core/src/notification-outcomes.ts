@@ -1,8 +1,53 @@
+/**
+ * A notification's outcome (Standard tier): {@link getNotificationOutcomeDetails} reads it once,
+ * {@link waitForNotificationOutcome} polls until it is final. `hub.getNotificationOutcomeDetails` is a shortcut
+ * to the first.
+ */
 import { ServiceError, TimeoutError } from "./errors";
-import type { NotificationHub } from "./hub";
+import type { OperationOptions } from "./hub-options";
+import type { HubClient } from "./hub-request";
+import { assertNotificationId } from "./notification-id";
 import { checkMs, checkSignal } from "./option-checks";
-import { FINAL_OUTCOME_STATES, type NotificationOutcomeDetails } from "./outcome-details";
+import {
+  FINAL_OUTCOME_STATES,
+  type NotificationOutcomeDetails,
+  parseNotificationOutcomeDetails,
+} from "./outcome-details";
+import { encodePathSegment } from "./path-segment";
 import { sleep } from "./retry";
+
+/**
+ * Reads a notification's per-message telemetry (`GET messages/{id}`, Standard tier). The hub answers 404
+ * until it has processed the notification; {@link waitForNotificationOutcome} polls through that.
+ *
+ * @throws {ValidationError} before anything is sent, for an id that is no notification id.
+ */
+export async function getNotificationOutcomeDetails(
+  hub: Pick<HubClient, "request">,
+  notificationId: string,
+  options: OperationOptions = {},
+): Promise<NotificationOutcomeDetails> {
+  assertNotificationId(notificationId);
+  const response = await hub.request({
+    method: "GET",
+    path: `/messages/${encodePathSegment(notificationId, "notificationId")}`,
+    signal: options.signal,
+    retry: options.retry,
+    timeoutMs: options.timeoutMs,
+  });
+  return parseNotificationOutcomeDetails(response.body);
+}
+
+/**
+ * What {@link waitForNotificationOutcome} polls: a `NotificationHub` (its `getNotificationOutcomeDetails`
+ * shortcut), or anything that reads outcome details the same way, such as a wrapper or a test double.
+ */
+export interface NotificationOutcomeReader {
+  getNotificationOutcomeDetails(
+    notificationId: string,
+    options?: OperationOptions,
+  ): Promise<NotificationOutcomeDetails>;
+}
 
 /** Options of {@link waitForNotificationOutcome}. */
 export interface WaitForNotificationOutcomeOptions {
@@ -28,7 +73,7 @@ export interface WaitForNotificationOutcomeOptions {
  * const details = await waitForNotificationOutcome(hub, notificationId!, { timeoutMs: 120_000 });
  */
 export async function waitForNotificationOutcome(
-  hub: Pick<NotificationHub, "getNotificationOutcomeDetails">,
+  hub: NotificationOutcomeReader,
   notificationId: string,
   options: WaitForNotificationOutcomeOptions = {},
 ): Promise<NotificationOutcomeDetails> {

@@ -1,0 +1,97 @@
+/**
+ * The hub's request pipeline, in undici's interceptor style: a {@link Dispatch} sends one request, an
+ * {@link Interceptor} wraps a dispatch in another, and {@link compose} stacks them over a transport once per hub.
+ * One request shape, {@link PipelineRequest}, flows from the hub through every step to the transport; each step
+ * gets what it needs from the request or from its own options, never from a step before it or from the hub.
+ *
+ * The hub stacks them as `retry(sign(observe(transport)))`; the deadline of each attempt is the transport's own
+ * (`timeoutMs` on the request). Every step but the retry step is a plain function call on a send nobody watches:
+ * no promise, closure or async frame of its own.
+ */
+import type { TokenProvider } from "@nhub/sas";
+import type { RequestWatch } from "./request-observer";
+import type { RetryOptions } from "./retry";
+import type { Transport, TransportRequest, TransportResponse } from "./transport";
+
+/**
+ * One request as it flows through the pipeline: the transport's request, built once by the operation, plus what
+ * the steps read. The transport ignores the extra fields.
+ */
+export interface PipelineRequest extends TransportRequest {
+  /**
+   * The request's own headers: built fresh for each request, so the sign step sets `Authorization` on them in
+   * place rather than copying them.
+   */
+  readonly headers: Record<string, string>;
+  /** This request's retry policy over the hub's; `false` sends it once. Read by the retry step. */
+  readonly retry?: RetryOptions | false | undefined;
+  /** Which attempt this is: absent on the first, 2 on the first retry (the retry step sets it on its copies). */
+  readonly attempt?: number;
+}
+
+/** Sends one request and resolves with the answer, whatever its status. */
+export type Dispatch = (request: PipelineRequest) => Promise<TransportResponse>;
+
+/** A step of the pipeline: wraps the dispatch below it (`next`) in one that does something more. */
+export type Interceptor = (next: Dispatch) => Dispatch;
+
+/** `METHOD /path` of a request, without its query: how errors and log lines name it. */
+export function describeRequest(request: TransportRequest): string {
+  return `${request.method} ${request.path.split("?")[0]}`;
+}
+
+/**
+ * Stacks `interceptors` over `transport`, as undici's `Dispatcher.compose` does: each wraps the ones before it,
+ * so the last is the outermost and sees a request first.
+ */
+export function compose(transport: Transport, ...interceptors: readonly Interceptor[]): Dispatch {
+  let dispatch: Dispatch = (request) => transport.request(request);
+  for (const interceptor of interceptors) dispatch = interceptor(dispatch);
+  return dispatch;
+}
+
+/**
+ * Signs each attempt: the token provider's cached SAS token goes on the request's `Authorization` header. Inside
+ * the retry step, so a retry after a long wait carries a token that is still fresh. A token being signed (the
+ * first on WebCrypto) is awaited; a cached one costs no promise.
+ */
+export function signRequests(tokens: TokenProvider): Interceptor {
+  return (next) => (request) => {
+    const token = tokens.getToken();
+    if (typeof token === "string") {
+      request.headers.Authorization = token;
+      return next(request);
+    }
+    return token.then((t) => {
+      request.headers.Authorization = t;
+      return next(request);
+    });
+  };
+}
+
+let observer: typeof import("./request-observer") | undefined;
+
+/**
+ * Observes each attempt someone watches: diagnostics events, the debug log line, debug mode's dumps. The code
+ * that does it is loaded on first use, so a hub nobody watches neither runs nor bundles it; a hub that can never
+ * be watched (no channels, no debug logging) leaves this step out altogether.
+ */
+export function observeRequests(watch: RequestWatch): Interceptor {
+  const { always, channels } = watch;
+  if (!always && channels === undefined) return (next) => next;
+  return (next) => (request) =>
+    always ||
+    (channels !== undefined &&
+      (channels.start.hasSubscribers || channels.finish.hasSubscribers || channels.error.hasSubscribers))
+      ? observed(next, request, watch)
+      : next(request);
+}
+
+async function observed(
+  next: Dispatch,
+  request: PipelineRequest,
+  watch: RequestWatch,
+): Promise<TransportResponse> {
+  observer ??= await import("./request-observer");
+  return observer.observeRequest(next, request, watch);
+}
