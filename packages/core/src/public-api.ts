@@ -66,6 +66,12 @@ export {
   type JsonNotificationKind,
 } from "./json-notification";
 export {
+  defineJsonPlatform,
+  type JsonPlatform,
+  type JsonPlatformOptions,
+  type JsonPlatformSpec,
+} from "./json-platform";
+export {
   assertHeader,
   assertHeaders,
   assertHeaderValue,
@@ -106,6 +112,16 @@ export {
   type PlatformDefinitionV1,
   SUPPORTED_PLATFORM_SPECIFICATION_VERSIONS,
 } from "./platform";
+export {
+  defineHeaderRules,
+  type HeaderRule,
+  type HeaderRules,
+  type HeaderSetting,
+  type PlatformHeaderResolver,
+  type PlatformHeaderSpec,
+  type ResolvedPlatformHeaders,
+  resolvePlatformHeaders,
+} from "./platform-headers";
 export { DEFAULT_MAX_RESPONSE_BYTES } from "./response-limit";
 export {
   DEFAULT_RETRY,
