@@ -5,13 +5,12 @@
  *
  * Kept out of `platform.ts` and pure, so an app that uses no such platform does not bundle it.
  */
-import { ValidationError } from "./errors";
 import type { NotificationHub } from "./hub";
 import type { SendOptions, SendResult } from "./hub-base";
-import { describeValue } from "./json";
 import { createJsonNotification, type JsonNotificationKind } from "./json-notification";
 import type { Notification } from "./notification";
 import type { PlatformDefinitionV1 } from "./platform";
+import { optionHeaders } from "./platform-headers";
 
 /** The options of every JSON platform's `create…Notification`: extra headers, passed to `createNotification`. */
 export interface JsonPlatformOptions {
@@ -69,12 +68,8 @@ export interface JsonPlatform<P> {
  */
 export function defineJsonPlatform<P>(spec: JsonPlatformSpec): JsonPlatform<P> {
   const { name, aliases, ...kind } = spec;
-  const create = (payload: P | string, options?: JsonPlatformOptions): Notification => {
-    if (options !== undefined && (options === null || typeof options !== "object" || Array.isArray(options))) {
-      throw new ValidationError("options", "type", `options must be an object, not ${describeValue(options)}`);
-    }
-    return createJsonNotification(kind, payload, options?.headers);
-  };
+  const create = (payload: P | string, options?: JsonPlatformOptions): Notification =>
+    createJsonNotification(kind, payload, optionHeaders(options));
   // async, so bad input rejects rather than throws.
   const send = async (
     hub: Pick<NotificationHub, "send">,

@@ -65,6 +65,24 @@ export interface ResolvedPlatformHeaders {
 }
 
 /**
+ * The `headers` of a platform's options, for platforms with no header rules of their own: `createNotification`
+ * checks them. `undefined` options mean none.
+ *
+ * @throws {ValidationError} field `options`, rule `type`, for options that are not an object.
+ */
+export function optionHeaders(options: unknown): Readonly<Record<string, string>> | undefined {
+  if (options === undefined) return undefined;
+  assertOptionsObject(options);
+  return (options as { headers?: Readonly<Record<string, string>> }).headers;
+}
+
+function assertOptionsObject(options: unknown): asserts options is object {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new ValidationError("options", "type", `options must be an object, not ${describeValue(options)}`);
+  }
+}
+
+/**
  * Builds a platform's header table once, at module load, so each notification only looks names up.
  *
  * @example
@@ -90,9 +108,7 @@ export function defineHeaderRules(rules: HeaderRules): PlatformHeaderSpec {
  * known header that is not a string, or `duplicate` when two spellings name one header.
  */
 export function resolvePlatformHeaders(spec: PlatformHeaderSpec, options: unknown): PlatformHeaderResolver {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new ValidationError("options", "type", `options must be an object, not ${describeValue(options)}`);
-  }
+  assertOptionsObject(options);
   const settings = new Map<string, HeaderSetting>();
   const passthrough: Record<string, string> = {};
   const given: unknown = (options as { headers?: unknown }).headers;

@@ -117,6 +117,7 @@ export {
   type HeaderRule,
   type HeaderRules,
   type HeaderSetting,
+  optionHeaders,
   type PlatformHeaderResolver,
   type PlatformHeaderSpec,
   type ResolvedPlatformHeaders,

@@ -6,11 +6,19 @@ import {
   isPlainObject,
   type Notification,
   type NotificationHub,
+  optionHeaders,
+  parseJsonText,
   quoteExcerpt,
+  type SendOptions,
   type SendResult,
   ValidationError,
 } from "@nhub/core";
-import { assertFcmData, FCM_CONTENT_TYPE, FCM_MAX_PAYLOAD_BYTES } from "./fcm-notification";
+import {
+  assertFcmData,
+  FCM_CONTENT_TYPE,
+  FCM_MAX_PAYLOAD_BYTES,
+  type FcmNotificationOptions,
+} from "./fcm-notification";
 import type { FcmLegacyPayload } from "./fcm-payload";
 
 /**
@@ -37,20 +45,15 @@ const TARGETS = ["to", "registration_ids", "condition"];
  *
  * @throws {ValidationError} for a target, a v1-shaped body, or a bad field.
  */
-export function createFcmLegacyNotification(payload: FcmLegacyPayload | string): Notification {
+export function createFcmLegacyNotification(
+  payload: FcmLegacyPayload | string,
+  options?: FcmNotificationOptions,
+): Notification {
+  const headers = optionHeaders(options);
   let parsed: unknown;
   let text: string | undefined;
   if (typeof payload === "string") {
-    try {
-      parsed = JSON.parse(payload);
-    } catch (error) {
-      throw new ValidationError(
-        "payload",
-        "json",
-        `the payload string is not JSON: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
+    parsed = parseJsonText(payload);
     text = payload;
   } else {
     parsed = payload;
@@ -126,7 +129,7 @@ export function createFcmLegacyNotification(payload: FcmLegacyPayload | string):
   assertJsonValue(parsed, "payload");
   const body = text ?? JSON.stringify(parsed);
   assertMaxBytes(body, FCM_MAX_PAYLOAD_BYTES, "payload", "the legacy FCM payload");
-  return createNotification({ format: FCM_LEGACY_FORMAT, contentType: FCM_CONTENT_TYPE, body });
+  return createNotification({ format: FCM_LEGACY_FORMAT, contentType: FCM_CONTENT_TYPE, body, headers });
 }
 
 /**
@@ -139,7 +142,8 @@ export function createFcmLegacyNotification(payload: FcmLegacyPayload | string):
 export async function sendFcmLegacyNotification(
   hub: Pick<NotificationHub, "send">,
   payload: FcmLegacyPayload | string,
-  tags?: string | Iterable<string>,
+  tags?: SendOptions["tags"],
+  options?: FcmNotificationOptions,
 ): Promise<SendResult> {
-  return hub.send(createFcmLegacyNotification(payload), { tags });
+  return hub.send(createFcmLegacyNotification(payload, options), { tags });
 }

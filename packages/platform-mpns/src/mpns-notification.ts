@@ -3,6 +3,7 @@ import {
   createNotification,
   type Notification,
   type NotificationHub,
+  type SendOptions,
   type SendResult,
   ValidationError,
 } from "@nhub/core";
@@ -83,8 +84,10 @@ export function createMpnsNotification(payload: string, options: MpnsNotificatio
 }
 
 /**
- * Sends a Windows Phone notification to the devices matching `tags` (a tag expression, or a set of tags sent to
- * anyone with any of them), or to every Windows Phone device when `tags` is left out. Nothing is sent when the
+ * Sends a Windows Phone notification: `sendMpnsNotification(hub, payload, tags?, options?)` is
+ * `hub.send(createMpnsNotification(payload, options), { tags })`. It reaches the devices matching `tags` (a tag
+ * expression, a set of tags sent to anyone with any of them, or an `and`/`or`/`not` tree), or every Windows Phone
+ * device when `tags` is left out. Nothing is sent when the
  * payload is refused; the promise rejects with the {@link ValidationError}.
  *
  * @example
@@ -95,7 +98,7 @@ export function createMpnsNotification(payload: string, options: MpnsNotificatio
 export async function sendMpnsNotification(
   hub: Pick<NotificationHub, "send">,
   payload: string,
-  tags?: string | Iterable<string>,
+  tags?: SendOptions["tags"],
   options?: MpnsNotificationOptions,
 ): Promise<SendResult> {
   return hub.send(createMpnsNotification(payload, options), { tags });

@@ -3,6 +3,7 @@ import {
   createNotification,
   type Notification,
   type NotificationHub,
+  type SendOptions,
   type SendResult,
   ValidationError,
 } from "@nhub/core";
@@ -88,8 +89,10 @@ export function createWindowsNotification(
 }
 
 /**
- * Sends a Windows notification to the devices matching `tags` (a tag expression, or a set of tags sent to anyone
- * with any of them), or to every Windows device when `tags` is left out. Nothing is sent when the payload is
+ * Sends a Windows notification: `sendWindowsNotification(hub, payload, tags?, options?)` is
+ * `hub.send(createWindowsNotification(payload, options), { tags })`. It reaches the devices matching `tags` (a
+ * tag expression, a set of tags sent to anyone with any of them, or an `and`/`or`/`not` tree), or every Windows
+ * device when `tags` is left out. Nothing is sent when the payload is
  * refused; the promise rejects with the {@link ValidationError}.
  *
  * @example
@@ -98,7 +101,7 @@ export function createWindowsNotification(
 export async function sendWindowsNotification(
   hub: Pick<NotificationHub, "send">,
   payload: string | Uint8Array,
-  tags?: string | Iterable<string>,
+  tags?: SendOptions["tags"],
   options?: WindowsNotificationOptions,
 ): Promise<SendResult> {
   return hub.send(createWindowsNotification(payload, options), { tags });
