@@ -53,8 +53,10 @@ export interface PlatformUnderTest<P, O = undefined> {
   readonly format: string;
   readonly contentTypes: readonly string[];
   readonly maxBytes: number;
+  /** Other names the platform goes by (core's optional `aliases`). */
+  readonly aliases?: readonly string[];
   create(payload: P, options?: O): PlatformNotification;
-  send(hub: ConformanceSender, payload: P, tags?: ConformanceTags): Promise<unknown>;
+  send(hub: ConformanceSender, payload: P, tags?: ConformanceTags, options?: O): Promise<unknown>;
 }
 
 /** A payload the platform must accept, and exactly what it must send. */
@@ -86,7 +88,7 @@ export interface InvalidCase {
   readonly payload: unknown;
   /**
    * Options for `create`, also `unknown` so they can break the options' rules. A case with options checks
-   * `create` only, since `send` takes no options.
+   * `create` only, as descriptors written before `send` took options still pass the suite.
    */
   readonly options?: unknown;
   /** The `ValidationError`'s `field`, e.g. `payload.aps.alert` or `headers.apns-priority`. */
