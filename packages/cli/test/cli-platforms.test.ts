@@ -85,7 +85,8 @@ describe("the CLI's platforms come from the descriptors", () => {
     const expected = DESCRIPTORS.flatMap((d) => [d.name, ...(d.aliases ?? []), d.format]);
     expect(new Set(PLATFORM_NAMES)).toEqual(new Set(expected));
     for (const d of DESCRIPTORS) {
-      for (const name of [d.name, ...(d.aliases ?? []), d.format]) expect(platformEntry(name)?.name).toBe(d.name);
+      for (const name of [d.name, ...(d.aliases ?? []), d.format])
+        expect(platformEntry(name)?.name).toBe(d.name);
     }
     expect(platformEntry("fcm")?.name).toBe("fcm-v1");
     expect(platformEntry("__proto__")).toBeUndefined();
@@ -102,7 +103,14 @@ describe("the CLI's platforms come from the descriptors", () => {
   it("sends a browser notification from JSON text to the subscribed browser", async () => {
     emulator.hub().clearDeliveries();
     const run = await nhub(
-      ["send", "browser", "--payload", '{"title":"Hello","body":"from nhub","data":{"url":"/inbox"}}', "--tags", "web"],
+      [
+        "send",
+        "browser",
+        "--payload",
+        '{"title":"Hello","body":"from nhub","data":{"url":"/inbox"}}',
+        "--tags",
+        "web",
+      ],
       env,
     );
     expect(run.stderr).toBe("");
@@ -113,7 +121,11 @@ describe("the CLI's platforms come from the descriptors", () => {
     expect(last.tags).toBe("web");
     const deliveries = emulator.hub().deliveries();
     expect(deliveries.map((d) => d.installationId)).toEqual(["web-1"]);
-    expect(JSON.parse(deliveries[0]!.body)).toEqual({ title: "Hello", body: "from nhub", data: { url: "/inbox" } });
+    expect(JSON.parse(deliveries[0]!.body)).toEqual({
+      title: "Hello",
+      body: "from nhub",
+      data: { url: "/inbox" },
+    });
   });
 
   it("refuses a browser payload that is not a JSON object, before sending", async () => {
@@ -130,7 +142,14 @@ describe("the CLI's platforms come from the descriptors", () => {
   it("sends a Xiaomi message to a tag, by its name and by its format", async () => {
     emulator.hub().clearDeliveries();
     const run = await nhub(
-      ["send", "xiaomi", "--payload", '{"title":"Hello","description":"from nhub","pass_through":0}', "--tag", "mi"],
+      [
+        "send",
+        "xiaomi",
+        "--payload",
+        '{"title":"Hello","description":"from nhub","pass_through":0}',
+        "--tag",
+        "mi",
+      ],
       env,
     );
     expect(run.stderr).toBe("");
@@ -140,6 +159,10 @@ describe("the CLI's platforms come from the descriptors", () => {
     expect(last.tags).toBe("mi");
     const deliveries = emulator.hub().deliveries();
     expect(deliveries.map((d) => d.installationId)).toEqual(["mi-1"]);
-    expect(JSON.parse(deliveries[0]!.body)).toEqual({ title: "Hello", description: "from nhub", pass_through: 0 });
+    expect(JSON.parse(deliveries[0]!.body)).toEqual({
+      title: "Hello",
+      description: "from nhub",
+      pass_through: 0,
+    });
   });
 });

@@ -5,21 +5,21 @@
  * fits every platform.
  */
 import { and, type NotificationHub, not, or, type SendOptions, type SendResult } from "@nhub/core";
-import { createAdmNotification, sendAdmNotification } from "@nhub/platform-adm";
-import { createAppleNotification, sendAppleNotification } from "@nhub/platform-apns";
-import { createBaiduNotification, sendBaiduNotification } from "@nhub/platform-baidu";
-import { createBrowserNotification, sendBrowserNotification } from "@nhub/platform-browser";
+import { type createAdmNotification, sendAdmNotification } from "@nhub/platform-adm";
+import { type createAppleNotification, sendAppleNotification } from "@nhub/platform-apns";
+import { type createBaiduNotification, sendBaiduNotification } from "@nhub/platform-baidu";
+import { type createBrowserNotification, sendBrowserNotification } from "@nhub/platform-browser";
 import {
-  createFcmLegacyNotification,
-  createFcmV1Notification,
+  type createFcmLegacyNotification,
+  type createFcmV1Notification,
   sendFcmLegacyNotification,
   sendFcmNotification,
   sendFcmV1Notification,
 } from "@nhub/platform-fcm";
-import { createMpnsNotification, sendMpnsNotification } from "@nhub/platform-mpns";
-import { createWindowsNotification, sendWindowsNotification } from "@nhub/platform-wns";
-import { createXiaomiNotification, sendXiaomiNotification } from "@nhub/platform-xiaomi";
-import { createTemplateNotification, sendTemplateNotification } from "@nhub/template";
+import { type createMpnsNotification, sendMpnsNotification } from "@nhub/platform-mpns";
+import { type createWindowsNotification, sendWindowsNotification } from "@nhub/platform-wns";
+import { type createXiaomiNotification, sendXiaomiNotification } from "@nhub/platform-xiaomi";
+import { type createTemplateNotification, sendTemplateNotification } from "@nhub/template";
 
 /** `true` only when A and B are the same type (not merely assignable either way). */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;

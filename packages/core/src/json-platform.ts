@@ -5,12 +5,11 @@
  *
  * Kept out of `platform.ts` and pure, so an app that uses no such platform does not bundle it.
  */
-import type { NotificationHub } from "./hub";
-import type { SendOptions, SendResult } from "./hub-base";
 import { createJsonNotification, type JsonNotificationKind } from "./json-notification";
 import type { Notification } from "./notification";
 import type { PlatformDefinitionV1 } from "./platform";
 import { optionHeaders } from "./platform-headers";
+import { definePlatformSend, type PlatformSend } from "./platform-send";
 
 /** The options of every JSON platform's `create…Notification`: extra headers, passed to `createNotification`. */
 export interface JsonPlatformOptions {
@@ -36,12 +35,7 @@ export interface JsonPlatform<P> {
    */
   create(payload: P | string, options?: JsonPlatformOptions): Notification;
   /** `send<Platform>Notification`: `hub.send(create(payload, options), { tags })`; rejects on bad input. */
-  send(
-    hub: Pick<NotificationHub, "send">,
-    payload: P | string,
-    tags?: SendOptions["tags"],
-    options?: JsonPlatformOptions,
-  ): Promise<SendResult>;
+  readonly send: PlatformSend<P | string, JsonPlatformOptions>;
   /** The descriptor's members, for `definePlatform(…)` in the package's `-platform.ts` file. */
   readonly definition: PlatformDefinitionV1<P | string, JsonPlatformOptions>;
 }
@@ -70,13 +64,7 @@ export function defineJsonPlatform<P>(spec: JsonPlatformSpec): JsonPlatform<P> {
   const { name, aliases, ...kind } = spec;
   const create = (payload: P | string, options?: JsonPlatformOptions): Notification =>
     createJsonNotification(kind, payload, optionHeaders(options));
-  // async, so bad input rejects rather than throws.
-  const send = async (
-    hub: Pick<NotificationHub, "send">,
-    payload: P | string,
-    tags?: SendOptions["tags"],
-    options?: JsonPlatformOptions,
-  ): Promise<SendResult> => hub.send(create(payload, options), { tags });
+  const send = definePlatformSend(create);
   return {
     create,
     send,

@@ -61,9 +61,11 @@ export {
   parseJsonText,
 } from "./json";
 export {
+  assertJsonObject,
   assertParsedJsonObject,
   createJsonNotification,
   type JsonNotificationKind,
+  readJsonObjectPayload,
 } from "./json-notification";
 export {
   defineJsonPlatform,
@@ -123,6 +125,7 @@ export {
   type ResolvedPlatformHeaders,
   resolvePlatformHeaders,
 } from "./platform-headers";
+export { definePlatformSend, type PlatformSend } from "./platform-send";
 export { DEFAULT_MAX_RESPONSE_BYTES } from "./response-limit";
 export {
   DEFAULT_RETRY,

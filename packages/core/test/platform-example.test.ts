@@ -6,12 +6,12 @@
 import { testPlatform } from "@nhub/testkit";
 import { describe, expect, it } from "vitest";
 import { NotificationHub } from "../src/index";
+import { ACME_MAX_PAYLOAD_BYTES } from "./fixtures/platform-example/acme-payload";
 import {
   acmePlatform,
   createAcmeNotification,
   sendAcmeNotification,
 } from "./fixtures/platform-example/acme-platform";
-import { ACME_MAX_PAYLOAD_BYTES } from "./fixtures/platform-example/acme-payload";
 
 // `{"title":""}` is 12 bytes: a title of the limit less 12 characters makes a body of exactly the limit.
 const fillTitle = (bytes: number) => ({ title: "x".repeat(bytes - 12) });
@@ -40,12 +40,38 @@ testPlatform(
     ],
     invalid: [
       { name: "no title", payload: { badge: 1 }, field: "payload.title", rule: "required" },
-      { name: "an unknown field", payload: { title: "Hi", sound: "x" }, field: "payload.sound", rule: "unknown-field" },
-      { name: "a negative badge", payload: { title: "Hi", badge: -1 }, field: "payload.badge", rule: "integer" },
-      { name: "a number in data", payload: { title: "Hi", data: { n: 1 } }, field: "payload.data.n", rule: "type" },
+      {
+        name: "an unknown field",
+        payload: { title: "Hi", sound: "x" },
+        field: "payload.sound",
+        rule: "unknown-field",
+      },
+      {
+        name: "a negative badge",
+        payload: { title: "Hi", badge: -1 },
+        field: "payload.badge",
+        rule: "integer",
+      },
+      {
+        name: "a number in data",
+        payload: { title: "Hi", data: { n: 1 } },
+        field: "payload.data.n",
+        rule: "type",
+      },
       { name: "text that is not JSON", payload: '{"title":', field: "payload", rule: "json" },
-      { name: "JSON text breaking a rule", payload: '{"title":""}', field: "payload.title", rule: "required" },
-      { name: "options that are not an object", payload: { title: "Hi" }, options: "x", field: "options", rule: "type" },
+      {
+        name: "JSON text breaking a rule",
+        payload: '{"title":""}',
+        field: "payload.title",
+        rule: "required",
+      },
+      {
+        name: "options that are not an object",
+        payload: { title: "Hi" },
+        options: "x",
+        field: "options",
+        rule: "type",
+      },
     ],
     size: {
       overLimit: fillTitle(ACME_MAX_PAYLOAD_BYTES + 1),

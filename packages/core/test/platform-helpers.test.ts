@@ -78,7 +78,10 @@ describe("resolvePlatformHeaders", () => {
 
   it("refuses an option value that is not a string", () => {
     const r = resolvePlatformHeaders(SPEC, {});
-    expect(caught(() => r.set("X-Acme-Tag", 5, "options.tag"))).toMatchObject({ field: "options.tag", rule: "type" });
+    expect(caught(() => r.set("X-Acme-Tag", 5, "options.tag"))).toMatchObject({
+      field: "options.tag",
+      rule: "type",
+    });
   });
 });
 
@@ -108,14 +111,23 @@ describe("defineJsonPlatform", () => {
     const n = demo.create({ title: "Hi" }, { headers: { "X-A": "1" } });
     expect(n).toMatchObject({ format: "demo", body: '{"title":"Hi"}', headers: { "X-A": "1" } });
     const sent: unknown[] = [];
-    const hub = { send: async (...args: unknown[]) => (sent.push(args), { status: 201 }) } as never;
+    const hub = {
+      send: async (...args: unknown[]) => {
+        sent.push(args);
+        return { status: 201 };
+      },
+    } as never;
     await demo.send(hub, { title: "Hi" }, and("a", "b"), { headers: { "X-B": "2" } });
     expect(sent).toHaveLength(1);
     const [notification, options] = sent[0] as [{ headers: unknown }, { tags: unknown }];
     expect(notification.headers).toEqual({ "X-B": "2" });
     expect(options.tags).toEqual(and("a", "b"));
     const platform = definePlatform(demo.definition);
-    expect(platform).toMatchObject({ name: "demo", aliases: ["demo-push"], contentTypes: ["application/json;charset=utf-8"] });
+    expect(platform).toMatchObject({
+      name: "demo",
+      aliases: ["demo-push"],
+      contentTypes: ["application/json;charset=utf-8"],
+    });
     expect(platform.create).toBe(demo.create);
     expect(platform.send).toBe(demo.send);
   });
@@ -124,7 +136,10 @@ describe("defineJsonPlatform", () => {
     const hub = { send: async () => ({ status: 201 }) } as never;
     const pending = demo.send(hub, { title: 5 } as never);
     await expect(pending).rejects.toMatchObject({ field: "payload.title", rule: "required" });
-    expect(caught(() => demo.create({ title: "Hi" }, "x" as never))).toMatchObject({ field: "options", rule: "type" });
+    expect(caught(() => demo.create({ title: "Hi" }, "x" as never))).toMatchObject({
+      field: "options",
+      rule: "type",
+    });
     expect(caught(() => demo.create({ title: "x".repeat(64) }))).toMatchObject({ rule: "max-bytes" });
   });
 });

@@ -100,11 +100,16 @@ const APNS_HEADERS = /* @__PURE__ */ defineHeaderRules({
       ? undefined
       : ["enum", `${quoteExcerpt(v)} is not a push type; use one of ${APNS_PUSH_TYPES.join(", ")}`],
   "apns-priority": (v) =>
-    PRIORITIES.includes(v) ? undefined : ["enum", `${quoteExcerpt(v)} is not an APNs priority; use 10, 5 or 1`],
+    PRIORITIES.includes(v)
+      ? undefined
+      : ["enum", `${quoteExcerpt(v)} is not an APNs priority; use 10, 5 or 1`],
   "apns-expiration": (v) =>
     /^\d+$/.test(v) && Number(v) < MAX_UNIX_SECONDS
       ? undefined
-      : ["unix-seconds", `${quoteExcerpt(v)} is not Unix seconds (a whole number, "0" = deliver once or drop)`],
+      : [
+          "unix-seconds",
+          `${quoteExcerpt(v)} is not Unix seconds (a whole number, "0" = deliver once or drop)`,
+        ],
   "apns-collapse-id": (v) => {
     const size = byteLength(v);
     return size > 0 && size <= APNS_MAX_COLLAPSE_ID_BYTES
@@ -170,7 +175,8 @@ export function resolveApnsHeaders(aps: Aps, options: ApnsHeaderOptions = {}): R
   if (options.expiry !== undefined) set(EXPIRY_HEADER, expiryDate(options.expiry), "options.expiry");
   const { settings, passthrough } = resolver.check();
 
-  const pushType = (settings.get("apns-push-type")?.value as ApnsPushType | undefined) ?? inferApnsPushType(aps);
+  const pushType =
+    (settings.get("apns-push-type")?.value as ApnsPushType | undefined) ?? inferApnsPushType(aps);
   if (pushType === undefined) {
     throw new ValidationError(
       "payload.aps",

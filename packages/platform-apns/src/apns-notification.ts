@@ -1,11 +1,9 @@
 import {
   assertMaxBytes,
   createNotification,
+  definePlatformSend,
   type Notification,
-  type NotificationHub,
   parseJsonText,
-  type SendOptions,
-  type SendResult,
   type ValidationError,
 } from "@nhub/core";
 import { type ApnsHeaderOptions, resolveApnsHeaders } from "./apns-headers";
@@ -70,11 +68,4 @@ export function createAppleNotification(
  * @example
  * await sendAppleNotification(hub, { aps: { alert: "Hello!" } }, "sports");
  */
-export async function sendAppleNotification(
-  hub: Pick<NotificationHub, "send">,
-  payload: ApnsPayload | string,
-  tags?: SendOptions["tags"],
-  options?: AppleNotificationOptions,
-): Promise<SendResult> {
-  return hub.send(createAppleNotification(payload, options), { tags });
-}
+export const sendAppleNotification = /* @__PURE__ */ definePlatformSend(createAppleNotification);

@@ -2,12 +2,10 @@ import {
   assertHeaders,
   assertMaxBytes,
   createNotification,
+  definePlatformSend,
   type Notification,
-  type NotificationHub,
   parseJsonText,
   quoteExcerpt,
-  type SendOptions,
-  type SendResult,
   ValidationError,
 } from "@nhub/core";
 import { assertBaiduPayload, BAIDU_MAX_PAYLOAD_BYTES, type BaiduPayload } from "./baidu-payload";
@@ -116,11 +114,4 @@ function withMessageType(options: BaiduNotificationOptions): { headers?: Readonl
  * @example
  * await sendBaiduNotification(hub, { title: "Hello", description: "Hello from Azure" }, "sports");
  */
-export async function sendBaiduNotification(
-  hub: Pick<NotificationHub, "send">,
-  payload: BaiduPayload | string,
-  tags?: SendOptions["tags"],
-  options?: BaiduNotificationOptions,
-): Promise<SendResult> {
-  return hub.send(createBaiduNotification(payload, options), { tags });
-}
+export const sendBaiduNotification = /* @__PURE__ */ definePlatformSend(createBaiduNotification);

@@ -2,15 +2,13 @@ import {
   assertJsonValue,
   assertMaxBytes,
   createNotification,
+  definePlatformSend,
   describeValue,
   isPlainObject,
   type Notification,
-  type NotificationHub,
   optionHeaders,
-  parseJsonText,
   quoteExcerpt,
-  type SendOptions,
-  type SendResult,
+  readJsonObjectPayload,
   ValidationError,
 } from "@nhub/core";
 import {
@@ -50,21 +48,7 @@ export function createFcmLegacyNotification(
   options?: FcmNotificationOptions,
 ): Notification {
   const headers = optionHeaders(options);
-  let parsed: unknown;
-  let text: string | undefined;
-  if (typeof payload === "string") {
-    parsed = parseJsonText(payload);
-    text = payload;
-  } else {
-    parsed = payload;
-  }
-  if (!isPlainObject(parsed)) {
-    throw new ValidationError(
-      "payload",
-      "type",
-      `a legacy FCM payload is an object, not ${describeValue(parsed)}`,
-    );
-  }
+  const { value: parsed, text } = readJsonObjectPayload(payload, "a legacy FCM payload");
   for (const key of TARGETS) {
     if (parsed[key] !== undefined) {
       throw new ValidationError(
@@ -139,11 +123,4 @@ export function createFcmLegacyNotification(
  * @deprecated Google retired the legacy FCM API in June 2024; use `sendFcmNotification` with an FCM v1
  * message. Kept only for migration.
  */
-export async function sendFcmLegacyNotification(
-  hub: Pick<NotificationHub, "send">,
-  payload: FcmLegacyPayload | string,
-  tags?: SendOptions["tags"],
-  options?: FcmNotificationOptions,
-): Promise<SendResult> {
-  return hub.send(createFcmLegacyNotification(payload, options), { tags });
-}
+export const sendFcmLegacyNotification = /* @__PURE__ */ definePlatformSend(createFcmLegacyNotification);

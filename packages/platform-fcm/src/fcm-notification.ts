@@ -2,16 +2,14 @@ import {
   assertJsonValue,
   assertMaxBytes,
   createNotification,
+  definePlatformSend,
   describeValue,
   isPlainObject,
   type JsonPlatformOptions,
   type Notification,
-  type NotificationHub,
   optionHeaders,
-  parseJsonText,
   quoteExcerpt,
-  type SendOptions,
-  type SendResult,
+  readJsonObjectPayload,
   ValidationError,
 } from "@nhub/core";
 import type { FcmV1Envelope, FcmV1Message } from "./fcm-payload";
@@ -356,21 +354,10 @@ export function createFcmV1Notification(
   options?: FcmNotificationOptions,
 ): Notification {
   const headers = optionHeaders(options);
-  let parsed: unknown;
-  let text: string | undefined;
-  if (typeof payload === "string") {
-    parsed = parseJsonText(payload);
-    text = payload;
-  } else {
-    parsed = payload;
-  }
-  if (!isPlainObject(parsed)) {
-    throw new ValidationError(
-      "payload",
-      "type",
-      `an FCM v1 payload is a Message object or { message }, not ${describeValue(parsed)}`,
-    );
-  }
+  const { value: parsed, text } = readJsonObjectPayload(
+    payload,
+    "an FCM v1 payload (a Message or { message })",
+  );
   let body: string;
   if (Object.hasOwn(parsed, "message")) {
     for (const key of Object.keys(parsed)) {
@@ -403,14 +390,7 @@ export function createFcmV1Notification(
  * @example
  * await sendFcmNotification(hub, { data: { msg: "Hello!" } }, "sports");
  */
-export async function sendFcmNotification(
-  hub: Pick<NotificationHub, "send">,
-  payload: FcmV1Message | FcmV1Envelope | string,
-  tags?: SendOptions["tags"],
-  options?: FcmNotificationOptions,
-): Promise<SendResult> {
-  return hub.send(createFcmV1Notification(payload, options), { tags });
-}
+export const sendFcmNotification = /* @__PURE__ */ definePlatformSend(createFcmV1Notification);
 
 /**
  * `sendFcmV1Notification(hub, payload, tags?, options?)`: the same function as {@link sendFcmNotification}, under

@@ -75,7 +75,9 @@ const CLASSES = ["1", "2", "3", "11", "12", "13", "21", "22", "23"];
 /** The two headers MPNS defines, with the values each may hold; whether they fit the payload is checked after. */
 const MPNS_HEADERS = /* @__PURE__ */ defineHeaderRules({
   [TARGET_HEADER]: (v) =>
-    v === "toast" || v === "token" ? undefined : ["enum", `the target is "toast" or "token", not ${quoteExcerpt(v)}`],
+    v === "toast" || v === "token"
+      ? undefined
+      : ["enum", `the target is "toast" or "token", not ${quoteExcerpt(v)}`],
   [CLASS_HEADER]: (v) =>
     CLASSES.includes(v)
       ? undefined
@@ -134,11 +136,9 @@ export function mpnsNotificationClass(kind: MpnsKind, delay: MpnsDelay = "immedi
   return String(DELAY_TENS[delay] + KIND_DIGIT[kind]);
 }
 
-
 function isMpnsDelay(value: unknown): value is MpnsDelay {
   return (MPNS_DELAYS as readonly unknown[]).includes(value);
 }
-
 
 /**
  * Works out the headers of one Windows Phone notification of the given kind:

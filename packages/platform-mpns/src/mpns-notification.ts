@@ -1,10 +1,8 @@
 import {
   assertMaxBytes,
   createNotification,
+  definePlatformSend,
   type Notification,
-  type NotificationHub,
-  type SendOptions,
-  type SendResult,
   ValidationError,
 } from "@nhub/core";
 import { assertWellFormedXml } from "@nhub/xml";
@@ -95,11 +93,4 @@ export function createMpnsNotification(payload: string, options: MpnsNotificatio
  *
  * @deprecated Microsoft retired MPNS; this package is kept only to migrate old back ends. Use `@nhub/platform-wns`.
  */
-export async function sendMpnsNotification(
-  hub: Pick<NotificationHub, "send">,
-  payload: string,
-  tags?: SendOptions["tags"],
-  options?: MpnsNotificationOptions,
-): Promise<SendResult> {
-  return hub.send(createMpnsNotification(payload, options), { tags });
-}
+export const sendMpnsNotification = /* @__PURE__ */ definePlatformSend(createMpnsNotification);

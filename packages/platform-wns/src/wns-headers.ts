@@ -96,7 +96,10 @@ const wnsTag =
   (v: string): readonly [string, string] | undefined =>
     TAG_PATTERN.test(v)
       ? undefined
-      : ["wns-tag", `${quoteExcerpt(v)} is not a WNS ${what}: use 1 to ${WNS_MAX_TAG_LENGTH} ASCII letters and digits`];
+      : [
+          "wns-tag",
+          `${quoteExcerpt(v)} is not a WNS ${what}: use 1 to ${WNS_MAX_TAG_LENGTH} ASCII letters and digits`,
+        ];
 
 /** The `X-WNS-*` headers nhub checks, by canonical name, with their rules; other headers pass through. */
 const WNS_HEADERS = /* @__PURE__ */ defineHeaderRules({

@@ -1,10 +1,8 @@
 import {
   assertMaxBytes,
   createNotification,
+  definePlatformSend,
   type Notification,
-  type NotificationHub,
-  type SendOptions,
-  type SendResult,
   ValidationError,
 } from "@nhub/core";
 import { assertWellFormedXml } from "@nhub/xml";
@@ -98,11 +96,4 @@ export function createWindowsNotification(
  * @example
  * await sendWindowsNotification(hub, toastXml({ texts: ["Hello world!"] }), "sports");
  */
-export async function sendWindowsNotification(
-  hub: Pick<NotificationHub, "send">,
-  payload: string | Uint8Array,
-  tags?: SendOptions["tags"],
-  options?: WindowsNotificationOptions,
-): Promise<SendResult> {
-  return hub.send(createWindowsNotification(payload, options), { tags });
-}
+export const sendWindowsNotification = /* @__PURE__ */ definePlatformSend(createWindowsNotification);

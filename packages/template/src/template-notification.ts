@@ -6,13 +6,11 @@
 import {
   assertMaxBytes,
   createNotification,
+  definePlatformSend,
   MAX_REQUEST_BODY_BYTES,
   type Notification,
-  type NotificationHub,
   optionHeaders,
   quoteExcerpt,
-  type SendOptions,
-  type SendResult,
   ValidationError,
 } from "@nhub/core";
 import { readProperties, type TemplateProperties } from "./template-expression";
@@ -85,11 +83,4 @@ export function createTemplateNotification(
  * @returns the hub's answer; rejects with a {@link ValidationError} before anything is sent for bad properties
  * or tags (see {@link createTemplateNotification}).
  */
-export async function sendTemplateNotification(
-  hub: Pick<NotificationHub, "send">,
-  properties: TemplateProperties,
-  tags?: SendOptions["tags"],
-  options?: TemplateNotificationOptions,
-): Promise<SendResult> {
-  return hub.send(createTemplateNotification(properties, options), { tags });
-}
+export const sendTemplateNotification = /* @__PURE__ */ definePlatformSend(createTemplateNotification);
