@@ -12,7 +12,7 @@ import {
 } from "@nhub/core";
 import { type Installation, startEmulator } from "@nhub/emulator";
 import { formatDemoReport, runDemo } from "./demo";
-import { PLATFORM_NAMES, platformEntry } from "./platforms";
+import { PLATFORM_NAMES, platformEntry, platformHelp } from "./platforms";
 
 /** Where the CLI reads and writes; injectable so tests can run it in-process. */
 export interface CliIo {
@@ -31,8 +31,8 @@ const USAGE = `Usage:
   nhub demo
   nhub --help | --version
 
-Platforms: ${"apns, fcm, fcm-legacy, wns, mpns, adm, baidu, template"} (or the service's format names apple, fcmv1,
-gcm, windows, windowsphone).
+Platforms (read from the platform packages' descriptors):
+${platformHelp()}
 The connection string and hub name come from --connection-string / --hub or the NOTIFICATION_HUB_CONNECTION_STRING
 and NOTIFICATION_HUB_NAME environment variables. Results are printed as JSON on stdout; messages go to stderr.`;
 

@@ -1,11 +1,37 @@
 import type { Notification } from "@nhub/core";
-import { createAdmNotification } from "@nhub/platform-adm";
-import { createAppleNotification } from "@nhub/platform-apns";
-import { createBaiduNotification } from "@nhub/platform-baidu";
-import { createFcmLegacyNotification, createFcmV1Notification } from "@nhub/platform-fcm";
-import { createMpnsNotification } from "@nhub/platform-mpns";
-import { createWindowsNotification } from "@nhub/platform-wns";
-import { createTemplateNotification } from "@nhub/template";
+import { admPlatform } from "@nhub/platform-adm";
+import { applePlatform } from "@nhub/platform-apns";
+import { baiduPlatform } from "@nhub/platform-baidu";
+import { browserPlatform } from "@nhub/platform-browser";
+import { fcmLegacyPlatform, fcmV1Platform } from "@nhub/platform-fcm";
+import { mpnsPlatform } from "@nhub/platform-mpns";
+import { windowsPlatform } from "@nhub/platform-wns";
+import { xiaomiPlatform } from "@nhub/platform-xiaomi";
+import { templatePlatform } from "@nhub/template";
+
+/** What the CLI reads of a platform descriptor: its names, its content types and its `create`. */
+interface Descriptor {
+  readonly name: string;
+  readonly format: string;
+  readonly aliases?: readonly string[];
+  readonly contentTypes: readonly string[];
+  // The payload is parsed user input: each platform checks it at run time, so `never` only hands it over.
+  create(payload: never): Notification;
+}
+
+// The one list: a platform joins `nhub send` (and its help) by being imported here.
+const DESCRIPTORS: readonly Descriptor[] = [
+  applePlatform,
+  fcmV1Platform,
+  fcmLegacyPlatform,
+  windowsPlatform,
+  mpnsPlatform,
+  admPlatform,
+  baiduPlatform,
+  browserPlatform,
+  xiaomiPlatform,
+  templatePlatform,
+];
 
 /** How the CLI turns payload text into a notification for one platform. */
 export interface PlatformEntry {
@@ -15,51 +41,43 @@ export interface PlatformEntry {
   readonly create: (payload: unknown) => Notification;
 }
 
-// The payload is parsed user input: each platform package checks it at run time, so the casts only hand the
-// value over, they do not vouch for it.
-const entries = {
-  apns: {
-    json: true,
-    create: (p) => createAppleNotification(p as Parameters<typeof createAppleNotification>[0]),
-  },
-  fcm: {
-    json: true,
-    create: (p) => createFcmV1Notification(p as Parameters<typeof createFcmV1Notification>[0]),
-  },
-  "fcm-legacy": {
-    json: true,
-    create: (p) => createFcmLegacyNotification(p as Parameters<typeof createFcmLegacyNotification>[0]),
-  },
-  wns: { json: false, create: (p) => createWindowsNotification(p as string) },
-  mpns: { json: false, create: (p) => createMpnsNotification(p as string) },
-  adm: { json: true, create: (p) => createAdmNotification(p as Parameters<typeof createAdmNotification>[0]) },
-  baidu: {
-    json: true,
-    create: (p) => createBaiduNotification(p as Parameters<typeof createBaiduNotification>[0]),
-  },
-  template: {
-    json: true,
-    create: (p) => createTemplateNotification(p as Parameters<typeof createTemplateNotification>[0]),
-  },
-} satisfies Record<PlatformName, PlatformEntry>;
+/** A platform's name in the CLI: its descriptor's `name`, e.g. `apns`, `fcm-v1`, `xiaomi`. */
+export type PlatformName = string;
 
-/** The CLI's platform names. */
-export type PlatformName = "apns" | "fcm" | "fcm-legacy" | "wns" | "mpns" | "adm" | "baidu" | "template";
+/** The other names of a descriptor the CLI accepts: its `aliases`, then its format when that differs. */
+function otherNames(d: Descriptor): string[] {
+  const names = [...(d.aliases ?? [])];
+  if (d.format !== d.name && !names.includes(d.format)) names.push(d.format);
+  return names;
+}
 
-/** The service's format names, accepted as aliases. */
-const aliases: Record<string, PlatformName> = {
-  apple: "apns",
-  fcmv1: "fcm",
-  gcm: "fcm-legacy",
-  windows: "wns",
-  windowsphone: "mpns",
-};
+const byName = new Map<string, Descriptor>();
+for (const d of DESCRIPTORS) byName.set(d.name, d);
+// Primary names first, so an alias can never shadow another platform's own name.
+for (const d of DESCRIPTORS) for (const alias of otherNames(d)) if (!byName.has(alias)) byName.set(alias, d);
 
-/** Every name `nhub send` accepts, for help and error text. */
-export const PLATFORM_NAMES: readonly string[] = [...Object.keys(entries), ...Object.keys(aliases)];
+/** Every name `nhub send` accepts, for help and error text: the descriptors' names, then their other names. */
+export const PLATFORM_NAMES: readonly string[] = [
+  ...DESCRIPTORS.map((d) => d.name),
+  ...DESCRIPTORS.flatMap(otherNames).filter((name) => byName.has(name)),
+];
 
-/** The entry for a platform or format name, or `undefined` when it is unknown. */
+/** The `Platforms:` paragraph of `nhub --help`, one platform a line with the other names it answers to. */
+export function platformHelp(): string {
+  return DESCRIPTORS.map((d) => {
+    const others = otherNames(d).filter((name) => byName.get(name) === d);
+    return `  ${d.name}${others.length > 0 ? ` (also ${others.join(", ")})` : ""}`;
+  }).join("\n");
+}
+
+/** The entry for a platform name, alias or format name, or `undefined` when it is unknown. */
 export function platformEntry(name: string): (PlatformEntry & { name: PlatformName }) | undefined {
-  const key = (name in entries ? name : aliases[name]) as PlatformName | undefined;
-  return key ? { ...entries[key], name: key } : undefined;
+  const d = byName.get(name);
+  if (d === undefined) return undefined;
+  return {
+    name: d.name,
+    // A platform whose usual body is JSON takes the payload as a value, checked the same way as from code.
+    json: /json/i.test(d.contentTypes[0] ?? ""),
+    create: (payload) => d.create(payload as never),
+  };
 }

@@ -70,3 +70,36 @@ export function assertParsedJsonObject(parsed: unknown): void {
     );
   }
 }
+
+/**
+ * Checks that a payload is a plain JSON object, naming it in the message: `<what> must be a JSON object, got …`.
+ *
+ * @param what the payload as the message names it, e.g. `an ADM message`
+ * @throws {ValidationError} at `field` with rule `type`.
+ */
+export function assertJsonObject(
+  value: unknown,
+  field: string,
+  what: string,
+): asserts value is Record<string, unknown> {
+  if (!isPlainObject(value)) {
+    throw new ValidationError(field, "type", `${what} must be a JSON object, got ${describeValue(value)}`);
+  }
+}
+
+/**
+ * Reads a payload given as a value or as JSON text into the object to check, keeping the text (to send byte for
+ * byte) when there is one.
+ *
+ * @throws {ValidationError} field `payload`: rule `json` (or `max-depth`) for text that is not JSON, `type` for
+ * anything but an object.
+ */
+export function readJsonObjectPayload(
+  payload: unknown,
+  what: string,
+): { readonly value: Record<string, unknown>; readonly text: string | undefined } {
+  const text = typeof payload === "string" ? payload : undefined;
+  const value = text === undefined ? payload : parseJsonText(text);
+  assertJsonObject(value, "payload", what);
+  return { value, text };
+}

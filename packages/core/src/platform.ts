@@ -7,8 +7,9 @@
  *    names the field and the rule before anything is sent, serialises it once and returns
  *    `createNotification({ format, contentType, body, headers })`: a frozen {@link Notification}, the only value
  *    core sends. Core never looks inside the body and knows no platform by name.
- * 2. `send<Platform>Notification(hub, payload, tags?)`: an `async` function doing
- *    `hub.send(create…(payload), { tags })`, so bad input rejects rather than throws.
+ * 2. `send<Platform>Notification(hub, payload, tags?, options?)`: an `async` function doing
+ *    `hub.send(create…(payload, options), { tags })`, so bad input rejects rather than throws. `tags` is
+ *    `SendOptions["tags"]` (every form `hub.send` takes) and `options` the same options `create` takes.
  * 3. A descriptor, `export const <platform>Platform = definePlatform({ … })`, that says which format, content
  *    types and size limit the platform uses and points at the two functions. Tools read it; `@nhub/testkit`'s
  *    `testPlatform(descriptor, cases)` runs the shared conformance suite against it.
@@ -19,8 +20,11 @@
  * core's business, not the platform's.
  *
  * Versions: a descriptor says which version of this contract it was written for in `specificationVersion`.
- * This core understands {@link PLATFORM_SPECIFICATION_VERSION} and every version before it; see
- * {@link definePlatform} for how older descriptors keep working when the contract grows.
+ * There is one version so far, `1`; a descriptor claiming a newer one is refused.
+ *
+ * Helpers for platform authors live beside this file in their own modules, so apps that do not use them do not
+ * bundle them: `defineJsonPlatform` (`json-platform.ts`) for platforms whose body is a JSON object, and
+ * `resolvePlatformHeaders` (`platform-headers.ts`) for platforms with header rules.
  *
  * @packageDocumentation
  */
@@ -66,15 +70,27 @@ export interface PlatformDefinitionV1<P, O = undefined> {
    */
   readonly maxBytes: number;
   /**
+   * Other names the platform goes by, besides `name` and `format`, e.g. `["fcm"]` for `fcm-v1`: the CLI accepts
+   * them for `nhub send`. Same rule as `name`. Optional: most platforms need none.
+   */
+  readonly aliases?: readonly string[];
+  /**
    * `create<Platform>Notification`: checks and serialises a payload.
    *
    * @throws {ValidationError} naming the field and rule, before anything is sent
    */
   create(payload: P, options?: O): Notification;
   /**
-   * `send<Platform>Notification`: `hub.send(create(payload), { tags })`, rejecting (never throwing) on bad input.
+   * `send<Platform>Notification`: `hub.send(create(payload, options), { tags })`, rejecting (never throwing) on
+   * bad input. `options` was added within version 1: it is optional, so a descriptor whose `send` takes three
+   * arguments still fits.
    */
-  send(hub: Pick<NotificationHub, "send">, payload: P, tags?: SendOptions["tags"]): Promise<SendResult>;
+  send(
+    hub: Pick<NotificationHub, "send">,
+    payload: P,
+    tags?: SendOptions["tags"],
+    options?: O,
+  ): Promise<SendResult>;
 }
 
 /**
@@ -90,12 +106,10 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 /**
  * Checks a platform descriptor and returns it frozen, upgraded to {@link PlatformDefinition}.
  *
- * How versions work: each version of the contract keeps its own interface (`PlatformDefinitionV1`, later
- * `PlatformDefinitionV2`, ...) and this function accepts any of them. When version 2 adds a member, this
- * function fills it in for a version 1 descriptor with the value that keeps version 1 behaviour, so a plugin
- * published against an older core goes on working with a newer one without a rebuild. A descriptor that claims a
- * version newer than {@link PLATFORM_SPECIFICATION_VERSION} is refused, because this core cannot know what the
- * newer members mean: the fix is to upgrade `@nhub/core`.
+ * Versions: only version 1 exists. Optional members added within it (`aliases`, `send`'s `options`) leave older
+ * version 1 descriptors valid. A descriptor that claims a version newer than
+ * {@link PLATFORM_SPECIFICATION_VERSION} is refused, because this core cannot know what its members mean: the
+ * fix is to upgrade `@nhub/core`.
  *
  * Put a `@__PURE__` annotation comment before the call, as the platform packages do, so bundlers drop the
  * descriptor from apps that never use it.
@@ -135,7 +149,7 @@ export function definePlatform<P, O = undefined>(
         `@nhub/core understands versions ${SUPPORTED_PLATFORM_SPECIFICATION_VERSIONS.join(", ")}; upgrade @nhub/core`,
     );
   }
-  const { name, format, contentTypes, maxBytes, create, send } = definition;
+  const { name, format, contentTypes, maxBytes, aliases, create, send } = definition;
   if (typeof name !== "string" || !NAME_PATTERN.test(name)) {
     throw new ValidationError(
       "platform.name",
@@ -169,6 +183,20 @@ export function definePlatform<P, O = undefined>(
       `maxBytes is a whole number of bytes from 1 to ${MAX_REQUEST_BODY_BYTES}, got ${String(maxBytes)}`,
     );
   }
+  if (aliases !== undefined) {
+    if (!Array.isArray(aliases)) {
+      throw new ValidationError("platform.aliases", "type", "aliases is an array of platform names");
+    }
+    aliases.forEach((alias: unknown, i) => {
+      if (typeof alias !== "string" || !NAME_PATTERN.test(alias)) {
+        throw new ValidationError(
+          `platform.aliases.${i}`,
+          "name",
+          `${quoteExcerpt(String(alias))} is not a platform name (lowercase letters, digits and single dashes)`,
+        );
+      }
+    });
+  }
   for (const [member, fn] of [
     ["create", create],
     ["send", send],
@@ -184,6 +212,7 @@ export function definePlatform<P, O = undefined>(
     format,
     contentTypes: Object.freeze([...contentTypes]),
     maxBytes,
+    ...(aliases === undefined ? {} : { aliases: Object.freeze([...aliases]) }),
     create,
     send,
   });

@@ -60,10 +60,18 @@ export {
   parseJsonText,
 } from "./json";
 export {
+  assertJsonObject,
   assertParsedJsonObject,
   createJsonNotification,
   type JsonNotificationKind,
+  readJsonObjectPayload,
 } from "./json-notification";
+export {
+  defineJsonPlatform,
+  type JsonPlatform,
+  type JsonPlatformOptions,
+  type JsonPlatformSpec,
+} from "./json-platform";
 export {
   assertHeader,
   assertHeaders,
@@ -111,6 +119,18 @@ export {
   type PlatformDefinitionV1,
   SUPPORTED_PLATFORM_SPECIFICATION_VERSIONS,
 } from "./platform";
+export {
+  defineHeaderRules,
+  type HeaderRule,
+  type HeaderRules,
+  type HeaderSetting,
+  optionHeaders,
+  type PlatformHeaderResolver,
+  type PlatformHeaderSpec,
+  type ResolvedPlatformHeaders,
+  resolvePlatformHeaders,
+} from "./platform-headers";
+export { definePlatformSend, type PlatformSend } from "./platform-send";
 export { DEFAULT_MAX_RESPONSE_BYTES } from "./response-limit";
 export {
   DEFAULT_RETRY,

@@ -1,12 +1,4 @@
-import {
-  createJsonNotification,
-  type JsonNotificationKind,
-  type Notification,
-  type NotificationHub,
-  type SendOptions,
-  type SendResult,
-  type ValidationError,
-} from "@nhub/core";
+import { defineJsonPlatform, type JsonPlatformOptions, type ValidationError } from "@nhub/core";
 import { ADM_MAX_PAYLOAD_BYTES, type AdmPayload, assertAdmPayload } from "./adm-payload";
 
 /** The `ServiceBusNotification-Format` of ADM notifications. */
@@ -15,17 +7,27 @@ export const ADM_FORMAT = "adm";
 /** The `Content-Type` of ADM notifications. */
 export const ADM_CONTENT_TYPE = "application/json;charset=utf-8";
 
-/** Options of {@link createAdmNotification}. */
-export interface AdmNotificationOptions {
-  /**
-   * Extra headers sent with the notification. ADM defines none of its own; reserved headers (`Authorization`,
-   * `Content-Type`, `ServiceBusNotification-*`) are refused.
-   */
-  readonly headers?: Readonly<Record<string, string>>;
-}
+/**
+ * Options of {@link createAdmNotification} and {@link sendAdmNotification}: `headers`, extra headers sent with
+ * the notification. ADM defines none of its own; reserved headers (`Authorization`, `Content-Type`,
+ * `ServiceBusNotification-*`) are refused.
+ */
+export type AdmNotificationOptions = JsonPlatformOptions;
+
+// A string is checked by the same rules as a value, once parsed.
+const adm = /* @__PURE__ */ defineJsonPlatform<AdmPayload>({
+  name: "adm",
+  format: ADM_FORMAT,
+  contentType: ADM_CONTENT_TYPE,
+  maxBytes: ADM_MAX_PAYLOAD_BYTES,
+  what: "the ADM message",
+  check: assertAdmPayload,
+  checkParsed: assertAdmPayload,
+});
 
 /**
- * Builds an ADM notification (format `adm`, `application/json;charset=utf-8`) after checking the message.
+ * Builds an ADM notification (format `adm`, `application/json;charset=utf-8`) after checking the message:
+ * `createAdmNotification(payload, options?)`.
  *
  * A typed payload is serialised with `JSON.stringify` as given; a string is taken as the exact body to send,
  * after checking that it parses to a message that passes the same rules.
@@ -38,35 +40,19 @@ export interface AdmNotificationOptions {
  * const n = createAdmNotification({ data: { msg: "Hello!" } });
  * @throws {ValidationError} naming the field and rule, e.g. `payload.data.msg` / `type`, before anything is sent.
  */
-export function createAdmNotification(
-  payload: AdmPayload | string,
-  options: AdmNotificationOptions = {},
-): Notification {
-  return createJsonNotification(ADM_JSON, payload, options.headers);
-}
-
-// A string is checked by the same rules as a value, once parsed.
-const ADM_JSON: JsonNotificationKind = {
-  format: ADM_FORMAT,
-  contentType: ADM_CONTENT_TYPE,
-  maxBytes: ADM_MAX_PAYLOAD_BYTES,
-  what: "the ADM message",
-  check: assertAdmPayload,
-  checkParsed: assertAdmPayload,
-};
+export const createAdmNotification: typeof adm.create = adm.create;
 
 /**
- * Sends an ADM message through a hub: `hub.send(createAdmNotification(payload), { tags })`.
+ * Sends an ADM message through a hub: `sendAdmNotification(hub, payload, tags?, options?)` is
+ * `hub.send(createAdmNotification(payload, options), { tags })`.
  *
- * @param tags a tag expression, or a set of tags of which a device needs any one; omit to broadcast.
+ * @param tags who gets it: a tag expression, a set of tags of which a device needs any one, or an `and`/`or`/`not`
+ * tree; omit to broadcast.
  * @returns a promise that rejects with a {@link ValidationError} for a bad message, before any request is made.
  * @example
  * await sendAdmNotification(hub, { data: { msg: "Hello!" } }, "sports");
  */
-export async function sendAdmNotification(
-  hub: Pick<NotificationHub, "send">,
-  payload: AdmPayload | string,
-  tags?: SendOptions["tags"],
-): Promise<SendResult> {
-  return hub.send(createAdmNotification(payload), { tags });
-}
+export const sendAdmNotification: typeof adm.send = adm.send;
+
+/** The descriptor's members; `adm-platform.ts` checks and freezes them. */
+export const ADM_DEFINITION = adm.definition;

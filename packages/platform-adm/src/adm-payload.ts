@@ -4,7 +4,14 @@
  * passed through: a misspelt `expireAfter` would otherwise reach Amazon and be rejected there, after the hub
  * has already accepted the send.
  */
-import { assertJsonValue, describeValue, isPlainObject, quoteExcerpt, ValidationError } from "@nhub/core";
+import {
+  assertJsonObject,
+  assertJsonValue,
+  describeValue,
+  isPlainObject,
+  quoteExcerpt,
+  ValidationError,
+} from "@nhub/core";
 
 /** Largest ADM message Amazon accepts: 6 KB, counted over the whole serialised body in UTF-8. */
 export const ADM_MAX_PAYLOAD_BYTES = 6144;
@@ -98,13 +105,7 @@ const MD5_BASE64 = /^[A-Za-z0-9+/]{21}[AQgw]==$/;
  * @throws {ValidationError} e.g. field `payload.data.<key>` rule `type` for a value that is not a string
  */
 export function assertAdmPayload(payload: unknown, field = "payload"): asserts payload is AdmPayload {
-  if (!isPlainObject(payload)) {
-    throw new ValidationError(
-      field,
-      "type",
-      `an ADM message must be a JSON object, got ${describeValue(payload)}`,
-    );
-  }
+  assertJsonObject(payload, field, "an ADM message");
   for (const key of Object.keys(payload)) {
     if (payload[key] !== undefined && !TOP_LEVEL_FIELDS.has(key)) {
       throw new ValidationError(

@@ -2,7 +2,13 @@
  * The `apns-*` header rules: which headers a notification carries, what values they may hold and how the push
  * type is inferred from the payload when the caller does not name it.
  */
-import { byteLength, isPlainObject, ValidationError } from "@nhub/core";
+import {
+  byteLength,
+  defineHeaderRules,
+  quoteExcerpt,
+  resolvePlatformHeaders,
+  ValidationError,
+} from "@nhub/core";
 import { type Aps, expectValue } from "./apns-payload";
 
 /** Every `apns-push-type` APNs accepts. */
@@ -87,21 +93,23 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 // Same guard as for payload times: a "seconds" value this large is almost surely milliseconds.
 const MAX_UNIX_SECONDS = 1e11;
 
-/** Why a header value is wrong (`[rule, message]`), or `undefined` when it is fine. */
-type HeaderRule = (value: string) => readonly [rule: string, message: string] | undefined;
-
 /** The headers nhub checks, by canonical name, with their rules; other headers pass through. */
-const HEADER_RULES: Readonly<Record<string, HeaderRule>> = {
+const APNS_HEADERS = /* @__PURE__ */ defineHeaderRules({
   "apns-push-type": (v) =>
     (APNS_PUSH_TYPES as readonly string[]).includes(v)
       ? undefined
-      : ["enum", `"${v}" is not a push type; use one of ${APNS_PUSH_TYPES.join(", ")}`],
+      : ["enum", `${quoteExcerpt(v)} is not a push type; use one of ${APNS_PUSH_TYPES.join(", ")}`],
   "apns-priority": (v) =>
-    PRIORITIES.includes(v) ? undefined : ["enum", `"${v}" is not an APNs priority; use 10, 5 or 1`],
+    PRIORITIES.includes(v)
+      ? undefined
+      : ["enum", `${quoteExcerpt(v)} is not an APNs priority; use 10, 5 or 1`],
   "apns-expiration": (v) =>
     /^\d+$/.test(v) && Number(v) < MAX_UNIX_SECONDS
       ? undefined
-      : ["unix-seconds", `"${v}" is not Unix seconds (a whole number, "0" = deliver once or drop)`],
+      : [
+          "unix-seconds",
+          `${quoteExcerpt(v)} is not Unix seconds (a whole number, "0" = deliver once or drop)`,
+        ],
   "apns-collapse-id": (v) => {
     const size = byteLength(v);
     return size > 0 && size <= APNS_MAX_COLLAPSE_ID_BYTES
@@ -114,19 +122,12 @@ const HEADER_RULES: Readonly<Record<string, HeaderRule>> = {
   "apns-topic": (v) =>
     v.trim() !== "" ? undefined : ["required", "the topic cannot be empty; leave it out to use the hub's"],
   "apns-id": (v) =>
-    UUID_PATTERN.test(v) ? undefined : ["uuid", `"${v}" is not a UUID (8-4-4-4-12 hex digits)`],
+    UUID_PATTERN.test(v) ? undefined : ["uuid", `${quoteExcerpt(v)} is not a UUID (8-4-4-4-12 hex digits)`],
   [EXPIRY_HEADER]: (v) =>
     Number.isNaN(Date.parse(v))
-      ? ["date", `"${v}" is not a W3C date such as 2026-01-31T12:00:00.000Z`]
+      ? ["date", `${quoteExcerpt(v)} is not a W3C date such as 2026-01-31T12:00:00.000Z`]
       : undefined,
-};
-const CANONICAL_NAMES = new Map(Object.keys(HEADER_RULES).map((name) => [name.toLowerCase(), name]));
-
-interface Setting {
-  readonly value: string;
-  /** Where the value came from, for error messages: `headers.apns-priority` or `options.priority`. */
-  readonly field: string;
-}
+});
 
 /**
  * Infers the push type from `aps`, or `undefined` when nothing tells: `content-state` or `event` means
@@ -154,60 +155,16 @@ export function inferApnsPushType(aps: Aps): ApnsPushType | undefined {
  * @throws {ValidationError} naming the header (`headers.apns-priority`) or option (`options.priority`).
  */
 export function resolveApnsHeaders(aps: Aps, options: ApnsHeaderOptions = {}): ResolvedApnsHeaders {
-  expectValue(
-    options !== null && typeof options === "object" && !Array.isArray(options),
-    options,
-    "options",
-    "type",
-    "options must be an object",
-  );
   // Most notifications come with no options: then an inferred push type other than background is the only
   // header, and the general path below would build its maps and closures for nothing.
-  if (!hasAnyOption(options)) {
+  if (options !== null && typeof options === "object" && !hasAnyOption(options)) {
     const inferred = inferApnsPushType(aps);
     if (inferred !== undefined && inferred !== "background") {
       return { pushType: inferred, headers: { "apns-push-type": inferred } };
     }
   }
-  const settings = new Map<string, Setting>();
-  const passthrough: Record<string, string> = {};
-  const given: unknown = options.headers;
-  if (given !== undefined) {
-    expectValue(isPlainObject(given), given, "headers", "type", "headers must be an object");
-    for (const [name, value] of Object.entries(given)) {
-      // An optional header left undefined is simply absent: never send the text "undefined".
-      if (value === undefined) continue;
-      const canonical = CANONICAL_NAMES.get(name.toLowerCase());
-      if (canonical === undefined) {
-        passthrough[name] = value as string;
-        continue;
-      }
-      const field = `headers.${name}`;
-      expectValue(typeof value === "string", value, field, "type", "header values are strings");
-      const prior = settings.get(canonical);
-      if (prior) {
-        throw new ValidationError(
-          field,
-          "duplicate",
-          `${prior.field} and ${field} name the same header; give it once`,
-        );
-      }
-      settings.set(canonical, { value, field });
-    }
-  }
-
-  const set = (name: string, value: unknown, field: string) => {
-    expectValue(typeof value === "string", value, field, "type", "expected a string");
-    const prior = settings.get(name);
-    if (prior === undefined) settings.set(name, { value, field });
-    else if (prior.value !== value) {
-      throw new ValidationError(
-        field,
-        "conflict",
-        `${field} gives "${value}" but ${prior.field} gives "${prior.value}"; give one`,
-      );
-    }
-  };
+  const resolver = resolvePlatformHeaders(APNS_HEADERS, options);
+  const { set } = resolver;
   if (options.pushType !== undefined) set("apns-push-type", String(options.pushType), "options.pushType");
   if (options.priority !== undefined) set("apns-priority", String(options.priority), "options.priority");
   if (options.expiration !== undefined)
@@ -216,11 +173,7 @@ export function resolveApnsHeaders(aps: Aps, options: ApnsHeaderOptions = {}): R
   if (options.topic !== undefined) set("apns-topic", options.topic, "options.topic");
   if (options.apnsId !== undefined) set("apns-id", options.apnsId, "options.apnsId");
   if (options.expiry !== undefined) set(EXPIRY_HEADER, expiryDate(options.expiry), "options.expiry");
-
-  for (const [name, { value, field }] of settings) {
-    const problem = HEADER_RULES[name]!(value);
-    if (problem) throw new ValidationError(field, problem[0], problem[1]);
-  }
+  const { settings, passthrough } = resolver.check();
 
   const pushType =
     (settings.get("apns-push-type")?.value as ApnsPushType | undefined) ?? inferApnsPushType(aps);
@@ -232,9 +185,11 @@ export function resolveApnsHeaders(aps: Aps, options: ApnsHeaderOptions = {}): R
         'add one, or set options.pushType (e.g. "voip")',
     );
   }
+  const headers: Record<string, string> = { ...passthrough, "apns-push-type": pushType };
+  for (const [name, setting] of settings) if (name !== "apns-push-type") headers[name] = setting.value;
   if (pushType === "background") {
     const priority = settings.get("apns-priority");
-    if (priority === undefined) settings.set("apns-priority", { value: "5", field: "inferred" });
+    if (priority === undefined) headers["apns-priority"] = "5";
     else if (priority.value === "10") {
       throw new ValidationError(
         priority.field,
@@ -250,9 +205,6 @@ export function resolveApnsHeaders(aps: Aps, options: ApnsHeaderOptions = {}): R
       );
     }
   }
-
-  const headers: Record<string, string> = { ...passthrough, "apns-push-type": pushType };
-  for (const [name, setting] of settings) if (name !== "apns-push-type") headers[name] = setting.value;
   return { pushType, headers };
 }
 

@@ -1,10 +1,10 @@
 import {
   assertMaxBytes,
   createNotification,
+  definePlatformSend,
   type Notification,
-  type NotificationHub,
-  type SendResult,
-  ValidationError,
+  parseJsonText,
+  type ValidationError,
 } from "@nhub/core";
 import { type ApnsHeaderOptions, resolveApnsHeaders } from "./apns-headers";
 import { type ApnsPayload, assertApnsPayload, assertLiveActivityAps } from "./apns-payload";
@@ -44,16 +44,7 @@ export function createAppleNotification(
   let parsed: unknown;
   let body: string;
   if (typeof payload === "string") {
-    try {
-      parsed = JSON.parse(payload);
-    } catch (error) {
-      throw new ValidationError(
-        "payload",
-        "json",
-        `the payload string is not JSON: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
+    parsed = parseJsonText(payload);
     body = payload;
   } else {
     parsed = payload;
@@ -68,18 +59,13 @@ export function createAppleNotification(
 }
 
 /**
- * Sends an Apple notification to the devices matching `tags` (a tag expression, or a set of tags sent to anyone
- * with any of them), or to every Apple device when `tags` is left out. Nothing is sent when the payload is
- * refused; the promise rejects with the {@link ValidationError}.
+ * Sends an Apple notification: `sendAppleNotification(hub, payload, tags?, options?)` is
+ * `hub.send(createAppleNotification(payload, options), { tags })`. It reaches the devices matching `tags` (a tag
+ * expression, a set of tags sent to anyone with any of them, or an `and`/`or`/`not` tree), or every Apple device
+ * when `tags` is left out. Nothing is sent when the payload is refused; the promise rejects with the
+ * {@link ValidationError}.
  *
  * @example
  * await sendAppleNotification(hub, { aps: { alert: "Hello!" } }, "sports");
  */
-export async function sendAppleNotification(
-  hub: Pick<NotificationHub, "send">,
-  payload: ApnsPayload | string,
-  tags?: string | Iterable<string>,
-  options?: AppleNotificationOptions,
-): Promise<SendResult> {
-  return hub.send(createAppleNotification(payload, options), { tags });
-}
+export const sendAppleNotification = /* @__PURE__ */ definePlatformSend(createAppleNotification);

@@ -2,12 +2,10 @@ import {
   assertHeaders,
   assertMaxBytes,
   createNotification,
+  definePlatformSend,
   type Notification,
-  type NotificationHub,
   parseJsonText,
   quoteExcerpt,
-  type SendOptions,
-  type SendResult,
   ValidationError,
 } from "@nhub/core";
 import { assertBaiduPayload, BAIDU_MAX_PAYLOAD_BYTES, type BaiduPayload } from "./baidu-payload";
@@ -106,18 +104,14 @@ function withMessageType(options: BaiduNotificationOptions): { headers?: Readonl
 }
 
 /**
- * Sends a Baidu message through a hub: `hub.send(createBaiduNotification(payload), { tags })`. No
- * `X-Baidu-Message-Type` header is sent; use {@link createBaiduNotification} with `messageType` to set one.
+ * Sends a Baidu message through a hub: `sendBaiduNotification(hub, payload, tags?, options?)` is
+ * `hub.send(createBaiduNotification(payload, options), { tags })`. `X-Baidu-Message-Type` is sent only when
+ * `options.messageType` (or `options.headers`) sets it.
  *
- * @param tags a tag expression, or a set of tags of which a device needs any one; omit to broadcast.
+ * @param tags who gets it: a tag expression, a set of tags of which a device needs any one, or an
+ * `and`/`or`/`not` tree; omit to broadcast.
  * @returns a promise that rejects with a {@link ValidationError} for a bad message, before any request is made.
  * @example
  * await sendBaiduNotification(hub, { title: "Hello", description: "Hello from Azure" }, "sports");
  */
-export async function sendBaiduNotification(
-  hub: Pick<NotificationHub, "send">,
-  payload: BaiduPayload | string,
-  tags?: SendOptions["tags"],
-): Promise<SendResult> {
-  return hub.send(createBaiduNotification(payload), { tags });
-}
+export const sendBaiduNotification = /* @__PURE__ */ definePlatformSend(createBaiduNotification);

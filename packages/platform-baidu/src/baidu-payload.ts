@@ -4,6 +4,7 @@
  * of the fields it knows and lets other fields through as long as they are plain JSON.
  */
 import {
+  assertJsonObject,
   assertJsonValue,
   describeValue,
   isPlainObject,
@@ -83,13 +84,7 @@ const ANDROID_INTEGER_FIELDS = ["notification_builder_id", "open_type"] as const
  * @throws {ValidationError} e.g. field `payload.notification_basic_style` rule `range`
  */
 export function assertBaiduPayload(payload: unknown, field = "payload"): asserts payload is BaiduPayload {
-  if (!isPlainObject(payload)) {
-    throw new ValidationError(
-      field,
-      "type",
-      `a Baidu message must be a JSON object, got ${describeValue(payload)}`,
-    );
-  }
+  assertJsonObject(payload, field, "a Baidu message");
   if (!Object.keys(payload).some((key) => payload[key] !== undefined)) {
     throw new ValidationError(field, "required", "a Baidu message needs at least one field");
   }

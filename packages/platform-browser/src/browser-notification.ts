@@ -1,11 +1,7 @@
 import {
   assertParsedJsonObject,
-  createJsonNotification,
-  type JsonNotificationKind,
-  type Notification,
-  type NotificationHub,
-  type SendOptions,
-  type SendResult,
+  defineJsonPlatform,
+  type JsonPlatformOptions,
   type ValidationError,
 } from "@nhub/core";
 import { assertBrowserPayload, BROWSER_MAX_PAYLOAD_BYTES, type BrowserPayload } from "./browser-payload";
@@ -16,20 +12,28 @@ export const BROWSER_FORMAT = "browser";
 /** The `Content-Type` of browser notifications. */
 export const BROWSER_CONTENT_TYPE = "application/json;charset=utf-8";
 
-/** Options of {@link createBrowserNotification}. */
-export interface BrowserNotificationOptions {
-  /**
-   * Extra headers sent with the notification. None is inferred for browsers; reserved headers
-   * (`Authorization`, `Content-Type`, `ServiceBusNotification-*`, and `Auth` / `P256DH`, which carry a direct
-   * send's subscription keys) are refused.
-   */
-  readonly headers?: Readonly<Record<string, string>>;
-}
+/**
+ * Options of {@link createBrowserNotification} and {@link sendBrowserNotification}: `headers`, extra headers sent
+ * with the notification. None is inferred for browsers; reserved headers (`Authorization`, `Content-Type`,
+ * `ServiceBusNotification-*`, and `Auth` / `P256DH`, which carry a direct send's subscription keys) are refused.
+ */
+export type BrowserNotificationOptions = JsonPlatformOptions;
+
+const browser = /* @__PURE__ */ defineJsonPlatform<BrowserPayload>({
+  name: "browser",
+  format: BROWSER_FORMAT,
+  contentType: BROWSER_CONTENT_TYPE,
+  maxBytes: BROWSER_MAX_PAYLOAD_BYTES,
+  what: "the browser payload",
+  check: assertBrowserPayload,
+  // The hub sends it as application/json and service workers read it with event.data.json() into an object.
+  checkParsed: assertParsedJsonObject,
+});
 
 /**
  * Builds a browser notification (format `browser`, `application/json;charset=utf-8`): the JSON the hub
  * encrypts and pushes to each subscribed browser, where the service worker's `push` event reads it with
- * `event.data.json()`.
+ * `event.data.json()`. `createBrowserNotification(payload, options?)`.
  *
  * An object is serialised once with `JSON.stringify`, keys in your order. A string is sent byte for byte after
  * checking that it is JSON text of an object, so a payload serialised elsewhere reaches the worker unchanged.
@@ -41,36 +45,20 @@ export interface BrowserNotificationOptions {
  * const n = createBrowserNotification({ title: "Hello", body: "Hello from Azure", data: { url: "/inbox" } });
  * @throws {ValidationError} naming the field and rule, e.g. `payload` / `max-bytes`, before anything is sent.
  */
-export function createBrowserNotification(
-  payload: BrowserPayload | string,
-  options: BrowserNotificationOptions = {},
-): Notification {
-  return createJsonNotification(BROWSER_JSON, payload, options.headers);
-}
-
-const BROWSER_JSON: JsonNotificationKind = {
-  format: BROWSER_FORMAT,
-  contentType: BROWSER_CONTENT_TYPE,
-  maxBytes: BROWSER_MAX_PAYLOAD_BYTES,
-  what: "the browser payload",
-  check: assertBrowserPayload,
-  // The hub sends it as application/json and service workers read it with event.data.json() into an object.
-  checkParsed: assertParsedJsonObject,
-};
+export const createBrowserNotification: typeof browser.create = browser.create;
 
 /**
- * Sends a browser notification through a hub: `hub.send(createBrowserNotification(payload), { tags })`.
- * It reaches every browser registration or installation whose tags match.
+ * Sends a browser notification through a hub: `sendBrowserNotification(hub, payload, tags?, options?)` is
+ * `hub.send(createBrowserNotification(payload, options), { tags })`. It reaches every browser registration or
+ * installation whose tags match.
  *
- * @param tags a tag expression, or a set of tags of which a browser needs any one; omit to broadcast.
+ * @param tags who gets it: a tag expression, a set of tags of which a browser needs any one, or an
+ * `and`/`or`/`not` tree; omit to broadcast.
  * @returns a promise that rejects with a {@link ValidationError} for a bad payload, before any request is made.
  * @example
  * await sendBrowserNotification(hub, { title: "Hello", body: "Hello from Azure" }, "sports");
  */
-export async function sendBrowserNotification(
-  hub: Pick<NotificationHub, "send">,
-  payload: BrowserPayload | string,
-  tags?: SendOptions["tags"],
-): Promise<SendResult> {
-  return hub.send(createBrowserNotification(payload), { tags });
-}
+export const sendBrowserNotification: typeof browser.send = browser.send;
+
+/** The descriptor's members; `browser-platform.ts` checks and freezes them. */
+export const BROWSER_DEFINITION = browser.definition;

@@ -5,14 +5,7 @@
  * refuses nothing a service worker could want: any JSON object passes, as long as it survives
  * `JSON.stringify` and fits the size limit.
  */
-import {
-  assertJsonValue,
-  describeValue,
-  isPlainObject,
-  type JsonObject,
-  type JsonValue,
-  ValidationError,
-} from "@nhub/core";
+import { assertJsonObject, assertJsonValue, type JsonObject, type JsonValue } from "@nhub/core";
 
 /**
  * Largest browser payload the hub forwards: 4096 bytes of UTF-8, the figure the hub documents for the
@@ -85,12 +78,6 @@ export type BrowserPayload = BrowserNotificationPayload | JsonObject;
  * path of the first value JSON cannot carry (a function, `NaN`, a `Date`, a cycle)
  */
 export function assertBrowserPayload(payload: unknown, field = "payload"): asserts payload is BrowserPayload {
-  if (!isPlainObject(payload)) {
-    throw new ValidationError(
-      field,
-      "type",
-      `a browser payload must be a JSON object, got ${describeValue(payload)}`,
-    );
-  }
+  assertJsonObject(payload, field, "a browser payload");
   assertJsonValue(payload, field);
 }

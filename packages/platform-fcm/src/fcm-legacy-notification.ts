@@ -2,15 +2,21 @@ import {
   assertJsonValue,
   assertMaxBytes,
   createNotification,
+  definePlatformSend,
   describeValue,
   isPlainObject,
   type Notification,
-  type NotificationHub,
+  optionHeaders,
   quoteExcerpt,
-  type SendResult,
+  readJsonObjectPayload,
   ValidationError,
 } from "@nhub/core";
-import { assertFcmData, FCM_CONTENT_TYPE, FCM_MAX_PAYLOAD_BYTES } from "./fcm-notification";
+import {
+  assertFcmData,
+  FCM_CONTENT_TYPE,
+  FCM_MAX_PAYLOAD_BYTES,
+  type FcmNotificationOptions,
+} from "./fcm-notification";
 import type { FcmLegacyPayload } from "./fcm-payload";
 
 /**
@@ -37,31 +43,12 @@ const TARGETS = ["to", "registration_ids", "condition"];
  *
  * @throws {ValidationError} for a target, a v1-shaped body, or a bad field.
  */
-export function createFcmLegacyNotification(payload: FcmLegacyPayload | string): Notification {
-  let parsed: unknown;
-  let text: string | undefined;
-  if (typeof payload === "string") {
-    try {
-      parsed = JSON.parse(payload);
-    } catch (error) {
-      throw new ValidationError(
-        "payload",
-        "json",
-        `the payload string is not JSON: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
-    text = payload;
-  } else {
-    parsed = payload;
-  }
-  if (!isPlainObject(parsed)) {
-    throw new ValidationError(
-      "payload",
-      "type",
-      `a legacy FCM payload is an object, not ${describeValue(parsed)}`,
-    );
-  }
+export function createFcmLegacyNotification(
+  payload: FcmLegacyPayload | string,
+  options?: FcmNotificationOptions,
+): Notification {
+  const headers = optionHeaders(options);
+  const { value: parsed, text } = readJsonObjectPayload(payload, "a legacy FCM payload");
   for (const key of TARGETS) {
     if (parsed[key] !== undefined) {
       throw new ValidationError(
@@ -126,7 +113,7 @@ export function createFcmLegacyNotification(payload: FcmLegacyPayload | string):
   assertJsonValue(parsed, "payload");
   const body = text ?? JSON.stringify(parsed);
   assertMaxBytes(body, FCM_MAX_PAYLOAD_BYTES, "payload", "the legacy FCM payload");
-  return createNotification({ format: FCM_LEGACY_FORMAT, contentType: FCM_CONTENT_TYPE, body });
+  return createNotification({ format: FCM_LEGACY_FORMAT, contentType: FCM_CONTENT_TYPE, body, headers });
 }
 
 /**
@@ -136,10 +123,4 @@ export function createFcmLegacyNotification(payload: FcmLegacyPayload | string):
  * @deprecated Google retired the legacy FCM API in June 2024; use `sendFcmNotification` with an FCM v1
  * message. Kept only for migration.
  */
-export async function sendFcmLegacyNotification(
-  hub: Pick<NotificationHub, "send">,
-  payload: FcmLegacyPayload | string,
-  tags?: string | Iterable<string>,
-): Promise<SendResult> {
-  return hub.send(createFcmLegacyNotification(payload), { tags });
-}
+export const sendFcmLegacyNotification = /* @__PURE__ */ definePlatformSend(createFcmLegacyNotification);

@@ -2,15 +2,24 @@ import {
   assertJsonValue,
   assertMaxBytes,
   createNotification,
+  definePlatformSend,
   describeValue,
   isPlainObject,
+  type JsonPlatformOptions,
   type Notification,
-  type NotificationHub,
+  optionHeaders,
   quoteExcerpt,
-  type SendResult,
+  readJsonObjectPayload,
   ValidationError,
 } from "@nhub/core";
 import type { FcmV1Envelope, FcmV1Message } from "./fcm-payload";
+
+/**
+ * Options of {@link createFcmV1Notification} and {@link sendFcmNotification}: `headers`, extra headers sent with
+ * the notification. FCM defines none the hub reads; reserved headers (`Authorization`, `Content-Type`,
+ * `ServiceBusNotification-*`) are refused.
+ */
+export type FcmNotificationOptions = JsonPlatformOptions;
 
 /** The `ServiceBusNotification-Format` of FCM v1 notifications. */
 export const FCM_V1_FORMAT = "fcmv1";
@@ -340,31 +349,15 @@ function assertAnalyticsLabel(value: unknown, field: string): void {
  * @throws {ValidationError} for a target, a non-string data value, a reserved data key, a bad duration or enum,
  * or an oversized body.
  */
-export function createFcmV1Notification(payload: FcmV1Message | FcmV1Envelope | string): Notification {
-  let parsed: unknown;
-  let text: string | undefined;
-  if (typeof payload === "string") {
-    try {
-      parsed = JSON.parse(payload);
-    } catch (error) {
-      throw new ValidationError(
-        "payload",
-        "json",
-        `the payload string is not JSON: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
-    text = payload;
-  } else {
-    parsed = payload;
-  }
-  if (!isPlainObject(parsed)) {
-    throw new ValidationError(
-      "payload",
-      "type",
-      `an FCM v1 payload is a Message object or { message }, not ${describeValue(parsed)}`,
-    );
-  }
+export function createFcmV1Notification(
+  payload: FcmV1Message | FcmV1Envelope | string,
+  options?: FcmNotificationOptions,
+): Notification {
+  const headers = optionHeaders(options);
+  const { value: parsed, text } = readJsonObjectPayload(
+    payload,
+    "an FCM v1 payload (a Message or { message })",
+  );
   let body: string;
   if (Object.hasOwn(parsed, "message")) {
     for (const key of Object.keys(parsed)) {
@@ -383,21 +376,27 @@ export function createFcmV1Notification(payload: FcmV1Message | FcmV1Envelope | 
     body = text === undefined ? JSON.stringify({ message: parsed }) : `{"message":${text}}`;
   }
   assertMaxBytes(body, FCM_MAX_PAYLOAD_BYTES, "payload", "the FCM v1 request body");
-  return createNotification({ format: FCM_V1_FORMAT, contentType: FCM_CONTENT_TYPE, body });
+  return createNotification({ format: FCM_V1_FORMAT, contentType: FCM_CONTENT_TYPE, body, headers });
 }
 
 /**
- * Sends an FCM v1 notification to the Android (and FCM) devices matching `tags`, or to all of them when `tags`
- * is left out. Nothing is sent when the payload is refused; the promise rejects with the
- * {@link ValidationError}.
+ * Sends an FCM v1 notification: `sendFcmNotification(hub, payload, tags?, options?)` is
+ * `hub.send(createFcmV1Notification(payload, options), { tags })`. It reaches the Android (and FCM) devices
+ * matching `tags` (a tag expression, a set of tags sent to anyone with any of them, or an `and`/`or`/`not` tree),
+ * or all of them when `tags` is left out. Nothing is sent when the payload is refused; the promise rejects with the
+ * {@link ValidationError}. Also exported as {@link sendFcmV1Notification}, the name that pairs with
+ * `createFcmV1Notification`.
  *
  * @example
  * await sendFcmNotification(hub, { data: { msg: "Hello!" } }, "sports");
  */
-export async function sendFcmNotification(
-  hub: Pick<NotificationHub, "send">,
-  payload: FcmV1Message | FcmV1Envelope | string,
-  tags?: string | Iterable<string>,
-): Promise<SendResult> {
-  return hub.send(createFcmV1Notification(payload), { tags });
-}
+export const sendFcmNotification = /* @__PURE__ */ definePlatformSend(createFcmV1Notification);
+
+/**
+ * `sendFcmV1Notification(hub, payload, tags?, options?)`: the same function as {@link sendFcmNotification}, under
+ * the name that pairs with {@link createFcmV1Notification}.
+ *
+ * @example
+ * await sendFcmV1Notification(hub, { notification: { title: "Hello" } }, and("sports", "fr"));
+ */
+export const sendFcmV1Notification: typeof sendFcmNotification = sendFcmNotification;

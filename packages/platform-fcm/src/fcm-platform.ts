@@ -19,6 +19,8 @@ import {
 export const fcmV1Platform = /* @__PURE__ */ definePlatform({
   specificationVersion: 1,
   name: "fcm-v1",
+  // The CLI's name for it since the first release.
+  aliases: ["fcm"],
   format: FCM_V1_FORMAT,
   contentTypes: [FCM_CONTENT_TYPE],
   maxBytes: FCM_MAX_PAYLOAD_BYTES,

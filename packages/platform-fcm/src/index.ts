@@ -12,8 +12,10 @@ export {
   FCM_CONTENT_TYPE,
   FCM_MAX_PAYLOAD_BYTES,
   FCM_V1_FORMAT,
+  type FcmNotificationOptions,
   isReservedFcmDataKey,
   sendFcmNotification,
+  sendFcmV1Notification,
 } from "./fcm-notification";
 export type {
   AndroidColor,

@@ -2,7 +2,13 @@
  * The MPNS header rules: what kind of notification a payload is, and the `X-WindowsPhone-Target` and
  * `X-NotificationClass` that go with each kind and delivery delay.
  */
-import { quoteExcerpt, ValidationError } from "@nhub/core";
+import {
+  defineHeaderRules,
+  describeValue,
+  quoteExcerpt,
+  resolvePlatformHeaders,
+  ValidationError,
+} from "@nhub/core";
 import { assertWellFormedXml, type XmlOutline } from "@nhub/xml";
 
 /**
@@ -55,7 +61,6 @@ export interface MpnsHeaderOptions {
 
 const TARGET_HEADER = "X-WindowsPhone-Target";
 const CLASS_HEADER = "X-NotificationClass";
-const CANONICAL_NAMES = new Map([TARGET_HEADER, CLASS_HEADER].map((name) => [name.toLowerCase(), name]));
 
 // The last digit of X-NotificationClass says the kind; the tens say the delay.
 const KIND_DIGIT: Readonly<Record<MpnsKind, number>> = { tile: 1, toast: 2, raw: 3 };
@@ -66,6 +71,18 @@ const TARGETS: Readonly<Record<MpnsKind, string | undefined>> = {
   raw: undefined,
 };
 const CLASSES = ["1", "2", "3", "11", "12", "13", "21", "22", "23"];
+
+/** The two headers MPNS defines, with the values each may hold; whether they fit the payload is checked after. */
+const MPNS_HEADERS = /* @__PURE__ */ defineHeaderRules({
+  [TARGET_HEADER]: (v) =>
+    v === "toast" || v === "token"
+      ? undefined
+      : ["enum", `the target is "toast" or "token", not ${quoteExcerpt(v)}`],
+  [CLASS_HEADER]: (v) =>
+    CLASSES.includes(v)
+      ? undefined
+      : ["enum", `${quoteExcerpt(v)} is not a notification class; use ${CLASSES.join(", ")}`],
+});
 
 function localName(name: string): string {
   return name.slice(name.indexOf(":") + 1);
@@ -107,31 +124,20 @@ export function inferMpnsKind(xml: string): MpnsKind {
  */
 export function mpnsNotificationClass(kind: MpnsKind, delay: MpnsDelay = "immediate"): string {
   if (!Object.hasOwn(KIND_DIGIT, kind)) {
-    throw new ValidationError("kind", "enum", `${describe(kind)} is not a kind; use toast, tile or raw`);
+    throw new ValidationError("kind", "enum", `${describeValue(kind)} is not a kind; use toast, tile or raw`);
   }
   if (!isMpnsDelay(delay)) {
     throw new ValidationError(
       "delay",
       "enum",
-      `${describe(delay)} is not a delay; use ${MPNS_DELAYS.join(", ")}`,
+      `${describeValue(delay)} is not a delay; use ${MPNS_DELAYS.join(", ")}`,
     );
   }
   return String(DELAY_TENS[delay] + KIND_DIGIT[kind]);
 }
 
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value === "string") return quoteExcerpt(value);
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return Array.isArray(value) ? "an array" : `a ${typeof value}`;
-}
-
 function isMpnsDelay(value: unknown): value is MpnsDelay {
   return (MPNS_DELAYS as readonly unknown[]).includes(value);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /**
@@ -148,59 +154,20 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * @deprecated Microsoft retired MPNS; this package is kept only to migrate old back ends. Use `@nhub/platform-wns`.
  */
 export function resolveMpnsHeaders(kind: MpnsKind, options: MpnsHeaderOptions = {}): Record<string, string> {
-  if (!isPlainObject(options)) {
-    throw new ValidationError("options", "type", `options must be an object, not ${describe(options)}`);
-  }
-  const explicit = new Map<string, { value: string; field: string }>();
-  const passthrough: Record<string, string> = {};
-  const given = options.headers;
-  if (given !== undefined) {
-    if (!isPlainObject(given)) {
-      throw new ValidationError("headers", "type", `headers must be an object, not ${describe(given)}`);
-    }
-    for (const [name, value] of Object.entries(given)) {
-      // An optional header left undefined is simply absent: never send the text "undefined".
-      if (value === undefined) continue;
-      const canonical = CANONICAL_NAMES.get(name.toLowerCase());
-      if (canonical === undefined) {
-        passthrough[name] = value as string;
-        continue;
-      }
-      const field = `headers.${name}`;
-      if (typeof value !== "string") {
-        throw new ValidationError(field, "type", `header values are strings, not ${describe(value)}`);
-      }
-      const prior = explicit.get(canonical);
-      if (prior) {
-        throw new ValidationError(
-          field,
-          "duplicate",
-          `${prior.field} and ${field} name the same header; give it once`,
-        );
-      }
-      explicit.set(canonical, { value, field });
-    }
-  }
-
+  const resolver = resolvePlatformHeaders(MPNS_HEADERS, options);
   const delay: unknown = options.delay;
   if (delay !== undefined && !isMpnsDelay(delay)) {
     throw new ValidationError(
       "options.delay",
       "enum",
-      `${describe(delay)} is not a delay; use ${MPNS_DELAYS.join(", ")}`,
+      `${describeValue(delay)} is not a delay; use ${MPNS_DELAYS.join(", ")}`,
     );
   }
 
+  const { settings, passthrough } = resolver.check();
   const target = TARGETS[kind];
-  const givenTarget = explicit.get(TARGET_HEADER);
+  const givenTarget = settings.get(TARGET_HEADER);
   if (givenTarget !== undefined) {
-    if (givenTarget.value !== "toast" && givenTarget.value !== "token") {
-      throw new ValidationError(
-        givenTarget.field,
-        "enum",
-        `the target is "toast" or "token", not ${describe(givenTarget.value)}`,
-      );
-    }
     if (givenTarget.value !== target) {
       throw new ValidationError(
         givenTarget.field,
@@ -211,15 +178,8 @@ export function resolveMpnsHeaders(kind: MpnsKind, options: MpnsHeaderOptions = 
   }
 
   let notificationClass = mpnsNotificationClass(kind, delay);
-  const givenClass = explicit.get(CLASS_HEADER);
+  const givenClass = settings.get(CLASS_HEADER);
   if (givenClass !== undefined) {
-    if (!CLASSES.includes(givenClass.value)) {
-      throw new ValidationError(
-        givenClass.field,
-        "enum",
-        `${describe(givenClass.value)} is not a notification class; use ${CLASSES.join(", ")}`,
-      );
-    }
     if (Number(givenClass.value) % 10 !== KIND_DIGIT[kind]) {
       throw new ValidationError(
         givenClass.field,

@@ -1,9 +1,8 @@
 import {
   assertMaxBytes,
   createNotification,
+  definePlatformSend,
   type Notification,
-  type NotificationHub,
-  type SendResult,
   ValidationError,
 } from "@nhub/core";
 import { assertWellFormedXml } from "@nhub/xml";
@@ -83,8 +82,10 @@ export function createMpnsNotification(payload: string, options: MpnsNotificatio
 }
 
 /**
- * Sends a Windows Phone notification to the devices matching `tags` (a tag expression, or a set of tags sent to
- * anyone with any of them), or to every Windows Phone device when `tags` is left out. Nothing is sent when the
+ * Sends a Windows Phone notification: `sendMpnsNotification(hub, payload, tags?, options?)` is
+ * `hub.send(createMpnsNotification(payload, options), { tags })`. It reaches the devices matching `tags` (a tag
+ * expression, a set of tags sent to anyone with any of them, or an `and`/`or`/`not` tree), or every Windows Phone
+ * device when `tags` is left out. Nothing is sent when the
  * payload is refused; the promise rejects with the {@link ValidationError}.
  *
  * @example
@@ -92,11 +93,4 @@ export function createMpnsNotification(payload: string, options: MpnsNotificatio
  *
  * @deprecated Microsoft retired MPNS; this package is kept only to migrate old back ends. Use `@nhub/platform-wns`.
  */
-export async function sendMpnsNotification(
-  hub: Pick<NotificationHub, "send">,
-  payload: string,
-  tags?: string | Iterable<string>,
-  options?: MpnsNotificationOptions,
-): Promise<SendResult> {
-  return hub.send(createMpnsNotification(payload, options), { tags });
-}
+export const sendMpnsNotification = /* @__PURE__ */ definePlatformSend(createMpnsNotification);

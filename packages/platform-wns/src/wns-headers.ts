@@ -2,7 +2,13 @@
  * The `X-WNS-*` header rules: how `X-WNS-Type` follows from the payload, and what values the other WNS headers
  * may hold.
  */
-import { quoteExcerpt, ValidationError } from "@nhub/core";
+import {
+  defineHeaderRules,
+  describeValue,
+  quoteExcerpt,
+  resolvePlatformHeaders,
+  ValidationError,
+} from "@nhub/core";
 import { assertWellFormedXml } from "@nhub/xml";
 
 /** Every `X-WNS-Type`. */
@@ -83,35 +89,41 @@ export interface ResolvedWnsHeaders {
 }
 
 const TYPE_HEADER = "X-WNS-Type";
-const CANONICAL_NAMES = new Map(
-  [
-    TYPE_HEADER,
-    "X-WNS-Cache-Policy",
-    "X-WNS-TTL",
-    "X-WNS-Tag",
-    "X-WNS-Group",
-    "X-WNS-RequestForStatus",
-    "X-WNS-PRIORITY",
-  ].map((name) => [name.toLowerCase(), name]),
-);
 const TAG_PATTERN = /^[A-Za-z0-9]{1,16}$/;
 
-interface Setting {
-  readonly value: string;
-  /** Where the value came from, for error messages: `headers.X-WNS-TTL` or `options.ttl`. */
-  readonly field: string;
-}
+const wnsTag =
+  (what: string) =>
+  (v: string): readonly [string, string] | undefined =>
+    TAG_PATTERN.test(v)
+      ? undefined
+      : [
+          "wns-tag",
+          `${quoteExcerpt(v)} is not a WNS ${what}: use 1 to ${WNS_MAX_TAG_LENGTH} ASCII letters and digits`,
+        ];
 
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value === "string") return quoteExcerpt(value);
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return Array.isArray(value) ? "an array" : `a ${typeof value}`;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
+/** The `X-WNS-*` headers nhub checks, by canonical name, with their rules; other headers pass through. */
+const WNS_HEADERS = /* @__PURE__ */ defineHeaderRules({
+  [TYPE_HEADER]: (v) =>
+    (WNS_TYPES as readonly string[]).includes(v)
+      ? undefined
+      : ["enum", `${quoteExcerpt(v)} is not a WNS type; use one of ${WNS_TYPES.join(", ")}`],
+  "X-WNS-Cache-Policy": (v) =>
+    v === "cache" || v === "no-cache"
+      ? undefined
+      : ["enum", `the cache policy is "cache" or "no-cache", not ${quoteExcerpt(v)}`],
+  "X-WNS-TTL": (v) =>
+    /^[1-9][0-9]*$/.test(v) && Number.isSafeInteger(Number(v))
+      ? undefined
+      : ["positive-integer", `the TTL is a positive whole number of seconds, not ${quoteExcerpt(v)}`],
+  "X-WNS-Tag": wnsTag("tag"),
+  "X-WNS-Group": wnsTag("group"),
+  "X-WNS-RequestForStatus": (v) =>
+    v === "true" || v === "false"
+      ? undefined
+      : ["enum", `RequestForStatus is "true" or "false", not ${quoteExcerpt(v)}`],
+  "X-WNS-PRIORITY": (v) =>
+    /^[1-4]$/.test(v) ? undefined : ["enum", `the priority is 1, 2, 3 or 4, not ${quoteExcerpt(v)}`],
+});
 
 /**
  * Checks the caller's header options and headers and turns them into the headers to send. Every `X-WNS-*`
@@ -129,79 +141,29 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * @throws {ValidationError} naming the option (`options.ttl`) or header (`headers.X-WNS-TTL`).
  */
 export function resolveWnsHeaders(options: WnsHeaderOptions = {}): ResolvedWnsHeaders {
-  if (!isPlainObject(options)) {
-    throw new ValidationError("options", "type", `options must be an object, not ${describe(options)}`);
-  }
-  const settings = new Map<string, Setting>();
-  const passthrough: Record<string, string> = {};
-  const given = options.headers;
-  if (given !== undefined) {
-    if (!isPlainObject(given)) {
-      throw new ValidationError("headers", "type", `headers must be an object, not ${describe(given)}`);
-    }
-    for (const [name, value] of Object.entries(given)) {
-      // An optional header left undefined is simply absent: never send the text "undefined".
-      if (value === undefined) continue;
-      const canonical = CANONICAL_NAMES.get(name.toLowerCase());
-      if (canonical === undefined) {
-        passthrough[name] = value as string;
-        continue;
-      }
-      const field = `headers.${name}`;
-      if (typeof value !== "string") {
-        throw new ValidationError(field, "type", `header values are strings, not ${describe(value)}`);
-      }
-      const prior = settings.get(canonical);
-      if (prior) {
-        throw new ValidationError(
-          field,
-          "duplicate",
-          `${prior.field} and ${field} name the same header; give it once`,
-        );
-      }
-      settings.set(canonical, { value, field });
-    }
-  }
-
-  const set = (name: string, value: string, field: string) => {
-    const prior = settings.get(name);
-    if (prior === undefined) settings.set(name, { value, field });
-    else if (prior.value !== value) {
-      throw new ValidationError(
-        field,
-        "conflict",
-        `${field} gives "${value}" but ${prior.field} gives "${prior.value}"; give one`,
-      );
-    }
-  };
+  const resolver = resolvePlatformHeaders(WNS_HEADERS, options);
+  const { set } = resolver;
   const { type, cachePolicy, ttl, tag, group, requestForStatus, priority } = options;
-  if (type !== undefined) set(TYPE_HEADER, typeof type === "string" ? type : describe(type), "options.type");
-  if (cachePolicy !== undefined) {
-    set(
-      "X-WNS-Cache-Policy",
-      typeof cachePolicy === "string" ? cachePolicy : describe(cachePolicy),
-      "options.cachePolicy",
-    );
-  }
+  if (type !== undefined) set(TYPE_HEADER, type, "options.type");
+  if (cachePolicy !== undefined) set("X-WNS-Cache-Policy", cachePolicy, "options.cachePolicy");
   if (ttl !== undefined) {
     if (!(typeof ttl === "number" && Number.isSafeInteger(ttl) && ttl > 0)) {
       throw new ValidationError(
         "options.ttl",
         "positive-integer",
-        `ttl is a positive whole number of seconds, not ${describe(ttl)}`,
+        `ttl is a positive whole number of seconds, not ${describeValue(ttl)}`,
       );
     }
     set("X-WNS-TTL", String(ttl), "options.ttl");
   }
-  if (tag !== undefined) set("X-WNS-Tag", typeof tag === "string" ? tag : describe(tag), "options.tag");
-  if (group !== undefined)
-    set("X-WNS-Group", typeof group === "string" ? group : describe(group), "options.group");
+  if (tag !== undefined) set("X-WNS-Tag", tag, "options.tag");
+  if (group !== undefined) set("X-WNS-Group", group, "options.group");
   if (requestForStatus !== undefined) {
     if (typeof requestForStatus !== "boolean") {
       throw new ValidationError(
         "options.requestForStatus",
         "type",
-        `expected true or false, not ${describe(requestForStatus)}`,
+        `expected true or false, not ${describeValue(requestForStatus)}`,
       );
     }
     if (requestForStatus) set("X-WNS-RequestForStatus", "true", "options.requestForStatus");
@@ -211,13 +173,12 @@ export function resolveWnsHeaders(options: WnsHeaderOptions = {}): ResolvedWnsHe
       throw new ValidationError(
         "options.priority",
         "enum",
-        `priority is 1, 2, 3 or 4, not ${describe(priority)}`,
+        `priority is 1, 2, 3 or 4, not ${describeValue(priority)}`,
       );
     }
     set("X-WNS-PRIORITY", String(priority), "options.priority");
   }
-
-  for (const [name, setting] of settings) assertWnsHeader(name, setting);
+  const { settings, passthrough } = resolver.check();
 
   const headers: Record<string, string> = { ...passthrough };
   for (const [name, setting] of settings) if (name !== TYPE_HEADER) headers[name] = setting.value;
@@ -225,61 +186,6 @@ export function resolveWnsHeaders(options: WnsHeaderOptions = {}): ResolvedWnsHe
   return explicit === undefined
     ? { headers }
     : { type: explicit.value as WnsType, typeField: explicit.field, headers };
-}
-
-function assertWnsHeader(name: string, { value, field }: Setting): void {
-  switch (name) {
-    case TYPE_HEADER:
-      if (!(WNS_TYPES as readonly string[]).includes(value)) {
-        throw new ValidationError(
-          field,
-          "enum",
-          `${describe(value)} is not a WNS type; use one of ${WNS_TYPES.join(", ")}`,
-        );
-      }
-      return;
-    case "X-WNS-Cache-Policy":
-      if (value !== "cache" && value !== "no-cache") {
-        throw new ValidationError(
-          field,
-          "enum",
-          `the cache policy is "cache" or "no-cache", not ${describe(value)}`,
-        );
-      }
-      return;
-    case "X-WNS-TTL":
-      if (!/^[1-9][0-9]*$/.test(value) || !Number.isSafeInteger(Number(value))) {
-        throw new ValidationError(
-          field,
-          "positive-integer",
-          `the TTL is a positive whole number of seconds, not ${describe(value)}`,
-        );
-      }
-      return;
-    case "X-WNS-Tag":
-    case "X-WNS-Group":
-      if (!TAG_PATTERN.test(value)) {
-        throw new ValidationError(
-          field,
-          "wns-tag",
-          `${describe(value)} is not a WNS ${name === "X-WNS-Tag" ? "tag" : "group"}: use 1 to ${WNS_MAX_TAG_LENGTH} ASCII letters and digits`,
-        );
-      }
-      return;
-    case "X-WNS-RequestForStatus":
-      if (value !== "true" && value !== "false") {
-        throw new ValidationError(
-          field,
-          "enum",
-          `RequestForStatus is "true" or "false", not ${describe(value)}`,
-        );
-      }
-      return;
-    default:
-      if (!/^[1-4]$/.test(value)) {
-        throw new ValidationError(field, "enum", `the priority is 1, 2, 3 or 4, not ${describe(value)}`);
-      }
-  }
 }
 
 /**

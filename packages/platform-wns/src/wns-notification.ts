@@ -1,9 +1,8 @@
 import {
   assertMaxBytes,
   createNotification,
+  definePlatformSend,
   type Notification,
-  type NotificationHub,
-  type SendResult,
   ValidationError,
 } from "@nhub/core";
 import { assertWellFormedXml } from "@nhub/xml";
@@ -88,18 +87,13 @@ export function createWindowsNotification(
 }
 
 /**
- * Sends a Windows notification to the devices matching `tags` (a tag expression, or a set of tags sent to anyone
- * with any of them), or to every Windows device when `tags` is left out. Nothing is sent when the payload is
+ * Sends a Windows notification: `sendWindowsNotification(hub, payload, tags?, options?)` is
+ * `hub.send(createWindowsNotification(payload, options), { tags })`. It reaches the devices matching `tags` (a
+ * tag expression, a set of tags sent to anyone with any of them, or an `and`/`or`/`not` tree), or every Windows
+ * device when `tags` is left out. Nothing is sent when the payload is
  * refused; the promise rejects with the {@link ValidationError}.
  *
  * @example
  * await sendWindowsNotification(hub, toastXml({ texts: ["Hello world!"] }), "sports");
  */
-export async function sendWindowsNotification(
-  hub: Pick<NotificationHub, "send">,
-  payload: string | Uint8Array,
-  tags?: string | Iterable<string>,
-  options?: WindowsNotificationOptions,
-): Promise<SendResult> {
-  return hub.send(createWindowsNotification(payload, options), { tags });
-}
+export const sendWindowsNotification = /* @__PURE__ */ definePlatformSend(createWindowsNotification);

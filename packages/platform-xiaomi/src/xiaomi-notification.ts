@@ -1,11 +1,7 @@
 import {
   assertParsedJsonObject,
-  createJsonNotification,
-  type JsonNotificationKind,
-  type Notification,
-  type NotificationHub,
-  type SendOptions,
-  type SendResult,
+  defineJsonPlatform,
+  type JsonPlatformOptions,
   type ValidationError,
 } from "@nhub/core";
 import { assertXiaomiPayload, XIAOMI_MAX_PAYLOAD_BYTES, type XiaomiPayload } from "./xiaomi-payload";
@@ -16,18 +12,27 @@ export const XIAOMI_FORMAT = "xiaomi";
 /** The `Content-Type` of Xiaomi notifications. */
 export const XIAOMI_CONTENT_TYPE = "application/json;charset=utf-8";
 
-/** Options of {@link createXiaomiNotification}. */
-export interface XiaomiNotificationOptions {
-  /**
-   * Extra headers sent with the notification. Xiaomi has none of its own, so none is inferred; reserved
-   * headers (`Authorization`, `Content-Type`, `ServiceBusNotification-*`) are refused.
-   */
-  readonly headers?: Readonly<Record<string, string>>;
-}
+/**
+ * Options of {@link createXiaomiNotification} and {@link sendXiaomiNotification}: `headers`, extra headers sent
+ * with the notification. Xiaomi has none of its own, so none is inferred; reserved headers (`Authorization`,
+ * `Content-Type`, `ServiceBusNotification-*`) are refused.
+ */
+export type XiaomiNotificationOptions = JsonPlatformOptions;
+
+const xiaomi = /* @__PURE__ */ defineJsonPlatform<XiaomiPayload>({
+  name: "xiaomi",
+  format: XIAOMI_FORMAT,
+  contentType: XIAOMI_CONTENT_TYPE,
+  maxBytes: XIAOMI_MAX_PAYLOAD_BYTES,
+  what: "the Xiaomi message",
+  check: assertXiaomiPayload,
+  // A Mi Push message is a set of named fields; the hub has nothing to map from a bare array or scalar.
+  checkParsed: assertParsedJsonObject,
+});
 
 /**
  * Builds a Xiaomi notification (format `xiaomi`, `application/json;charset=utf-8`) for devices in mainland
- * China that registered with Mi Push.
+ * China that registered with Mi Push: `createXiaomiNotification(payload, options?)`.
  *
  * An object is serialised once with `JSON.stringify`, keys in your order. A string is sent byte for byte after
  * checking that it is JSON text of an object.
@@ -40,35 +45,19 @@ export interface XiaomiNotificationOptions {
  * const n = createXiaomiNotification({ title: "Hello", description: "Hello from Azure", pass_through: 0 });
  * @throws {ValidationError} naming the field and rule, e.g. `payload` / `max-bytes`, before anything is sent.
  */
-export function createXiaomiNotification(
-  payload: XiaomiPayload | string,
-  options: XiaomiNotificationOptions = {},
-): Notification {
-  return createJsonNotification(XIAOMI_JSON, payload, options.headers);
-}
-
-const XIAOMI_JSON: JsonNotificationKind = {
-  format: XIAOMI_FORMAT,
-  contentType: XIAOMI_CONTENT_TYPE,
-  maxBytes: XIAOMI_MAX_PAYLOAD_BYTES,
-  what: "the Xiaomi message",
-  check: assertXiaomiPayload,
-  // A Mi Push message is a set of named fields; the hub has nothing to map from a bare array or scalar.
-  checkParsed: assertParsedJsonObject,
-};
+export const createXiaomiNotification: typeof xiaomi.create = xiaomi.create;
 
 /**
- * Sends a Xiaomi message through a hub: `hub.send(createXiaomiNotification(payload), { tags })`.
+ * Sends a Xiaomi message through a hub: `sendXiaomiNotification(hub, payload, tags?, options?)` is
+ * `hub.send(createXiaomiNotification(payload, options), { tags })`.
  *
- * @param tags a tag expression, or a set of tags of which a device needs any one; omit to broadcast.
+ * @param tags who gets it: a tag expression, a set of tags of which a device needs any one, or an
+ * `and`/`or`/`not` tree; omit to broadcast.
  * @returns a promise that rejects with a {@link ValidationError} for a bad message, before any request is made.
  * @example
  * await sendXiaomiNotification(hub, { title: "Hello", description: "Hello from Azure" }, "sports");
  */
-export async function sendXiaomiNotification(
-  hub: Pick<NotificationHub, "send">,
-  payload: XiaomiPayload | string,
-  tags?: SendOptions["tags"],
-): Promise<SendResult> {
-  return hub.send(createXiaomiNotification(payload), { tags });
-}
+export const sendXiaomiNotification: typeof xiaomi.send = xiaomi.send;
+
+/** The descriptor's members; `xiaomi-platform.ts` checks and freezes them. */
+export const XIAOMI_DEFINITION = xiaomi.definition;

@@ -4,7 +4,7 @@
  * types the Mi Push message fields that are commonly documented, loosely, and refuses only what cannot be sent:
  * anything that is not a JSON object, and bodies over the size limit.
  */
-import { assertJsonValue, describeValue, isPlainObject, type JsonObject, ValidationError } from "@nhub/core";
+import { assertJsonObject, assertJsonValue, type JsonObject } from "@nhub/core";
 
 /**
  * Largest Xiaomi message nhub sends: 4096 bytes of UTF-8. The hub's real limit for `xiaomi` is unverified;
@@ -52,12 +52,6 @@ export type XiaomiPayload = XiaomiMessage | JsonObject;
  * path of the first value JSON cannot carry (a function, `NaN`, a `Date`, a cycle)
  */
 export function assertXiaomiPayload(payload: unknown, field = "payload"): asserts payload is XiaomiPayload {
-  if (!isPlainObject(payload)) {
-    throw new ValidationError(
-      field,
-      "type",
-      `a Xiaomi message must be a JSON object, got ${describeValue(payload)}`,
-    );
-  }
+  assertJsonObject(payload, field, "a Xiaomi message");
   assertJsonValue(payload, field);
 }

@@ -6,11 +6,11 @@
 import {
   assertMaxBytes,
   createNotification,
+  definePlatformSend,
   MAX_REQUEST_BODY_BYTES,
   type Notification,
-  type NotificationHub,
+  optionHeaders,
   quoteExcerpt,
-  type SendResult,
   ValidationError,
 } from "@nhub/core";
 import { readProperties, type TemplateProperties } from "./template-expression";
@@ -21,7 +21,7 @@ export const TEMPLATE_FORMAT = "template";
 /** The `Content-Type` of a template notification's body. */
 export const TEMPLATE_CONTENT_TYPE = "application/json;charset=utf-8";
 
-/** Options of {@link createTemplateNotification}. */
+/** Options of {@link createTemplateNotification} and {@link sendTemplateNotification}. */
 export interface TemplateNotificationOptions {
   /** Extra headers sent with the notification; core refuses reserved ones (Authorization, ServiceBusNotification-*). */
   readonly headers?: Readonly<Record<string, string>>;
@@ -41,7 +41,7 @@ export interface TemplateNotificationOptions {
  */
 export function createTemplateNotification(
   properties: TemplateProperties,
-  options: TemplateNotificationOptions = {},
+  options?: TemplateNotificationOptions,
 ): Notification {
   const entries = readProperties(properties);
   // A null-prototype copy: a "__proto__" property is then plain data, and getters ran exactly once above.
@@ -68,23 +68,19 @@ export function createTemplateNotification(
     format: TEMPLATE_FORMAT,
     contentType: TEMPLATE_CONTENT_TYPE,
     body,
-    ...(options.headers === undefined ? {} : { headers: options.headers }),
+    headers: optionHeaders(options),
   });
 }
 
 /**
- * Sends a template notification to the template registrations matching `tags` (every one when omitted).
+ * Sends a template notification: `sendTemplateNotification(hub, properties, tags?, options?)` is
+ * `hub.send(createTemplateNotification(properties, options), { tags })`. It reaches the template registrations
+ * matching `tags` (every one when omitted).
  *
  * @example
  * await sendTemplateNotification(hub, { greeting_en: "Hello", greeting_fr: "Salut" }, "sports");
- * @param tags a tag expression, or a set of tags (any of them matches).
+ * @param tags a tag expression, a set of tags (any of them matches), or an `and`/`or`/`not` tree.
  * @returns the hub's answer; rejects with a {@link ValidationError} before anything is sent for bad properties
  * or tags (see {@link createTemplateNotification}).
  */
-export async function sendTemplateNotification(
-  hub: Pick<NotificationHub, "send">,
-  properties: TemplateProperties,
-  tags?: string | Iterable<string>,
-): Promise<SendResult> {
-  return hub.send(createTemplateNotification(properties), { tags });
-}
+export const sendTemplateNotification = /* @__PURE__ */ definePlatformSend(createTemplateNotification);

@@ -77,7 +77,7 @@ export interface InvalidCase {
   readonly payload: unknown;
   /**
    * Options for `create`, also `unknown` so they can break the options' rules. A case with options checks
-   * `create` only, since `send` takes no options.
+   * `create` only, as descriptors written before `send` took options still pass the suite.
    */
   readonly options?: unknown;
   /** The `ValidationError`'s `field`, e.g. `payload.aps.alert` or `headers.apns-priority`. */
