@@ -1,6 +1,7 @@
 export { type EmulatorCliIo, emulatorUsage, runEmulatorCli, shellQuote } from "./cli";
 export {
   type DevCertificate,
+  createDevCertificate,
   defaultCertDir,
   loadOrCreateDevCertificate,
 } from "./dev-cert";
