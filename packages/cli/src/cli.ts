@@ -279,7 +279,8 @@ async function installation(args: readonly string[], io: CliIo): Promise<number>
       io.stdout(`${JSON.stringify({ installationId: id, deleted: true }, null, 2)}\n`);
     } else {
       if (values.platform === undefined) throw new UsageError("--platform is required for put");
-      if (values.channel === undefined) throw new UsageError("--channel is required for put (the device handle)");
+      if (values.channel === undefined)
+        throw new UsageError("--channel is required for put (the device handle)");
       const platform = values.platform as string;
       let pushChannel: unknown = values.channel;
       if (platform === "browser") {

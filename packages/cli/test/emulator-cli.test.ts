@@ -72,7 +72,10 @@ describe("nhub emulator --print-env", () => {
 
     const second = await runUntilReady(NHUB, ["emulator", "--port", String(port), "--sample-devices"]);
     try {
-      const sent = await nhub(["send", "apns", "--payload", `@${join(SAMPLES, "apns.json")}`, "--tag", "sports"], printed);
+      const sent = await nhub(
+        ["send", "apns", "--payload", `@${join(SAMPLES, "apns.json")}`, "--tag", "sports"],
+        printed,
+      );
       expect(sent.stderr).toBe("");
       expect(JSON.parse(sent.stdout).status).toBe(201);
     } finally {
@@ -89,11 +92,18 @@ describe("nhub emulator --print-env", () => {
 
   it("gives a curl-ready Authorization value with --print-token", async () => {
     const port = await freePort();
-    const emulator = await runUntilReady(EMULATOR_BIN, ["--port", String(port), "--sample-devices", "--quiet"]);
+    const emulator = await runUntilReady(EMULATOR_BIN, [
+      "--port",
+      String(port),
+      "--sample-devices",
+      "--quiet",
+    ]);
     try {
       const token = await run(EMULATOR_BIN, ["--print-token", "--port", String(port)]);
       expect(token.code).toBe(0);
-      expect(token.stdout).toMatch(/^SharedAccessSignature sr=[^&]+&sig=[^&]+&se=\d+&skn=DefaultFullSharedAccessSignature\n$/);
+      expect(token.stdout).toMatch(
+        /^SharedAccessSignature sr=[^&]+&sig=[^&]+&se=\d+&skn=DefaultFullSharedAccessSignature\n$/,
+      );
       const res = await fetch(`http://127.0.0.1:${port}/myhub/messages/?api-version=2020-06`, {
         method: "POST",
         headers: {
@@ -105,7 +115,9 @@ describe("nhub emulator --print-env", () => {
         body: readFileSync(join(SAMPLES, "apns.json"), "utf8"),
       });
       expect(res.status).toBe(201);
-      const deliveries = (await (await fetch(`http://127.0.0.1:${port}/_emulator/hubs/myhub/deliveries`)).json()) as Array<{
+      const deliveries = (await (
+        await fetch(`http://127.0.0.1:${port}/_emulator/hubs/myhub/deliveries`)
+      ).json()) as Array<{
         installationId: string;
       }>;
       expect(deliveries.map((d) => d.installationId).sort()).toEqual(["sample-iphone", "sample-template"]);
@@ -166,7 +178,10 @@ describe("nhub emulator", () => {
       expect(vars.NOTIFICATION_HUB_CONNECTION_STRING).toMatch(/^Endpoint=sb:\/\/127\.0\.0\.1:\d+\/;/);
       expect(vars.NODE_EXTRA_CA_CERTS).toBe(join(certDir, "dev-cert.pem"));
       expect(emulator.stderr()).toContain(`NODE_EXTRA_CA_CERTS='${join(certDir, "dev-cert.pem")}'`);
-      const sent = await nhub(["send", "fcm", "--payload", `@${join(SAMPLES, "fcmv1.json")}`, "--tag", "weather"], vars);
+      const sent = await nhub(
+        ["send", "fcm", "--payload", `@${join(SAMPLES, "fcmv1.json")}`, "--tag", "weather"],
+        vars,
+      );
       expect(sent.stderr).toBe("");
       expect(JSON.parse(sent.stdout).status).toBe(201);
       // Without the certificate trusted, the send fails on TLS.
@@ -181,7 +196,11 @@ describe("nhub emulator", () => {
     const port = /127\.0\.0\.1:(\d+)/.exec(emulator.stdout())![1]!;
     // --print-env --https names the same certificate and the sb:// endpoint.
     const printed = evalExports(
-      (await nhub(["emulator", "--print-env", "--https", "--port", port], { NHUB_EMULATOR_CERT_DIR: certDir })).stdout,
+      (
+        await nhub(["emulator", "--print-env", "--https", "--port", port], {
+          NHUB_EMULATOR_CERT_DIR: certDir,
+        })
+      ).stdout,
     );
     expect(printed).toEqual(evalExports(emulator.stdout()));
   });
@@ -194,21 +213,49 @@ describe("nhub installation", () => {
     const env = evalExports(emulator.stdout());
     try {
       const put = await nhub(
-        ["installation", "put", "--id", "my-phone", "--platform", "apns", "--channel", "0a1b2c3d", "--tag", "sports", "--tag", "news"],
+        [
+          "installation",
+          "put",
+          "--id",
+          "my-phone",
+          "--platform",
+          "apns",
+          "--channel",
+          "0a1b2c3d",
+          "--tag",
+          "sports",
+          "--tag",
+          "news",
+        ],
         env,
       );
       expect(put.stderr).toBe("");
       expect(put.code).toBe(0);
-      const devices = (await (await fetch(`http://127.0.0.1:${port}/_emulator/hubs/myhub/devices`)).json()) as Array<{
+      const devices = (await (
+        await fetch(`http://127.0.0.1:${port}/_emulator/hubs/myhub/devices`)
+      ).json()) as Array<{
         installationId: string;
         tags: string[];
       }>;
       expect(devices).toMatchObject([{ installationId: "my-phone", tags: ["sports", "news"] }]);
       const got = await nhub(["installation", "get", "--id", "my-phone"], env);
       expect(got.code).toBe(0);
-      expect(JSON.parse(got.stdout)).toMatchObject({ installationId: "my-phone", platform: "apns", pushChannel: "0a1b2c3d" });
+      expect(JSON.parse(got.stdout)).toMatchObject({
+        installationId: "my-phone",
+        platform: "apns",
+        pushChannel: "0a1b2c3d",
+      });
       const browser = await nhub(
-        ["installation", "put", "--id", "web", "--platform", "browser", "--channel", JSON.stringify(SAMPLE_DEVICES.find((d) => d.platform === "browser")!.pushChannel)],
+        [
+          "installation",
+          "put",
+          "--id",
+          "web",
+          "--platform",
+          "browser",
+          "--channel",
+          JSON.stringify(SAMPLE_DEVICES.find((d) => d.platform === "browser")!.pushChannel),
+        ],
         env,
       );
       expect(browser.code).toBe(0);
@@ -218,7 +265,10 @@ describe("nhub installation", () => {
       expect(deleted.code).toBe(0);
       expect((await nhub(["installation", "get", "--id", "my-phone"], env)).code).toBe(1);
       // A bad field is refused before anything is sent, naming the field.
-      const bad = await nhub(["installation", "put", "--id", "x", "--platform", "nokia", "--channel", "c"], env);
+      const bad = await nhub(
+        ["installation", "put", "--id", "x", "--platform", "nokia", "--channel", "c"],
+        env,
+      );
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/platform/);
       expect((await nhub(["installation", "fetch", "--id", "x"], env)).code).toBe(2);

@@ -86,7 +86,11 @@ describe("the official SDK against the emulator over https", () => {
   });
 
   it("sends to a tag expression, directly and with a template, and the devices get them", () => {
-    expect(result("tag send")).toEqual({ state: "DetailedStateAvailable", successCount: 1, notificationId: "set" });
+    expect(result("tag send")).toEqual({
+      state: "DetailedStateAvailable",
+      successCount: 1,
+      notificationId: "set",
+    });
     expect(result("direct send")).toEqual({ notificationId: "set" });
     expect(result("template send")).toEqual({ notificationId: "set" });
     const got = emulator.hub().deliveries();

@@ -162,13 +162,15 @@ async function run(argv: readonly string[], io: EmulatorCliIo, command: string):
   }
 
   if (values["print-env"] || values["print-token"]) {
-    if (values["print-env"] && values["print-token"]) throw new UsageError("use --print-env or --print-token");
+    if (values["print-env"] && values["print-token"])
+      throw new UsageError("use --print-env or --print-token");
     if (values["random-keys"]) {
       throw new UsageError(
         `--random-keys makes keys only a running emulator knows: copy its export lines instead of using --${values["print-env"] ? "print-env" : "print-token"}`,
       );
     }
-    if (port === 0) throw new UsageError("give the --port of the emulator (0 picks a port only when it starts)");
+    if (port === 0)
+      throw new UsageError("give the --port of the emulator (0 picks a port only when it starts)");
     if (values["print-token"]) {
       const resource = `${https ? "https" : "http"}://${urlHostOf(host)}:${port}/${hubName}`;
       const expiresAt = Math.floor(Date.now() / 1000) + 3600;
@@ -191,7 +193,8 @@ async function run(argv: readonly string[], io: EmulatorCliIo, command: string):
     return 0;
   }
 
-  const devices = values.devices === undefined ? undefined : await readDevices(resolve(io.cwd, values.devices));
+  const devices =
+    values.devices === undefined ? undefined : await readDevices(resolve(io.cwd, values.devices));
   let httpsOption: EmulatorHttpsOptions | boolean = false;
   let certFile: string | undefined;
   if (values.cert !== undefined && values.key !== undefined) {
@@ -266,13 +269,13 @@ async function readText(path: string, option: string): Promise<string> {
   try {
     return await readFile(path, "utf8");
   } catch (error) {
-    throw new UsageError(`cannot read ${option} file ${path}: ${(error as NodeJS.ErrnoException).code ?? ""}`);
+    throw new UsageError(
+      `cannot read ${option} file ${path}: ${(error as NodeJS.ErrnoException).code ?? ""}`,
+    );
   }
 }
 
-async function readDevices(
-  path: string,
-): Promise<Record<string, Installation[]> | Installation[]> {
+async function readDevices(path: string): Promise<Record<string, Installation[]> | Installation[]> {
   try {
     return JSON.parse(await readFile(path, "utf8")) as Record<string, Installation[]> | Installation[];
   } catch (error) {

@@ -12,7 +12,11 @@
 import {
   createHash,
   createPrivateKey,
-  generateKeyPairSync, randomBytes, sign, X509Certificate } from "node:crypto";
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  X509Certificate,
+} from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";

@@ -9,9 +9,9 @@ import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { assertHubName, MAX_REQUEST_BODY_BYTES, ValidationError } from "@nhub/core";
 import { isLoopbackHost } from "@nhub/sas";
+import { loadOrCreateDevCertificate } from "./dev-cert";
 import { ADMIN_BODY_LIMIT, type AdminContext, adminRequestProblem, handleAdmin } from "./emulator-admin";
 import { createRules, RULE_NAMES, verifyAuthorization } from "./emulator-auth";
-import { loadOrCreateDevCertificate } from "./dev-cert";
 import { EventStreams } from "./emulator-events";
 import { HttpError, type HubHttpRequest, header, type Reply, readBody } from "./emulator-http";
 import { type ActiveFault, HubState } from "./emulator-hub";
@@ -21,7 +21,6 @@ import { findHubRoute } from "./emulator-routes";
 import { requestTargetProblem } from "./emulator-safe";
 import { errorXml } from "./emulator-xml";
 import { SAMPLE_DEVICES } from "./samples";
-import { WELL_KNOWN_KEYS } from "./well-known";
 import type {
   Emulator,
   EmulatorEvent,
@@ -31,6 +30,7 @@ import type {
   EmulatorRule,
   Installation,
 } from "./types";
+import { WELL_KNOWN_KEYS } from "./well-known";
 
 const XML = "application/xml; charset=utf-8";
 const API_VERSION_PATTERN = /^\d{4}-\d{2}$/;
@@ -555,7 +555,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     hubNames,
     connectionString: (opts: { hub?: string; rule?: EmulatorRule } = {}) =>
       connectionString(opts.hub, opts.rule),
-    ...(tls ? { certificate: Object.freeze({ pem: tls.cert, ...(tls.path ? { path: tls.path } : {}) }) } : {}),
+    ...(tls
+      ? { certificate: Object.freeze({ pem: tls.cert, ...(tls.path ? { path: tls.path } : {}) }) }
+      : {}),
     hub: (name?: string) => findHub(name).view,
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve) => {

@@ -1,7 +1,7 @@
 export { type EmulatorCliIo, emulatorUsage, runEmulatorCli, shellQuote } from "./cli";
 export {
-  type DevCertificate,
   createDevCertificate,
+  type DevCertificate,
   defaultCertDir,
   loadOrCreateDevCertificate,
 } from "./dev-cert";

@@ -49,7 +49,10 @@ describe("well-known keys", () => {
 
   it("stay off by default (random keys per start) and give way to keys that are given", async () => {
     const random = await startEmulator();
-    const mixed = await startEmulator({ randomKeys: false, hubs: [{ name: "myhub", keys: { full: "mine=" } }] });
+    const mixed = await startEmulator({
+      randomKeys: false,
+      hubs: [{ name: "myhub", keys: { full: "mine=" } }],
+    });
     try {
       expect(random.connectionString()).not.toContain(WELL_KNOWN_KEYS.full);
       expect(mixed.connectionString()).toContain("SharedAccessKey=mine=");
@@ -80,9 +83,12 @@ describe("sample devices and payloads", () => {
     expect(JSON.parse(readFileSync(join(SAMPLES, "devices.json"), "utf8"))).toEqual(SAMPLE_DEVICES);
     const emulator = await startEmulator({ sampleDevices: true });
     try {
-      expect(emulator.hub().installations().map((d) => d.installationId)).toEqual(
-        SAMPLE_DEVICES.map((d) => d.installationId),
-      );
+      expect(
+        emulator
+          .hub()
+          .installations()
+          .map((d) => d.installationId),
+      ).toEqual(SAMPLE_DEVICES.map((d) => d.installationId));
     } finally {
       await emulator.close();
     }
@@ -94,7 +100,12 @@ describe("sample devices and payloads", () => {
       { file: "apns.json", format: "apple", type: "application/json;charset=utf-8", platform: "apns" },
       { file: "fcmv1.json", format: "fcmv1", type: "application/json;charset=utf-8", platform: "fcmv1" },
       { file: "adm.json", format: "adm", type: "application/json;charset=utf-8", platform: "adm" },
-      { file: "browser.json", format: "browser", type: "application/json;charset=utf-8", platform: "browser" },
+      {
+        file: "browser.json",
+        format: "browser",
+        type: "application/json;charset=utf-8",
+        platform: "browser",
+      },
       {
         file: "toast.xml",
         format: "windows",
@@ -241,11 +252,20 @@ describe("https", () => {
 
 describe("shellQuote", () => {
   it("gives words that bash reads back unchanged", () => {
-    const values = ["Endpoint=http://x/;SharedAccessKeyName=a;SharedAccessKey=b+/=", "it's", "$HOME `id` \"q\" \\", ""];
+    const values = [
+      "Endpoint=http://x/;SharedAccessKeyName=a;SharedAccessKey=b+/=",
+      "it's",
+      '$HOME `id` "q" \\',
+      "",
+    ];
     for (const value of values) {
-      const out = execFileSync("bash", ["-c", `eval "export V=${shellQuote(value).replace(/["\\$`]/g, "\\$&")}"; printf %s "$V"`], {
-        encoding: "utf8",
-      });
+      const out = execFileSync(
+        "bash",
+        ["-c", `eval "export V=${shellQuote(value).replace(/["\\$`]/g, "\\$&")}"; printf %s "$V"`],
+        {
+          encoding: "utf8",
+        },
+      );
       expect(out).toBe(value);
     }
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
