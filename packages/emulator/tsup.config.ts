@@ -26,4 +26,4 @@ export const rawText: EsbuildPlugin = {
   },
 };
 
-export default defineConfig({ ...preset, esbuildPlugins: [rawText] });
+export default defineConfig({ ...preset, entry: ["src/index.ts", "src/bin.ts"], esbuildPlugins: [rawText] });

@@ -10,7 +10,13 @@ import {
   ServiceError,
   ValidationError,
 } from "@nhub/core";
-import { type Installation, startEmulator } from "@nhub/emulator";
+import { runEmulatorCli } from "@nhub/emulator";
+import {
+  createOrUpdateInstallation,
+  deleteInstallation,
+  getInstallation,
+  type Installation,
+} from "@nhub/installations";
 import { formatDemoReport, runDemo } from "./demo";
 import { PLATFORM_NAMES, platformEntry, platformHelp } from "./platforms";
 
@@ -27,14 +33,25 @@ export interface CliIo {
 const USAGE = `Usage:
   nhub send <platform> --payload <text | @file> [--tags <expression>] [--tag <tag>]...
             [--header "Name: value"]... [--test] [--debug] [--connection-string <cs>] [--hub <name>] [--verbose]
-  nhub emulator [--port <n>] [--host <address>] [--hub <name>]... [--devices <file.json>]
+  nhub installation put --id <id> --platform <platform> --channel <handle> [--tag <tag>]... [--user-id <id>]
+  nhub installation get --id <id>
+  nhub installation delete --id <id>
+  nhub emulator [--port <n>] [--sample-devices] [--devices <file.json>] [--https] [--quiet] [--print-env] ...
+                (see "nhub emulator --help")
   nhub demo
   nhub --help | --version
 
 Platforms (read from the platform packages' descriptors):
 ${platformHelp()}
 The connection string and hub name come from --connection-string / --hub or the NOTIFICATION_HUB_CONNECTION_STRING
-and NOTIFICATION_HUB_NAME environment variables. Results are printed as JSON on stdout; messages go to stderr.`;
+and NOTIFICATION_HUB_NAME environment variables. Results are printed as JSON on stdout; messages go to stderr.
+Installation platforms: apns, fcmv1, gcm, wns, mpns, adm, baidu, xiaomi, browser (--channel is then the JSON
+subscription {"endpoint":"...","p256dh":"...","auth":"..."}).
+
+Try it locally:
+  eval "$(nhub emulator --print-env)"; nhub emulator --sample-devices &
+  nhub installation put --id my-phone --platform apns --channel 0a1b2c3d --tag sports
+  nhub send apns --payload '{"aps":{"alert":"Goal!"}}' --tags sports`;
 
 /** A mistake in how the command was called: printed with a hint, exit code 2. */
 class UsageError extends Error {}
@@ -82,11 +99,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return 0;
     }
     if (command === "send") return await send(rest, io);
-    if (command === "emulator") return await emulator(rest, io);
+    if (command === "emulator") return await runEmulatorCli(rest, { ...io, command: "nhub emulator" });
+    if (command === "installation") return await installation(rest, io);
     if (command === "demo") return await demo(rest, io);
     const word = quoteWord(command);
     throw new UsageError(
-      `unknown command ${word ?? NOT_SHOWN}; the commands are send, emulator, demo, --help and --version`,
+      `unknown command ${word ?? NOT_SHOWN}; the commands are send, installation, emulator, demo, --help and --version`,
     );
   } catch (error) {
     // Every message the CLI prints goes through the one redaction, with the keys it was given.
@@ -223,45 +241,86 @@ function parseHeaders(lines: readonly string[]): Record<string, string> {
   return headers;
 }
 
-async function emulator(args: readonly string[], io: CliIo): Promise<number> {
+const INSTALLATION_ACTIONS = ["put", "get", "delete"] as const;
+
+/** `nhub installation put|get|delete`: devices through the service's installations API (or the emulator's). */
+async function installation(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, {
-    port: { type: "string" },
-    host: { type: "string" },
-    hub: { type: "string", multiple: true },
-    devices: { type: "string" },
+    id: { type: "string" },
+    platform: { type: "string" },
+    channel: { type: "string" },
+    tag: { type: "string", multiple: true },
+    "user-id": { type: "string" },
+    "connection-string": { type: "string" },
+    hub: { type: "string" },
     verbose: { type: "boolean" },
   });
-  if (positionals.length > 0) throw new UsageError(`unexpected positional argument 1 ${NOT_SHOWN}`);
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new UsageError(`--port ${quoteExcerpt(String(values.port))} is not a port number`);
-  let devices: Record<string, Installation[]> | Installation[] | undefined;
-  if (values.devices !== undefined) {
-    const path = resolve(io.cwd, values.devices as string);
-    try {
-      devices = JSON.parse(await readFile(path, "utf8")) as Record<string, Installation[]> | Installation[];
-    } catch (error) {
-      throw new UsageError(`cannot read devices file ${path}: ${(error as Error).message}`);
+  const [action, ...extra] = positionals;
+  if (action === undefined || !(INSTALLATION_ACTIONS as readonly string[]).includes(action)) {
+    const word = action === undefined ? undefined : quoteWord(action);
+    throw new UsageError(
+      `${action === undefined ? "name an action" : `unknown action ${word ?? NOT_SHOWN}`}: nhub installation put, get or delete`,
+    );
+  }
+  if (extra.length > 0) throw new UsageError(`unexpected positional argument 2 ${NOT_SHOWN}`);
+  if (values.id === undefined) throw new UsageError("--id is required (the installation id)");
+  const id = values.id as string;
+  if (action !== "put") {
+    for (const name of ["platform", "channel", "tag", "user-id"] as const) {
+      if (values[name] !== undefined) throw new UsageError(`--${name} is for "nhub installation put" only`);
     }
   }
-  const emu = await startEmulator({
-    port,
-    host: values.host as string | undefined,
-    hubs: values.hub as string[] | undefined,
-    devices,
-    logger: values.verbose ? (line) => io.stderr(`${line}\n`) : undefined,
-  });
-  const hubName = emu.hubNames[0]!;
-  io.stdout(
-    `NOTIFICATION_HUB_CONNECTION_STRING=${emu.connectionString({ hub: hubName })}\nNOTIFICATION_HUB_NAME=${hubName}\n`,
-  );
-  io.stderr(
-    `nhub emulator listening on ${emu.url} (hubs: ${emu.hubNames.join(", ")}); deliveries at ${emu.url}_emulator/hubs/${hubName}/deliveries. Ctrl+C to stop.\n`,
-  );
-  await io.interrupted();
-  await emu.close();
-  io.stderr("nhub emulator stopped.\n");
-  return 0;
+  const hub = connect(values, io);
+  try {
+    if (action === "get") {
+      io.stdout(`${JSON.stringify(await getInstallation(hub, id), null, 2)}\n`);
+    } else if (action === "delete") {
+      await deleteInstallation(hub, id);
+      io.stdout(`${JSON.stringify({ installationId: id, deleted: true }, null, 2)}\n`);
+    } else {
+      if (values.platform === undefined) throw new UsageError("--platform is required for put");
+      if (values.channel === undefined)
+        throw new UsageError("--channel is required for put (the device handle)");
+      const platform = values.platform as string;
+      let pushChannel: unknown = values.channel;
+      if (platform === "browser") {
+        try {
+          pushChannel = JSON.parse(values.channel as string);
+        } catch {
+          throw new UsageError(
+            '--channel of a browser installation is JSON: {"endpoint":"...","p256dh":"...","auth":"..."}',
+          );
+        }
+      }
+      const device = {
+        installationId: id,
+        platform,
+        pushChannel,
+        ...(values.tag !== undefined ? { tags: values.tag as string[] } : {}),
+        ...(values["user-id"] !== undefined ? { userId: values["user-id"] as string } : {}),
+      } as Installation;
+      // createOrUpdateInstallation checks every field (a ValidationError naming it) before anything is sent.
+      await createOrUpdateInstallation(hub, device);
+      io.stdout(`${JSON.stringify(device, null, 2)}\n`);
+    }
+    return 0;
+  } finally {
+    await hub.close();
+  }
+}
+
+/** A hub from `--connection-string` / `--hub` or the NOTIFICATION_HUB_* environment variables. */
+function connect(values: { "connection-string"?: unknown; hub?: unknown }, io: CliIo): NotificationHub {
+  const connectionString =
+    (values["connection-string"] as string | undefined) ?? io.env.NOTIFICATION_HUB_CONNECTION_STRING;
+  const hubName = (values.hub as string | undefined) ?? io.env.NOTIFICATION_HUB_NAME;
+  if (!connectionString) {
+    throw new UsageError(
+      "no connection string: pass --connection-string or set NOTIFICATION_HUB_CONNECTION_STRING",
+    );
+  }
+  if (!hubName) throw new UsageError("no hub name: pass --hub or set NOTIFICATION_HUB_NAME");
+  return new NotificationHub(connectionString, hubName);
 }
 
 async function demo(args: readonly string[], io: CliIo): Promise<number> {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Emulator, startEmulator } from "@nhub/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { evalExports } from "./shell";
 
 const BIN = resolve(__dirname, "../dist/bin.js");
 
@@ -228,12 +229,7 @@ describe("nhub emulator", () => {
         if (stdout.includes("NOTIFICATION_HUB_NAME=")) ready();
       }),
     );
-    const vars = Object.fromEntries(
-      stdout
-        .trim()
-        .split("\n")
-        .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-    );
+    const vars = evalExports(stdout);
     expect(vars.NOTIFICATION_HUB_CONNECTION_STRING).toMatch(
       /^Endpoint=http:\/\/127\.0\.0\.1:\d+\/;SharedAccessKeyName=/,
     );

@@ -5,9 +5,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { assertHubName, MAX_REQUEST_BODY_BYTES, ValidationError } from "@nhub/core";
 import { isLoopbackHost } from "@nhub/sas";
+import { loadOrCreateDevCertificate } from "./dev-cert";
 import { ADMIN_BODY_LIMIT, type AdminContext, adminRequestProblem, handleAdmin } from "./emulator-admin";
 import { createRules, RULE_NAMES, verifyAuthorization } from "./emulator-auth";
 import { EventStreams } from "./emulator-events";
@@ -18,6 +20,7 @@ import { DEFAULT_JOB_DURATION_MS } from "./emulator-records";
 import { findHubRoute } from "./emulator-routes";
 import { requestTargetProblem } from "./emulator-safe";
 import { errorXml } from "./emulator-xml";
+import { SAMPLE_DEVICES } from "./samples";
 import type {
   Emulator,
   EmulatorEvent,
@@ -27,6 +30,7 @@ import type {
   EmulatorRule,
   Installation,
 } from "./types";
+import { WELL_KNOWN_KEYS } from "./well-known";
 
 const XML = "application/xml; charset=utf-8";
 const API_VERSION_PATTERN = /^\d{4}-\d{2}$/;
@@ -42,7 +46,12 @@ function rewrap(error: unknown, prefix: string): unknown {
 
 function createHubs(
   configs: ReadonlyArray<string | EmulatorHubConfig>,
-  options: { jobDurationMs: number; log: (line: string) => void; onEvent: (event: EmulatorEvent) => void },
+  options: {
+    jobDurationMs: number;
+    log: (line: string) => void;
+    onEvent: (event: EmulatorEvent) => void;
+    defaultKeys: Partial<Record<EmulatorRule, string>>;
+  },
 ): HubState[] {
   if (!Array.isArray(configs) || configs.length === 0) {
     throw new ValidationError("hubs", "required", "give at least one hub name");
@@ -71,7 +80,7 @@ function createHubs(
         );
       }
     }
-    return new HubState(c.name, createRules(c.keys), options);
+    return new HubState(c.name, createRules({ ...options.defaultKeys, ...c.keys }), options);
   });
 }
 
@@ -165,6 +174,41 @@ function faultReply(fault: Extract<ActiveFault, { kind: "status" }>, trackingId:
   };
 }
 
+/** The certificate and key `https` asks for: the user's own, or the cached development certificate. */
+function tlsSetup(https: EmulatorOptions["https"]): { cert: string; key: string; path?: string } | undefined {
+  if (https === undefined || https === false) return undefined;
+  const given = https === true ? {} : https;
+  if (typeof given !== "object" || given === null)
+    throw new ValidationError("https", "type", "https must be true, false or { cert, key } / { certDir }");
+  if (given.cert !== undefined || given.key !== undefined) {
+    if (typeof given.cert !== "string" || typeof given.key !== "string" || !given.cert || !given.key)
+      throw new ValidationError("https.cert", "pair", "give both https.cert and https.key (PEM text)");
+    return { cert: given.cert, key: given.key };
+  }
+  if (given.certDir !== undefined && (typeof given.certDir !== "string" || given.certDir === ""))
+    throw new ValidationError("https.certDir", "type", "https.certDir must be a directory path");
+  const dev = loadOrCreateDevCertificate(given.certDir);
+  return { cert: dev.cert, key: dev.key, path: dev.certPath };
+}
+
+/** `HH:MM:SS.mmm` (UTC) of a request's arrival, for the log. */
+function clock(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 23);
+}
+
+// Query parameters whose values the log shows; any other value (a SAS `sig` someone put in a URL, a filter
+// naming a device handle) is written as "…".
+const LOGGED_QUERY_VALUES = new Set(["api-version", "test", "direct", "$top"]);
+
+/** The query for a log line: parameter names always, values only for the harmless ones. */
+function loggedQuery(query: URLSearchParams): string {
+  const parts = [...query].map(([name, value]) => {
+    if (!/^[$A-Za-z][A-Za-z0-9_-]{0,31}$/.test(name)) return "…";
+    return LOGGED_QUERY_VALUES.has(name.toLowerCase()) ? `${name}=${value}` : `${name}=…`;
+  });
+  return parts.length > 0 ? `?${parts.join("&")}` : "";
+}
+
 /** The host part of the emulator's URL: the address actually bound, with wildcards shown as loopback. */
 function urlHost(address: AddressInfo): string {
   const ip = address.address === "0.0.0.0" ? "127.0.0.1" : address.address === "::" ? "::1" : address.address;
@@ -213,13 +257,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       "jobDurationMs must be a number of milliseconds from 0 to 600000",
     );
   }
+  const wellKnown = options.randomKeys === false;
+  if (wellKnown && options.allowRemote === true) {
+    throw new ValidationError(
+      "randomKeys",
+      "remote",
+      "the well-known development keys are public and accepted only on loopback: with allowRemote, use random keys (randomKeys: true) or give your own in hubs[].keys",
+    );
+  }
+  const tls = tlsSetup(options.https);
   const log = options.logger ?? (() => {});
   const events = new EventStreams();
   const hubs = createHubs(options.hubs ?? ["myhub"], {
     jobDurationMs,
     log,
     onEvent: (event) => events.publish(event),
+    defaultKeys: wellKnown ? WELL_KNOWN_KEYS : {},
   });
+  if (options.sampleDevices === true) seedDevices(hubs, SAMPLE_DEVICES);
   seedDevices(hubs, options.devices);
   // Longest names first, so a hub named "a/b" wins over a hub named "a" for "/a/b/messages/".
   const byLength = [...hubs].sort((x, y) => y.name.length - x.name.length);
@@ -236,7 +291,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         "one-of",
         `rule must be one of ${Object.keys(RULE_NAMES).join(", ")}`,
       );
-    return `Endpoint=${url};SharedAccessKeyName=${access.keyName};SharedAccessKey=${access.key}`;
+    // The service's endpoints say sb://, which the official SDK turns into https:// and nhub too; plain http://
+    // stays as it is (nhub takes it for loopback hosts only).
+    const endpoint = tls ? url.replace(/^https:/, "sb:") : url;
+    return `Endpoint=${endpoint};SharedAccessKeyName=${access.keyName};SharedAccessKey=${access.key}`;
   };
 
   function findHub(name: string | undefined): HubState {
@@ -315,7 +373,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const target = new URL(req.url ?? "/", "http://emulator.invalid");
     const path = target.pathname;
     // Behind a TLS-terminating proxy the client addressed https; Location headers and SAS audiences follow it.
-    const scheme = header(req, "x-forwarded-proto")?.toLowerCase() === "https" ? "https" : "http";
+    const scheme = tls || header(req, "x-forwarded-proto")?.toLowerCase() === "https" ? "https" : "http";
     const origin = `${scheme}://${req.headers.host ?? new URL(url).host}`;
 
     // The page and admin endpoints carry connection strings with keys. A web page could reach them through DNS
@@ -395,7 +453,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const tracking = { TrackingId: trackingId, "x-ms-correlation-request-id": randomUUID() };
     const line = (status: number | string, extra = "") =>
       log(
-        `nhub-emulator: ${method} ${path}${target.search} -> ${status} (${Date.now() - started} ms)${extra}`,
+        `nhub-emulator: ${clock(started)} ${method} ${path}${loggedQuery(target.searchParams)} -> ${status} (${Date.now() - started} ms)${extra}`,
       );
 
     if (!hub) {
@@ -470,12 +528,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     line(reply.status, details);
   }
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       log(`nhub-emulator: internal error: ${error instanceof Error ? error.message : String(error)}`);
       write(res, errorReply(error, randomUUID()));
     });
-  });
+  };
+  const server = tls ? createTlsServer({ cert: tls.cert, key: tls.key }, listener) : createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
@@ -484,7 +543,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
   });
   const address = server.address() as AddressInfo;
-  url = `http://${urlHost(address)}:${address.port}/`;
+  url = `${tls ? "https" : "http"}://${urlHost(address)}:${address.port}/`;
   log(
     `nhub-emulator: listening on ${url} (hubs: ${hubs.map((h) => h.name).join(", ")}); a development tool, not for production`,
   );
@@ -496,6 +555,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     hubNames,
     connectionString: (opts: { hub?: string; rule?: EmulatorRule } = {}) =>
       connectionString(opts.hub, opts.rule),
+    ...(tls
+      ? { certificate: Object.freeze({ pem: tls.cert, ...(tls.path ? { path: tls.path } : {}) }) }
+      : {}),
     hub: (name?: string) => findHub(name).view,
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve) => {

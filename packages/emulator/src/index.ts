@@ -1,3 +1,10 @@
+export { type EmulatorCliIo, emulatorUsage, runEmulatorCli, shellQuote } from "./cli";
+export {
+  createDevCertificate,
+  type DevCertificate,
+  defaultCertDir,
+  loadOrCreateDevCertificate,
+} from "./dev-cert";
 export { startEmulator } from "./emulator";
 export { RULE_NAMES } from "./emulator-auth";
 export { MAX_BATCH_HANDLES } from "./emulator-batch";
@@ -5,6 +12,7 @@ export { JOB_TYPES } from "./emulator-jobs";
 export { type KindSpec, REGISTRATION_KINDS } from "./emulator-registration-xml";
 export { MAX_SCHEDULE_AHEAD_MS } from "./emulator-scheduled";
 export { FORMAT_PLATFORMS, SEND_FORMATS } from "./emulator-send";
+export { SAMPLE_DEVICES } from "./samples";
 export { createTestHub, type TestHub, type TestHubOptions } from "./test-hub";
 export type {
   BrowserPushChannel,
@@ -14,6 +22,7 @@ export type {
   Emulator,
   EmulatorEvent,
   EmulatorFault,
+  EmulatorHttpsOptions,
   EmulatorHub,
   EmulatorHubConfig,
   EmulatorHubSnapshot,
@@ -29,3 +38,9 @@ export type {
   ScheduledNotification,
   StatusFault,
 } from "./types";
+export {
+  DEFAULT_EMULATOR_PORT,
+  WELL_KNOWN_KEYS,
+  type WellKnownConnectionStringOptions,
+  wellKnownConnectionString,
+} from "./well-known";

@@ -63,6 +63,33 @@ export interface EmulatorOptions {
    * (0-600 000). Default 500.
    */
   readonly jobDurationMs?: number;
+  /**
+   * Whether keys not given in `hubs` are fresh random ones for each start (the default, so emulators started by
+   * tests side by side never accept each other's tokens). `false` uses the well-known development keys
+   * (`WELL_KNOWN_KEYS`), the same on every start, as `nhub emulator` does; refused together with `allowRemote`.
+   */
+  readonly randomKeys?: boolean;
+  /**
+   * Registers the sample devices (`SAMPLE_DEVICES`: one per platform plus a template device, tagged `sports`,
+   * `news`, ...) in the first hub before `devices`.
+   */
+  readonly sampleDevices?: boolean;
+  /**
+   * Serves TLS instead of plain HTTP. `true` uses a development certificate for `localhost`, `127.0.0.1` and
+   * `::1`, made on first use and cached in `~/.nhub/emulator/`; pass `{ certDir }` to cache it elsewhere, or
+   * `{ cert, key }` (PEM) to use your own. Connection strings then say `Endpoint=sb://127.0.0.1:PORT/`.
+   */
+  readonly https?: boolean | EmulatorHttpsOptions;
+}
+
+/** The TLS setup of {@link EmulatorOptions.https}: a certificate of your own, or where to cache the generated one. */
+export interface EmulatorHttpsOptions {
+  /** Your certificate (PEM); give `key` with it. */
+  readonly cert?: string;
+  /** The private key of `cert` (PEM). */
+  readonly key?: string;
+  /** Where the generated development certificate is cached. Default `~/.nhub/emulator`. */
+  readonly certDir?: string;
 }
 
 /** One notification as it would have reached one device. */
@@ -319,6 +346,11 @@ export interface Emulator {
    * @throws {ValidationError} for a hub the emulator does not have.
    */
   connectionString(options?: { hub?: string; rule?: EmulatorRule }): string;
+  /**
+   * With `https`: the certificate served (PEM) and, for the generated development certificate, the file that
+   * holds it (what `NODE_EXTRA_CA_CERTS` should name). Absent for plain HTTP.
+   */
+  readonly certificate?: { readonly pem: string; readonly path?: string };
   /**
    * One hub's state, default the first hub.
    *
