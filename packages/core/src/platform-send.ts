@@ -3,8 +3,9 @@
  * `hub.send(create(payload, options), { tags })`. Built from the platform's `create`, so no platform writes it.
  */
 import type { NotificationHub } from "./hub";
-import type { SendOptions, SendResult } from "./hub-base";
+import type { SendOptions } from "./hub-options";
 import type { Notification } from "./notification";
+import type { SendResult } from "./send-result";
 
 /**
  * A platform's send function: `tags` is every form `hub.send` takes (a tag expression, a set of tags, an
