@@ -13,6 +13,7 @@ import type {
   EmulatorFault,
   EmulatorHub,
   EmulatorRequestLog,
+  EmulatorTier,
   Installation,
   NotificationHubJob,
   Registration,
@@ -129,6 +130,8 @@ export class HubState {
   readonly rules: readonly AccessRule[];
   /** How long a job runs before it completes, in milliseconds. */
   readonly jobDurationMs: number;
+  /** The pricing tier the hub acts as (see `emulator-tiers.ts`). */
+  readonly tier: EmulatorTier;
   readonly #installations = new Map<string, Installation>();
   readonly #registrations = new Map<string, Registration>();
   readonly #notifications = new Map<string, NotificationRecord>();
@@ -151,6 +154,7 @@ export class HubState {
     rules: readonly AccessRule[],
     options: {
       jobDurationMs?: number;
+      tier?: EmulatorTier;
       log?: (line: string) => void;
       onEvent?: (event: EmulatorEvent) => void;
     } = {},
@@ -158,6 +162,7 @@ export class HubState {
     this.name = name;
     this.rules = rules;
     this.jobDurationMs = options.jobDurationMs ?? DEFAULT_JOB_DURATION_MS;
+    this.tier = options.tier ?? "standard";
     this.log = options.log ?? (() => {});
     this.#onEvent = options.onEvent ?? (() => {});
     this.view = Object.freeze({

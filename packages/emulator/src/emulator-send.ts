@@ -471,10 +471,12 @@ export function handleSend(hub: HubState, req: HubHttpRequest): Reply {
   recordSendOutcome(hub, { notificationId, location, notification: n, tags, routed, enqueuedAt: send.at });
 
   const note = deliveryNote(routed);
-  if (!test) return { status: 201, headers: { Location: location }, note };
+  // Only a Standard hub tells the sender the notification id (there is no telemetry to read it with otherwise).
+  const locationHeader: Record<string, string> = hub.tier === "standard" ? { Location: location } : {};
+  if (!test) return { status: 201, headers: locationHeader, note };
   return {
     status: 201,
-    headers: { Location: location, "Content-Type": "application/xml; charset=utf-8" },
+    headers: { ...locationHeader, "Content-Type": "application/xml; charset=utf-8" },
     body: outcomeXml(routed.outcome),
     note,
   };

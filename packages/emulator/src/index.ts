@@ -5,6 +5,7 @@ export { JOB_TYPES } from "./emulator-jobs";
 export { type KindSpec, REGISTRATION_KINDS } from "./emulator-registration-xml";
 export { MAX_SCHEDULE_AHEAD_MS } from "./emulator-scheduled";
 export { FORMAT_PLATFORMS, SEND_FORMATS } from "./emulator-send";
+export { EMULATOR_TIERS } from "./emulator-tiers";
 export { createTestHub, type TestHub, type TestHubOptions } from "./test-hub";
 export type {
   BrowserPushChannel,
@@ -16,6 +17,7 @@ export type {
   EmulatorFault,
   EmulatorHub,
   EmulatorHubConfig,
+  EmulatorTier,
   EmulatorHubSnapshot,
   EmulatorOptions,
   EmulatorRequestLog,

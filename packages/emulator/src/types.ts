@@ -38,10 +38,19 @@ export interface Installation {
 /** The three access rules every emulated hub has. */
 export type EmulatorRule = "full" | "send" | "listen";
 
+/**
+ * A hub's pricing tier, which decides what the service lets it do: `standard` has everything; `basic` and `free`
+ * send no `Location` (so no notification id) and refuse telemetry, scheduled sends and jobs with 403; `free`
+ * also refuses direct batch sends.
+ */
+export type EmulatorTier = "free" | "basic" | "standard";
+
 /** A hub to emulate. Keys that are not given are generated at random when the emulator starts. */
 export interface EmulatorHubConfig {
   readonly name: string;
   readonly keys?: { readonly full?: string; readonly send?: string; readonly listen?: string };
+  /** This hub's tier; default the emulator's {@link EmulatorOptions.tier}. */
+  readonly tier?: EmulatorTier;
 }
 
 /** Options of {@link startEmulator}. */
@@ -63,6 +72,8 @@ export interface EmulatorOptions {
    * (0-600 000). Default 500.
    */
   readonly jobDurationMs?: number;
+  /** The tier every hub acts as, unless its {@link EmulatorHubConfig} names one. Default `standard`. */
+  readonly tier?: EmulatorTier;
 }
 
 /** One notification as it would have reached one device. */
@@ -206,9 +217,13 @@ export interface NotificationHubJob {
   readonly jobId: string;
   /** As submitted, e.g. `ExportRegistrations`; unknown types fail. */
   readonly type: string;
-  readonly status: "Started" | "Running" | "Completed" | "Failed";
-  /** 0-100. */
-  readonly progress: number;
+  /**
+   * Absent at submission: the service's entry has no `Status` (nor `Progress`) until the job starts, which here
+   * is the first read after it was submitted.
+   */
+  readonly status?: "Started" | "Running" | "Completed" | "Failed";
+  /** 0-100; absent while `status` is. */
+  readonly progress?: number;
   readonly outputContainerUri: string;
   readonly importFileUri?: string;
   readonly inputProperties?: Readonly<Record<string, string>>;
