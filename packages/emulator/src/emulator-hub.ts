@@ -190,9 +190,12 @@ export class HubState {
     });
   }
 
-  /** Checks and stores a device; stored installations are frozen copies. */
-  upsertInstallation(input: unknown): Installation {
-    const installation = normalizeInstallation(input);
+  /**
+   * Checks and stores a device; stored installations are frozen copies. `strictChannel` (the REST surface) also
+   * applies the service's push-channel rule.
+   */
+  upsertInstallation(input: unknown, strictChannel = false): Installation {
+    const installation = normalizeInstallation(input, strictChannel);
     this.#installations.set(installation.installationId, installation);
     this.#onEvent({ type: "device", hub: this.name, change: "upsert", installation });
     return installation;

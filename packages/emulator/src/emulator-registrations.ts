@@ -71,13 +71,16 @@ function buildRegistration(
   const pushChannel = pushChannelOf(parsed);
   const template = registrationTemplate(parsed.template);
   try {
-    normalizeInstallation({
-      installationId: "registration",
-      platform: parsed.platform,
-      pushChannel,
-      tags: parsed.tags,
-      ...(template ? { templates: { [parsed.template?.name ?? "template"]: template } } : {}),
-    });
+    normalizeInstallation(
+      {
+        installationId: "registration",
+        platform: parsed.platform,
+        pushChannel,
+        tags: parsed.tags,
+        ...(template ? { templates: { [parsed.template?.name ?? "template"]: template } } : {}),
+      },
+      true,
+    );
   } catch (error) {
     if (!ValidationError.isInstance(error)) throw error;
     const prefix = `${error.field}: `;
@@ -129,10 +132,20 @@ function entry(req: HubHttpRequest, hub: HubState, r: Registration, nested = fal
   });
 }
 
+/**
+ * The api-version from which registration answers carry no `ETag` header: on 2020-06 the service puts the
+ * version only in the entry (`<ETag>` and the entry's `m:etag`); older versions also sent the header.
+ */
+export const NO_ETAG_HEADER_FROM = "2020-06";
+
 function entryReply(req: HubHttpRequest, hub: HubState, r: Registration, note: string): Reply {
+  const apiVersion = req.query.get("api-version") ?? NO_ETAG_HEADER_FROM;
   return {
     status: 200,
-    headers: { "Content-Type": ATOM_ENTRY_TYPE, ETag: `W/"${r.etag}"` },
+    headers: {
+      "Content-Type": ATOM_ENTRY_TYPE,
+      ...(apiVersion < NO_ETAG_HEADER_FROM ? { ETag: `W/"${r.etag}"` } : {}),
+    },
     body: entry(req, hub, r),
     note,
   };
