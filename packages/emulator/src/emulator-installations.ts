@@ -67,7 +67,7 @@ function checkPushChannel(platform: InstallationPlatform, value: unknown): strin
 function checkTemplate(platform: InstallationPlatform, name: string, value: unknown): InstallationTemplate {
   const field = `templates.${name}`;
   if (!isObject(value))
-    throw new ValidationError(field, "type", "a template is an object {body, headers?, tags?}");
+    throw new ValidationError(field, "type", "a template is an object {body, headers?, tags?, expiry?}");
   const body = requireText(value["body"], `${field}.body`, "a template body", BODY_CONTROL);
   let headers: Record<string, string> | undefined;
   if (value["headers"] !== undefined) {
@@ -91,6 +91,18 @@ function checkTemplate(platform: InstallationPlatform, name: string, value: unkn
   const template: { -readonly [K in keyof InstallationTemplate]: InstallationTemplate[K] } = { body };
   if (headers) template.headers = headers;
   if (value["tags"] !== undefined) template.tags = Object.freeze(checkTags(value["tags"], `${field}.tags`));
+  if (value["expiry"] !== undefined && value["expiry"] !== null) {
+    const expiry = requireText(value["expiry"], `${field}.expiry`, "a template expiry");
+    // A date, "0" (APNs: deliver once, keep nothing) or an expression rendered per send, as the shared rule allows.
+    if (!/^[$#.%{]/.test(expiry) && expiry !== "0" && Number.isNaN(Date.parse(expiry))) {
+      throw new ValidationError(
+        `${field}.expiry`,
+        "date",
+        'a template expiry is an ISO-8601 date, "0" or a template expression such as $(expiry)',
+      );
+    }
+    template.expiry = expiry;
+  }
   // A template that cannot render is refused at registration, as the service does, not at the first send.
   try {
     renderInstallationTemplate(template, {});
@@ -271,7 +283,7 @@ export function patchInstallation(
       if (op.op === "remove") delete templates[tail];
       else templates[tail] = jsonStringValue(op.value, `${field}.value`);
       draft["templates"] = templates;
-    } else if (head === "templates" && /^[^/]+\/(body|headers|tags)$/.test(tail)) {
+    } else if (head === "templates" && /^[^/]+\/(body|headers|tags|expiry)$/.test(tail)) {
       const [name = "", member = ""] = tail.split("/");
       const templates = isObject(draft["templates"]) ? draft["templates"] : dictionary();
       const template = templates[name];

@@ -15,9 +15,11 @@ export type { BrowserPushChannel, InstallationPlatform };
 
 /**
  * One template of an installation: a body in the template expression language, rendered per send. The
- * emulator keeps the body, headers and tags of `@nhub/installations`' `InstallationTemplate`.
+ * emulator keeps the body, headers, tags and expiry of `@nhub/installations`' `InstallationTemplate`. Its name is
+ * one of its tags (a send to the tag `<name>` reaches it); an `expiry` date in the past stops its deliveries, and
+ * on `apns` the expiry goes out as `ServiceBusNotification-Apns-Expiry`.
  */
-export type InstallationTemplate = Pick<ServiceInstallationTemplate, "body" | "headers" | "tags">;
+export type InstallationTemplate = Pick<ServiceInstallationTemplate, "body" | "headers" | "tags" | "expiry">;
 
 /** A registered device, in the service's installation shape (plus the emulator-only `displayName`). */
 export interface Installation {
@@ -162,6 +164,11 @@ export interface DropFault {
  */
 export interface Registration {
   readonly registrationId: string;
+  /**
+   * Set on the registrations the hub shows for an installation (its native one and one per template): the
+   * installation they follow. Such registrations live and die with it and receive sends through it.
+   */
+  readonly installationId?: string;
   /** The description kind without its suffix, e.g. `Apple`, `FcmV1Template`, `Windows`. */
   readonly kind: string;
   readonly platform: InstallationPlatform;

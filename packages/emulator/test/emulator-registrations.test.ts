@@ -188,9 +188,11 @@ describe("registrations over REST", () => {
       ["Xiaomi", "<XiaomiRegistrationId>mi-1</XiaomiRegistrationId>", "xiaomi", "mi-1"],
     ];
     for (const [kind, fields, platform, handle] of kinds) {
+      // The service answers an FCM legacy registration written as `Fcm` as the `Gcm` kind it stores.
+      const answered = kind === "Fcm" ? "Gcm" : kind;
       const native = await createRegistration(atomEntry(description(kind, `<Tags>k</Tags>${fields}`)));
       expect(native.status, `${kind}: ${native.text}`).toBe(200);
-      expect(native.text).toContain(`<${kind}RegistrationDescription `);
+      expect(native.text).toContain(`<${answered}RegistrationDescription `);
       const xmlBody = kind === "Windows" || kind === "Mpns";
       const templateBody = xmlBody ? "<toast><text>$(m)</text></toast>" : '{"m":"$(m)"}';
       const headers =
@@ -206,12 +208,12 @@ describe("registrations over REST", () => {
         ),
       );
       expect(tmpl.status, `${kind}Template: ${tmpl.text}`).toBe(200);
-      expect(tmpl.text).toContain(`<${kind}TemplateRegistrationDescription `);
+      expect(tmpl.text).toContain(`<${answered}TemplateRegistrationDescription `);
       const stored = emulator
         .hub()
         .registrations()
         .find((r) => r.registrationId === idOf(tmpl.text));
-      expect(stored).toMatchObject({ kind: `${kind}Template`, platform, template: { body: templateBody } });
+      expect(stored).toMatchObject({ kind: `${answered}Template`, platform, template: { body: templateBody } });
       const channel = stored!.pushChannel;
       expect(typeof channel === "string" ? channel : channel.endpoint).toBe(handle);
       // GET answers the same stored entry.
