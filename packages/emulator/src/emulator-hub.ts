@@ -9,8 +9,8 @@ import {
   installationRegistrations,
 } from "./emulator-installation-registrations";
 import { normalizeInstallation } from "./emulator-installations";
-import { NEVER_EXPIRES, newRegistrationId } from "./emulator-registrations";
 import { DEFAULT_JOB_DURATION_MS, jobAt, type NotificationRecord, type StoredJob } from "./emulator-records";
+import { NEVER_EXPIRES, newRegistrationId } from "./emulator-registrations";
 import { dictionaryOf } from "./emulator-safe";
 import type {
   Delivery,

@@ -36,7 +36,8 @@ export interface InstallationRegistrationIds {
 function channelFields(installation: Installation): Record<string, string> {
   const channel = installation.pushChannel;
   const fields = REGISTRATION_KINDS[PLATFORM_KINDS[installation.platform]]!.fields;
-  if (typeof channel !== "string") return { Endpoint: channel.endpoint, P256DH: channel.p256dh, Auth: channel.auth };
+  if (typeof channel !== "string")
+    return { Endpoint: channel.endpoint, P256DH: channel.p256dh, Auth: channel.auth };
   switch (installation.platform) {
     case "apns":
       // Stored upper-cased, as the service does with every APNs token it keeps.

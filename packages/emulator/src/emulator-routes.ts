@@ -128,7 +128,9 @@ function patch(hub: HubState, req: HubHttpRequest, id: string): Reply {
   // A stored placeholder handle (seeded in process) is not re-checked unless the patch replaces it.
   const replacesChannel =
     Array.isArray(operations) &&
-    operations.some((o) => typeof o?.path === "string" && /^\/pushChannel$/i.test(o.path) && o.op !== "remove");
+    operations.some(
+      (o) => typeof o?.path === "string" && /^\/pushChannel$/i.test(o.path) && o.op !== "remove",
+    );
   const next = asBadRequest(() => patchInstallation(current, operations, replacesChannel));
   hub.upsertInstallation(next);
   return { status: 200, note: `installation ${id}` };

@@ -17,7 +17,13 @@ import { type RenderedTemplate, renderInstallationTemplate } from "./emulator-in
 import { recordSendOutcome } from "./emulator-outcomes";
 import type { CheckedNotification, Routed } from "./emulator-records";
 import { dictionary } from "./emulator-safe";
-import { handleTarget, isExpired, nativeTargets, type RouteTarget, templateTargets } from "./emulator-targets";
+import {
+  handleTarget,
+  isExpired,
+  nativeTargets,
+  type RouteTarget,
+  templateTargets,
+} from "./emulator-targets";
 import { OUTCOME_SENT, type OutcomeEntry, outcomeXml, xmlProblem } from "./emulator-xml";
 import type { Delivery, InstallationPlatform } from "./types";
 

@@ -22,7 +22,11 @@ export function checkTier(value: unknown, field: string, fallback: EmulatorTier)
   return value as EmulatorTier;
 }
 
-const TIER_NAMES: Readonly<Record<EmulatorTier, string>> = { free: "Free", basic: "Basic", standard: "Standard" };
+const TIER_NAMES: Readonly<Record<EmulatorTier, string>> = {
+  free: "Free",
+  basic: "Basic",
+  standard: "Standard",
+};
 
 // The operations a tier lacks, by method and path below the hub (the same paths the routes match).
 const STANDARD_ONLY: ReadonlyArray<readonly [string, RegExp, string]> = [

@@ -22,11 +22,11 @@ import { errorXml } from "./emulator-xml";
 import type {
   Emulator,
   EmulatorEvent,
-  EmulatorTier,
   EmulatorHubConfig,
   EmulatorOptions,
   EmulatorRequestLog,
   EmulatorRule,
+  EmulatorTier,
   Installation,
 } from "./types";
 

@@ -213,7 +213,11 @@ describe("registrations over REST", () => {
         .hub()
         .registrations()
         .find((r) => r.registrationId === idOf(tmpl.text));
-      expect(stored).toMatchObject({ kind: `${answered}Template`, platform, template: { body: templateBody } });
+      expect(stored).toMatchObject({
+        kind: `${answered}Template`,
+        platform,
+        template: { body: templateBody },
+      });
       const channel = stored!.pushChannel;
       expect(typeof channel === "string" ? channel : channel.endpoint).toBe(handle);
       // GET answers the same stored entry.
