@@ -53,7 +53,10 @@ function elementName(field: string, parsed: ParsedRegistration): string {
   if (field.startsWith("tags")) return "Tags";
   if (field.includes(".headers")) return field.replace(/^templates\.[^.]*\.headers/, "headers");
   if (field.startsWith("templates")) return "BodyTemplate";
-  if (field.startsWith("pushChannel")) return Object.keys(parsed.channelFields).join("/");
+  if (field.startsWith("pushChannel"))
+    return Object.keys(parsed.channelFields)
+      .filter((name) => name !== "SecondaryTileName")
+      .join("/");
   return field;
 }
 

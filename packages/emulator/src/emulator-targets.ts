@@ -169,9 +169,14 @@ export function handleTarget(
   platform: InstallationPlatform,
   handle: string,
 ): RouteTarget {
-  const installation = installations.find((i) => i.platform === platform && handleOf(i) === handle);
+  // APNs tokens are hex, and registrations keep them upper-cased: compare them without case.
+  const same =
+    platform === "apns"
+      ? (a: string) => a.toLowerCase() === handle.toLowerCase()
+      : (a: string) => a === handle;
+  const installation = installations.find((i) => i.platform === platform && same(handleOf(i)));
   if (installation) return fromInstallation(installation);
-  const registration = registrations.find((r) => r.platform === platform && registrationHandle(r) === handle);
+  const registration = registrations.find((r) => r.platform === platform && same(registrationHandle(r)));
   if (registration) {
     const { template: _template, pushVariables: _vars, ...native } = fromRegistration(registration);
     return native;

@@ -211,6 +211,16 @@ describe("registration kinds and values are normalised", () => {
 
     const apple = await create("Apple", "<DeviceToken>abcdef01</DeviceToken>");
     expect(elements(apple, "DeviceToken")).toEqual(["ABCDEF01"]);
+    // A direct send to the token as the app wrote it still finds the registration.
+    const direct = await rawSend(emulator, {
+      format: "apple",
+      contentType: JSON_TYPE,
+      body: '{"aps":{"alert":"x"}}',
+      query: "api-version=2020-06&direct=true",
+      headers: { "ServiceBusNotification-DeviceHandle": "abcdef01" },
+    });
+    expect(direct.status, direct.text).toBe(201);
+    expect(emulator.hub().deliveries().at(-1)?.registrationId).toBe(elements(apple, "RegistrationId")[0]);
 
     for (const kind of ["Windows", "Mpns"]) {
       const tile = await create(
