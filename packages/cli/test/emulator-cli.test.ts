@@ -129,6 +129,43 @@ describe("nhub emulator --print-env", () => {
   });
 });
 
+describe("nhub emulator --tier", () => {
+  it("runs a Basic hub: sends get no Location and telemetry is refused with 403; a bad tier is a usage error", async () => {
+    const port = await freePort();
+    const emulator = await runUntilReady(EMULATOR_BIN, [
+      "--port",
+      String(port),
+      "--tier",
+      "basic",
+      "--quiet",
+    ]);
+    try {
+      const token = (await run(EMULATOR_BIN, ["--print-token", "--port", String(port)])).stdout.trim();
+      const base = `http://127.0.0.1:${port}/myhub`;
+      const send = await fetch(`${base}/messages/?api-version=2020-06`, {
+        method: "POST",
+        headers: {
+          Authorization: token,
+          "ServiceBusNotification-Format": "apple",
+          "Content-Type": "application/json;charset=utf-8",
+        },
+        body: '{"aps":{"alert":"hi"}}',
+      });
+      expect(send.status).toBe(201);
+      expect(send.headers.get("location")).toBeNull();
+      const telemetry = await fetch(`${base}/messages/1234?api-version=2020-06`, {
+        headers: { Authorization: token },
+      });
+      expect(telemetry.status).toBe(403);
+    } finally {
+      expect(await emulator.stop()).toBe(0);
+    }
+    const bad = await nhub(["emulator", "--tier", "premium", "--port", "0"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--tier takes one of free, basic, standard");
+  });
+});
+
 describe("nhub emulator", () => {
   it("--help exits 0 with usage and examples, from nhub and from the nhub-emulator bin", async () => {
     for (const [bin, args, name] of [

@@ -11,7 +11,8 @@ import { signSasToken } from "@nhub/sas";
 import { defaultCertDir, loadOrCreateDevCertificate } from "./dev-cert";
 import { startEmulator } from "./emulator";
 import { RULE_NAMES } from "./emulator-auth";
-import type { EmulatorHttpsOptions, Installation } from "./types";
+import { EMULATOR_TIERS } from "./emulator-tiers";
+import type { EmulatorHttpsOptions, EmulatorTier, Installation } from "./types";
 import { DEFAULT_EMULATOR_PORT, urlHostOf, WELL_KNOWN_KEYS, wellKnownConnectionString } from "./well-known";
 
 /** Where the emulator's command line reads and writes; injectable so tests can run it in-process. */
@@ -31,6 +32,7 @@ export function emulatorUsage(command = "nhub-emulator"): string {
   return `Usage:
   ${command} [--port <n>] [--host <address>] [--hub <name>]... [--devices <file.json>] [--sample-devices]
   ${" ".repeat(command.length)} [--random-keys] [--allow-remote] [--https [--cert <file> --key <file>]] [--quiet]
+  ${" ".repeat(command.length)} [--tier free|basic|standard]
   ${command} --print-env [--port <n>] [--host <address>] [--hub <name>] [--https]
   ${command} --print-token [--port <n>] [--host <address>] [--hub <name>] [--https]
 
@@ -53,6 +55,8 @@ Options:
   --https             serve TLS with a development certificate cached in ~/.nhub/emulator (or --cert-dir,
                       NHUB_EMULATOR_CERT_DIR); the Endpoint becomes sb://, and NODE_EXTRA_CA_CERTS trusts it
   --cert <file> --key <file>  serve TLS with your own certificate and key (PEM) instead
+  --tier <tier>       free, basic or standard (default): what the hubs refuse below Standard (telemetry,
+                      scheduled sends, jobs; on Free also the direct batch), and no Location on sends
   --quiet             no request log
   --print-env         print the export lines of the well-known connection string and exit (starts nothing)
   --print-token       print an Authorization header value (full rights, valid 1 hour) for curl and exit
@@ -96,6 +100,7 @@ const OPTIONS = {
   key: { type: "string" },
   "cert-dir": { type: "string" },
   quiet: { type: "boolean", short: "q" },
+  tier: { type: "string" },
   verbose: { type: "boolean" },
   "print-env": { type: "boolean" },
   "print-token": { type: "boolean" },
@@ -217,6 +222,7 @@ async function run(argv: readonly string[], io: EmulatorCliIo, command: string):
       devices,
       sampleDevices: values["sample-devices"] === true,
       randomKeys: values["random-keys"] === true,
+      tier: tierOption(values.tier),
       https: httpsOption,
       logger: quiet ? undefined : (line) => io.stderr(`${line}\n`),
     });
@@ -254,6 +260,14 @@ async function run(argv: readonly string[], io: EmulatorCliIo, command: string):
   await emu.close();
   io.stderr(`${command} stopped.\n`);
   return 0;
+}
+
+function tierOption(value: unknown): EmulatorTier | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !(EMULATOR_TIERS as readonly string[]).includes(value)) {
+    throw new UsageError(`--tier takes one of ${EMULATOR_TIERS.join(", ")}`);
+  }
+  return value as EmulatorTier;
 }
 
 function badPort(value: string): UsageError {

@@ -46,6 +46,35 @@ export function createRules(keys: { full?: string; send?: string; listen?: strin
   }));
 }
 
+/** A refused token: the status the service answers and its `<Detail>` wording. */
+export interface AuthorizationRefusal {
+  /** 401 for a token that does not verify or lacks a Manage or Listen claim; 403 for a token without Send. */
+  readonly status: 401 | 403;
+  readonly detail: string;
+}
+
+/**
+ * Why a token was refused, worded like the service's `<Detail>`, with the status the service answers;
+ * `undefined` when it is accepted.
+ */
+export function authorizationRefusal(
+  authorization: string | undefined,
+  requestUrl: string,
+  rules: readonly AccessRule[],
+  right: Right,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): AuthorizationRefusal | undefined {
+  const detail = verifyAuthorization(authorization, requestUrl, rules, right, nowSeconds);
+  if (detail === undefined) return undefined;
+  // Recorded traffic: a valid token whose rule lacks the Send claim gets 403 on sends (the service authorises
+  // the sender, then refuses the operation); a missing Manage claim is 401 ("Manage claim is required for this
+  // operation"), as are tokens that do not verify. What a missing Listen claim answers is unrecorded: 401 is kept.
+  const status = right === "send" && detail.startsWith(INSUFFICIENT_CLAIM) ? 403 : 401;
+  return { status, detail };
+}
+
+const INSUFFICIENT_CLAIM = "Unauthorized:";
+
 /** Why a token was refused, worded like the service's `<Detail>`; `undefined` when it is accepted. */
 export function verifyAuthorization(
   authorization: string | undefined,
@@ -83,7 +112,7 @@ export function verifyAuthorization(
   }
   if (!RIGHTS[rule.rule].includes(right)) {
     const need = right[0]!.toUpperCase() + right.slice(1);
-    return `Unauthorized: The rule "${keyName}" does not grant the ${need} claim this operation needs.`;
+    return `${INSUFFICIENT_CLAIM} The rule "${keyName}" does not grant the ${need} claim this operation needs; ${need} claim is required for this operation.`;
   }
   return undefined;
 }

@@ -174,5 +174,7 @@ export function handleBatchSend(hub: HubState, req: HubHttpRequest): Reply {
   // The service names a direct batch's notification under `messages/$batch/` and echoes a bare `direct` flag;
   // its outcome details are still read at `messages/{id}` (the recorded `location`).
   const batchLocation = `${req.origin}/${hub.name}/messages/$batch/${notificationId}?api-version=${req.query.get("api-version")}&direct`;
-  return { status: 201, headers: { Location: batchLocation }, note: deliveryNote(routed) };
+  // Basic hubs take direct batches but, like every non-Standard hub, answer without a notification id.
+  const headers: Record<string, string> = hub.tier === "standard" ? { Location: batchLocation } : {};
+  return { status: 201, headers, note: deliveryNote(routed) };
 }

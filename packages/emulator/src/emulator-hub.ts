@@ -4,8 +4,13 @@
  */
 import { ValidationError } from "@nhub/core";
 import type { AccessRule } from "./emulator-auth";
+import {
+  type InstallationRegistrationIds,
+  installationRegistrations,
+} from "./emulator-installation-registrations";
 import { normalizeInstallation } from "./emulator-installations";
 import { DEFAULT_JOB_DURATION_MS, jobAt, type NotificationRecord, type StoredJob } from "./emulator-records";
+import { NEVER_EXPIRES, newRegistrationId } from "./emulator-registrations";
 import { dictionaryOf } from "./emulator-safe";
 import type {
   Delivery,
@@ -13,6 +18,7 @@ import type {
   EmulatorFault,
   EmulatorHub,
   EmulatorRequestLog,
+  EmulatorTier,
   Installation,
   NotificationHubJob,
   Registration,
@@ -129,8 +135,12 @@ export class HubState {
   readonly rules: readonly AccessRule[];
   /** How long a job runs before it completes, in milliseconds. */
   readonly jobDurationMs: number;
+  /** The pricing tier the hub acts as (see `emulator-tiers.ts`). */
+  readonly tier: EmulatorTier;
   readonly #installations = new Map<string, Installation>();
   readonly #registrations = new Map<string, Registration>();
+  /** The registration ids each installation is shown under, by installation id. */
+  readonly #installationIds = new Map<string, InstallationRegistrationIds>();
   readonly #notifications = new Map<string, NotificationRecord>();
   readonly #scheduled = new Map<string, PendingSchedule>();
   readonly #jobs = new Map<string, StoredJob>();
@@ -151,6 +161,7 @@ export class HubState {
     rules: readonly AccessRule[],
     options: {
       jobDurationMs?: number;
+      tier?: EmulatorTier;
       log?: (line: string) => void;
       onEvent?: (event: EmulatorEvent) => void;
     } = {},
@@ -158,6 +169,7 @@ export class HubState {
     this.name = name;
     this.rules = rules;
     this.jobDurationMs = options.jobDurationMs ?? DEFAULT_JOB_DURATION_MS;
+    this.tier = options.tier ?? "standard";
     this.log = options.log ?? (() => {});
     this.#onEvent = options.onEvent ?? (() => {});
     this.view = Object.freeze({
@@ -185,15 +197,91 @@ export class HubState {
     });
   }
 
-  /** Checks and stores a device; stored installations are frozen copies. */
-  upsertInstallation(input: unknown): Installation {
-    const installation = normalizeInstallation(input);
+  /**
+   * Checks and stores a device; stored installations are frozen copies. `strictChannel` (the REST surface) also
+   * applies the service's push-channel rule.
+   */
+  upsertInstallation(input: unknown, strictChannel = false): Installation {
+    const installation = normalizeInstallation(input, strictChannel);
     this.#installations.set(installation.installationId, installation);
+    this.#syncInstallationIds(installation);
     this.#onEvent({ type: "device", hub: this.name, change: "upsert", installation });
     return installation;
   }
 
+  /** Keeps the registration ids of an installation: old ones stay, new templates get new ones, removed go. */
+  #syncInstallationIds(installation: Installation): void {
+    const previous = this.#installationIds.get(installation.installationId);
+    const now = new Date().toISOString();
+    const templates = new Map<string, string>();
+    for (const name of Object.keys(installation.templates ?? {}))
+      templates.set(name, previous?.templates.get(name) ?? newRegistrationId());
+    this.#installationIds.set(installation.installationId, {
+      native: previous?.native ?? newRegistrationId(),
+      templates,
+      etag: (previous?.etag ?? 0) + 1,
+      createdAt: previous?.createdAt ?? now,
+      updatedAt: now,
+    });
+  }
+
+  /** The registrations the hub shows for its installations (see `emulator-installation-registrations.ts`). */
+  installationRegistrations(): Registration[] {
+    const out: Registration[] = [];
+    for (const installation of this.#installations.values()) {
+      const ids = this.#installationIds.get(installation.installationId);
+      if (ids) out.push(...installationRegistrations(installation, ids, NEVER_EXPIRES));
+    }
+    return out;
+  }
+
+  /**
+   * Every registration the REST listing shows, ordered by id: the REST registrations and those of the
+   * installations.
+   */
+  listedRegistrations(): Registration[] {
+    return [...this.#registrations.values(), ...this.installationRegistrations()].sort((a, b) =>
+      a.registrationId < b.registrationId ? -1 : a.registrationId > b.registrationId ? 1 : 0,
+    );
+  }
+
+  /** A REST registration, or one of an installation's, by id. */
+  listedRegistration(registrationId: string): Registration | undefined {
+    const own = this.#registrations.get(registrationId);
+    if (own) return own;
+    for (const [installationId, ids] of this.#installationIds) {
+      if (ids.native !== registrationId && ![...ids.templates.values()].includes(registrationId)) continue;
+      const installation = this.#installations.get(installationId);
+      if (!installation) return undefined;
+      return installationRegistrations(installation, ids, NEVER_EXPIRES).find(
+        (r) => r.registrationId === registrationId,
+      );
+    }
+    return undefined;
+  }
+
+  /**
+   * Deletes a registration by id. For an installation's registration: its native one takes the whole installation
+   * with it (the push channel lives there), a template's one removes that template from the installation.
+   */
+  deleteListedRegistration(registrationId: string): boolean {
+    if (this.deleteRegistration(registrationId)) return true;
+    const registration = this.listedRegistration(registrationId);
+    if (registration?.installationId === undefined) return false;
+    const installation = this.#installations.get(registration.installationId);
+    if (!installation) return false;
+    const templateName = registration.template?.name;
+    if (templateName === undefined) return this.deleteInstallation(installation.installationId);
+    const templates = Object.fromEntries(
+      Object.entries(installation.templates ?? {}).filter(([name]) => name !== templateName),
+    );
+    const { templates: _dropped, ...rest } = installation;
+    this.upsertInstallation(Object.keys(templates).length > 0 ? { ...rest, templates } : rest);
+    return true;
+  }
+
   deleteInstallation(installationId: string): boolean {
+    this.#installationIds.delete(installationId);
     const deleted = this.#installations.delete(installationId);
     if (deleted) this.#onEvent({ type: "device", hub: this.name, change: "delete", installationId });
     return deleted;

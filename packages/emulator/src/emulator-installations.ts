@@ -3,7 +3,7 @@
  * applying JSON-patch updates, a device's tags for matching, and rendering its templates.
  */
 import { assertHeaders, tagProblem, ValidationError } from "@nhub/core";
-import { INSTALLATION_PLATFORMS } from "@nhub/installations";
+import { INSTALLATION_PLATFORMS, checkPushChannel as sharedPushChannelCheck } from "@nhub/installations";
 import { renderTemplate } from "@nhub/template";
 import { assertSafeName, dictionary, parseJsonSafely, ReservedKeyError } from "./emulator-safe";
 import type { BrowserPushChannel, Installation, InstallationPlatform, InstallationTemplate } from "./types";
@@ -45,7 +45,10 @@ function checkTags(value: unknown, field: string): string[] {
 }
 
 function checkPushChannel(platform: InstallationPlatform, value: unknown): string | BrowserPushChannel {
-  if (platform !== "browser") return requireText(value, "pushChannel", "pushChannel");
+  if (platform !== "browser") {
+    requireText(value, "pushChannel", "pushChannel");
+    return value as string;
+  }
   if (!isObject(value)) {
     throw new ValidationError(
       "pushChannel",
@@ -53,17 +56,18 @@ function checkPushChannel(platform: InstallationPlatform, value: unknown): strin
       "a browser pushChannel is an object {endpoint, p256dh, auth}",
     );
   }
-  return Object.freeze({
+  const channel = {
     endpoint: requireText(value["endpoint"], "pushChannel.endpoint", "pushChannel.endpoint"),
     p256dh: requireText(value["p256dh"], "pushChannel.p256dh", "pushChannel.p256dh"),
     auth: requireText(value["auth"], "pushChannel.auth", "pushChannel.auth"),
-  });
+  };
+  return Object.freeze(channel);
 }
 
 function checkTemplate(platform: InstallationPlatform, name: string, value: unknown): InstallationTemplate {
   const field = `templates.${name}`;
   if (!isObject(value))
-    throw new ValidationError(field, "type", "a template is an object {body, headers?, tags?}");
+    throw new ValidationError(field, "type", "a template is an object {body, headers?, tags?, expiry?}");
   const body = requireText(value["body"], `${field}.body`, "a template body", BODY_CONTROL);
   let headers: Record<string, string> | undefined;
   if (value["headers"] !== undefined) {
@@ -87,6 +91,18 @@ function checkTemplate(platform: InstallationPlatform, name: string, value: unkn
   const template: { -readonly [K in keyof InstallationTemplate]: InstallationTemplate[K] } = { body };
   if (headers) template.headers = headers;
   if (value["tags"] !== undefined) template.tags = Object.freeze(checkTags(value["tags"], `${field}.tags`));
+  if (value["expiry"] !== undefined && value["expiry"] !== null) {
+    const expiry = requireText(value["expiry"], `${field}.expiry`, "a template expiry");
+    // A date, "0" (APNs: deliver once, keep nothing) or an expression rendered per send, as the shared rule allows.
+    if (!/^[$#.%{]/.test(expiry) && expiry !== "0" && Number.isNaN(Date.parse(expiry))) {
+      throw new ValidationError(
+        `${field}.expiry`,
+        "date",
+        'a template expiry is an ISO-8601 date, "0" or a template expression such as $(expiry)',
+      );
+    }
+    template.expiry = expiry;
+  }
   // A template that cannot render is refused at registration, as the service does, not at the first send.
   try {
     renderInstallationTemplate(template, {});
@@ -103,11 +119,13 @@ function checkTemplate(platform: InstallationPlatform, name: string, value: unkn
 
 /**
  * Checks an installation and returns a frozen copy: the known fields checked, any other field kept as given (a
- * JSON copy); the platform name is accepted in any case and stored lowercase.
+ * JSON copy); the platform name is accepted in any case and stored lowercase. `strictChannel` applies the
+ * service's push-channel rule (@nhub/installations' `checkPushChannel`): the REST surface does, while devices
+ * seeded in process or through the admin endpoint may use placeholder handles such as `"apns-1"`.
  *
  * @throws {ValidationError} naming the field at fault.
  */
-export function normalizeInstallation(input: unknown): Installation {
+export function normalizeInstallation(input: unknown, strictChannel = false): Installation {
   if (!isObject(input))
     throw new ValidationError("installation", "type", "an installation must be a JSON object");
   const installationId = requireText(input["installationId"], "installationId", "installationId");
@@ -163,6 +181,9 @@ export function normalizeInstallation(input: unknown): Installation {
   if (input["displayName"] !== undefined && input["displayName"] !== null) {
     out.displayName = requireText(input["displayName"], "displayName", "displayName");
   }
+  // One rule for clients and the emulator: what @nhub/installations refuses (a non-hex APNs token, a WNS channel
+  // that is not a URL) the REST surface refuses too. Checked last, so a bad tag or template is named first.
+  if (strictChannel) sharedPushChannelCheck(platform, out.pushChannel);
   // Fields the emulator does not model are stored and returned unchanged, as the service keeps what it stores.
   const extra = Object.entries(input).filter(([key]) => !KNOWN_FIELDS.has(key));
   for (const [key, value] of extra) {
@@ -221,7 +242,11 @@ function decodePointer(segment: string): string {
  *
  * @throws {ValidationError} for an operation the service does not support or an invalid result.
  */
-export function patchInstallation(current: Installation, operations: unknown): Installation {
+export function patchInstallation(
+  current: Installation,
+  operations: unknown,
+  strictChannel = false,
+): Installation {
   if (!Array.isArray(operations))
     throw new ValidationError("patch", "type", "a JSON patch is an array of operations");
   const draft: Json = JSON.parse(JSON.stringify(current));
@@ -258,7 +283,7 @@ export function patchInstallation(current: Installation, operations: unknown): I
       if (op.op === "remove") delete templates[tail];
       else templates[tail] = jsonStringValue(op.value, `${field}.value`);
       draft["templates"] = templates;
-    } else if (head === "templates" && /^[^/]+\/(body|headers|tags)$/.test(tail)) {
+    } else if (head === "templates" && /^[^/]+\/(body|headers|tags|expiry)$/.test(tail)) {
       const [name = "", member = ""] = tail.split("/");
       const templates = isObject(draft["templates"]) ? draft["templates"] : dictionary();
       const template = templates[name];
@@ -289,7 +314,7 @@ export function patchInstallation(current: Installation, operations: unknown): I
       );
     }
   }
-  return normalizeInstallation(draft);
+  return normalizeInstallation(draft, strictChannel);
 }
 
 /**

@@ -47,9 +47,9 @@ export function jobXml(job: NotificationHubJob): string {
   return (
     `<NotificationHubJob xmlns="${SERVICE_NAMESPACE}" xmlns:i="${XSI_NAMESPACE}">` +
     element("JobId", job.jobId) +
-    element("Progress", String(job.progress)) +
+    (job.progress !== undefined ? element("Progress", String(job.progress)) : "") +
     element("Type", job.type) +
-    element("Status", job.status) +
+    (job.status !== undefined ? element("Status", job.status) : "") +
     element("OutputContainerUri", job.outputContainerUri) +
     (job.importFileUri !== undefined ? element("ImportFileUri", job.importFileUri) : "") +
     propertiesXml("InputProperties", job.inputProperties) +
@@ -86,7 +86,7 @@ function checkUri(value: string | undefined, field: string, required: boolean): 
 }
 
 /**
- * `POST /{hub}/jobs`: accepts a job (201 with the entry, `Started`). An unknown type or an import without an
+ * `POST /{hub}/jobs`: accepts a job (201 with the entry, which has no `Status` or `Progress` yet). An unknown type or an import without an
  * `ImportFileUri` is accepted and reported `Failed`, the way a job fails once it runs.
  *
  * @throws {HttpError} 400 for a body that is not a `NotificationHubJob` entry or lacks `Type` or `OutputContainerUri`.
@@ -134,7 +134,7 @@ export function handleSubmitJob(hub: HubState, req: HubHttpRequest): Reply {
     status: 201,
     headers: { "Content-Type": ATOM_ENTRY_TYPE, Location: jobUrl(req, hub, job.jobId) },
     body: entryFor(req, hub, job),
-    note: `job ${job.jobId} ${job.status}`,
+    note: `job ${job.jobId} ${job.status ?? "submitted"}`,
   };
 }
 
@@ -150,7 +150,7 @@ export function handleGetJob(hub: HubState, req: HubHttpRequest, jobId: string):
     status: 200,
     headers: { "Content-Type": ATOM_ENTRY_TYPE },
     body: entryFor(req, hub, job),
-    note: job.status,
+    note: job.status ?? "submitted",
   };
 }
 

@@ -21,7 +21,10 @@ export interface StoredJob {
   readonly createdAtMs: number;
 }
 
-/** A job as of `now`: `Started` at submission, `Running` until `durationMs` passed, then `Completed`. */
+/**
+ * A job as of `now`: without a status at the instant of submission (the service's answer to the submission has
+ * neither `Status` nor `Progress`), then `Running` until `durationMs` passed, then `Completed`.
+ */
 export function jobAt(job: StoredJob, now: number, durationMs: number): NotificationHubJob {
   const base = {
     jobId: job.jobId,
@@ -55,9 +58,10 @@ export function jobAt(job: StoredJob, now: number, durationMs: number): Notifica
       updatedAt: new Date(job.createdAtMs + durationMs).toISOString(),
     });
   }
+  if (elapsed <= 0) return Object.freeze({ ...base, updatedAt: base.createdAt });
   return Object.freeze({
     ...base,
-    status: elapsed <= 0 ? "Started" : "Running",
+    status: "Running",
     progress: Math.floor((elapsed / durationMs) * 100),
     updatedAt: new Date(now).toISOString(),
   });

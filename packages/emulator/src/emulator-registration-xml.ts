@@ -16,6 +16,8 @@ export interface KindSpec {
   readonly fields: readonly string[];
   /** The template header list, e.g. `WnsHeaders` holding `WnsHeader` items. */
   readonly headers?: readonly [string, string];
+  /** Optional elements written after `fields` when given, e.g. WNS and MPNS `SecondaryTileName`. */
+  readonly optionalFields?: readonly string[];
 }
 
 /** The registration kinds (without the `Template` suffix) and the platform each reaches. */
@@ -25,8 +27,18 @@ export const REGISTRATION_KINDS: Readonly<Record<string, KindSpec>> = Object.fre
   // Older SDKs name FCM legacy registrations `Fcm`; the service treats them as GCM.
   Fcm: { platform: "gcm", fields: ["FcmRegistrationId"] },
   FcmV1: { platform: "fcmv1", fields: ["FcmV1RegistrationId"] },
-  Windows: { platform: "wns", fields: ["ChannelUri"], headers: ["WnsHeaders", "WnsHeader"] },
-  Mpns: { platform: "mpns", fields: ["ChannelUri"], headers: ["MpnsHeaders", "MpnsHeader"] },
+  Windows: {
+    platform: "wns",
+    fields: ["ChannelUri"],
+    headers: ["WnsHeaders", "WnsHeader"],
+    optionalFields: ["SecondaryTileName"],
+  },
+  Mpns: {
+    platform: "mpns",
+    fields: ["ChannelUri"],
+    headers: ["MpnsHeaders", "MpnsHeader"],
+    optionalFields: ["SecondaryTileName"],
+  },
   Adm: { platform: "adm", fields: ["AdmRegistrationId"] },
   Baidu: { platform: "baidu", fields: ["BaiduUserId", "BaiduChannelId"] },
   Browser: { platform: "browser", fields: ["Endpoint", "P256DH", "Auth"] },
@@ -120,10 +132,23 @@ export function parseRegistrationEntry(body: Buffer): ParsedRegistration {
         .join(", ")} or their Template variants.`,
     );
   }
-  const base = m[1]!;
-  const kind = m[2] ? `${base}Template` : base;
+  const given = m[1]!;
   const channelFields: Record<string, string> = {};
-  for (const field of spec.fields) channelFields[field] = required(value, field, kind);
+  for (const field of spec.fields) channelFields[field] = required(value, field, `${given}${m[2] ?? ""}`);
+  for (const field of spec.optionalFields ?? []) {
+    const text = optional(value, field);
+    if (text !== undefined) channelFields[field] = text;
+  }
+  // The service stores what it was given in its own terms: an FCM legacy registration written as `Fcm` comes back
+  // as `Gcm` (with `GcmRegistrationId`), and an APNs token comes back upper-cased.
+  const base = given === "Fcm" ? "Gcm" : given;
+  if (given === "Fcm") {
+    channelFields["GcmRegistrationId"] = channelFields["FcmRegistrationId"]!;
+    delete channelFields["FcmRegistrationId"];
+  }
+  if (channelFields["DeviceToken"] !== undefined)
+    channelFields["DeviceToken"] = channelFields["DeviceToken"].toUpperCase();
+  const kind = m[2] ? `${base}Template` : base;
   const tags = (childText(value, "Tags") ?? "")
     .split(",")
     .map((t) => t.trim())
@@ -196,6 +221,10 @@ export function registrationXml(r: Registration): string {
     (r.tags.length > 0 ? element("Tags", r.tags.join(",")) : "") +
     (r.pushVariables ? element("PushVariables", JSON.stringify(r.pushVariables)) : "") +
     spec.fields.map((f) => element(f, r.channelFields[f] ?? "")).join("") +
+    (spec.optionalFields ?? [])
+      .filter((f) => r.channelFields[f] !== undefined)
+      .map((f) => element(f, r.channelFields[f]!))
+      .join("") +
     (r.template ? templateXml(base, spec, r.template) : "") +
     `</${name}>`
   );

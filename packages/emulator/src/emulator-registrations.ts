@@ -53,7 +53,10 @@ function elementName(field: string, parsed: ParsedRegistration): string {
   if (field.startsWith("tags")) return "Tags";
   if (field.includes(".headers")) return field.replace(/^templates\.[^.]*\.headers/, "headers");
   if (field.startsWith("templates")) return "BodyTemplate";
-  if (field.startsWith("pushChannel")) return Object.keys(parsed.channelFields).join("/");
+  if (field.startsWith("pushChannel"))
+    return Object.keys(parsed.channelFields)
+      .filter((name) => name !== "SecondaryTileName")
+      .join("/");
   return field;
 }
 
@@ -71,13 +74,16 @@ function buildRegistration(
   const pushChannel = pushChannelOf(parsed);
   const template = registrationTemplate(parsed.template);
   try {
-    normalizeInstallation({
-      installationId: "registration",
-      platform: parsed.platform,
-      pushChannel,
-      tags: parsed.tags,
-      ...(template ? { templates: { [parsed.template?.name ?? "template"]: template } } : {}),
-    });
+    normalizeInstallation(
+      {
+        installationId: "registration",
+        platform: parsed.platform,
+        pushChannel,
+        tags: parsed.tags,
+        ...(template ? { templates: { [parsed.template?.name ?? "template"]: template } } : {}),
+      },
+      true,
+    );
   } catch (error) {
     if (!ValidationError.isInstance(error)) throw error;
     const prefix = `${error.field}: `;
@@ -129,10 +135,20 @@ function entry(req: HubHttpRequest, hub: HubState, r: Registration, nested = fal
   });
 }
 
+/**
+ * The api-version from which registration answers carry no `ETag` header: on 2020-06 the service puts the
+ * version only in the entry (`<ETag>` and the entry's `m:etag`); older versions also sent the header.
+ */
+export const NO_ETAG_HEADER_FROM = "2020-06";
+
 function entryReply(req: HubHttpRequest, hub: HubState, r: Registration, note: string): Reply {
+  const apiVersion = req.query.get("api-version") ?? NO_ETAG_HEADER_FROM;
   return {
     status: 200,
-    headers: { "Content-Type": ATOM_ENTRY_TYPE, ETag: `W/"${r.etag}"` },
+    headers: {
+      "Content-Type": ATOM_ENTRY_TYPE,
+      ...(apiVersion < NO_ETAG_HEADER_FROM ? { ETag: `W/"${r.etag}"` } : {}),
+    },
     body: entry(req, hub, r),
     note,
   };
@@ -204,6 +220,13 @@ export function handleCreateRegistration(hub: HubState, req: HubHttpRequest): Re
 export function handlePutRegistration(hub: HubState, req: HubHttpRequest, id: string): Reply {
   checkId(id);
   checkXmlContentType(req);
+  const owned = hub.listedRegistration(id);
+  if (owned?.installationId !== undefined) {
+    throw new HttpError(
+      409,
+      `Registration "${id}" belongs to installation "${owned.installationId}"; change it through /installations/${owned.installationId}.`,
+    );
+  }
   const current = hub.registration(id);
   checkIfMatch(req, current, id);
   const parsed = parseRegistrationEntry(req.body);
@@ -220,17 +243,20 @@ export function handlePutRegistration(hub: HubState, req: HubHttpRequest, id: st
 
 /** `GET /{hub}/registrations/{id}`: the stored entry, or 404. */
 export function handleGetRegistration(hub: HubState, req: HubHttpRequest, id: string): Reply {
-  const registration = hub.registration(id);
+  const registration = hub.listedRegistration(id);
   if (!registration) throw new HttpError(404, `Registration "${id}" was not found.`);
   return entryReply(req, hub, registration, `registration ${id}`);
 }
 
-/** `DELETE /{hub}/registrations/{id}`: 200, honouring `If-Match`; 404 when there is no such registration. */
+/**
+ * `DELETE /{hub}/registrations/{id}`: 200, honouring `If-Match`; 404 when there is no such registration. An
+ * installation's native registration takes the installation with it; a template's removes that template.
+ */
 export function handleDeleteRegistration(hub: HubState, req: HubHttpRequest, id: string): Reply {
-  const current = hub.registration(id);
+  const current = hub.listedRegistration(id);
   if (!current) throw new HttpError(404, `Registration "${id}" was not found.`);
   checkIfMatch(req, current, id);
-  hub.deleteRegistration(id);
+  hub.deleteListedRegistration(id);
   return { status: 200, note: `registration ${id} deleted` };
 }
 
@@ -268,7 +294,8 @@ const FILTER_FIELDS: Readonly<Record<string, Matcher>> = {
   // The official SDK upper-cases Apple tokens in its filter; tokens are hex, so compare without case.
   DeviceToken: (r, v) => r.channelFields["DeviceToken"]?.toLowerCase() === v.toLowerCase(),
   GcmRegistrationId: field("GcmRegistrationId"),
-  FcmRegistrationId: field("FcmRegistrationId"),
+  // FCM legacy registrations written as `Fcm` are stored as `Gcm`, so the old element name finds them there.
+  FcmRegistrationId: field("GcmRegistrationId"),
   FcmV1RegistrationId: field("FcmV1RegistrationId"),
   AdmRegistrationId: field("AdmRegistrationId"),
   XiaomiRegistrationId: field("XiaomiRegistrationId"),
@@ -376,7 +403,8 @@ function pageReply(
 export function handleListRegistrations(hub: HubState, req: HubHttpRequest): Reply {
   const filter = queryParam(req, "$filter");
   const test = filter !== null && filter.trim() !== "" ? parseFilter(filter) : undefined;
-  const candidates = test ? hub.registrations().filter(test) : hub.registrations();
+  const all = hub.listedRegistrations();
+  const candidates = test ? all.filter(test) : all;
   return pageReply(req, hub, candidates, "/registrations");
 }
 
@@ -384,6 +412,6 @@ export function handleListRegistrations(hub: HubState, req: HubHttpRequest): Rep
 export function handleListByTag(hub: HubState, req: HubHttpRequest, tag: string): Reply {
   const problem = tagProblem(tag);
   if (problem) throw new HttpError(400, `"${tag}" is not a valid tag: ${problem.message}.`);
-  const candidates = hub.registrations().filter((r) => r.tags.includes(tag));
+  const candidates = hub.listedRegistrations().filter((r) => r.tags.includes(tag));
   return pageReply(req, hub, candidates, `/tags/${encodeURIComponent(tag)}/registrations`);
 }

@@ -106,7 +106,7 @@ function putInstallation(hub: HubState, req: HubHttpRequest, id: string): Reply 
       `The body's installationId "${String(given)}" does not match "${id}" in the URL.`,
     );
   }
-  asBadRequest(() => hub.upsertInstallation({ ...body, installationId: id }));
+  asBadRequest(() => hub.upsertInstallation({ ...body, installationId: id }, true));
   return { status: 200, note: `installation ${id}` };
 }
 
@@ -125,7 +125,13 @@ function patch(hub: HubState, req: HubHttpRequest, id: string): Reply {
   const current = hub.installation(id);
   if (!current) throw new HttpError(404, `Installation "${id}" was not found.`);
   const operations = parseJsonBody(req.body, "JSON patch");
-  const next = asBadRequest(() => patchInstallation(current, operations));
+  // A stored placeholder handle (seeded in process) is not re-checked unless the patch replaces it.
+  const replacesChannel =
+    Array.isArray(operations) &&
+    operations.some(
+      (o) => typeof o?.path === "string" && /^\/pushChannel$/i.test(o.path) && o.op !== "remove",
+    );
+  const next = asBadRequest(() => patchInstallation(current, operations, replacesChannel));
   hub.upsertInstallation(next);
   return { status: 200, note: `installation ${id}` };
 }

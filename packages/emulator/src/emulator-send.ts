@@ -17,7 +17,13 @@ import { type RenderedTemplate, renderInstallationTemplate } from "./emulator-in
 import { recordSendOutcome } from "./emulator-outcomes";
 import type { CheckedNotification, Routed } from "./emulator-records";
 import { dictionary } from "./emulator-safe";
-import { handleTarget, nativeTargets, type RouteTarget, templateTargets } from "./emulator-targets";
+import {
+  handleTarget,
+  isExpired,
+  nativeTargets,
+  type RouteTarget,
+  templateTargets,
+} from "./emulator-targets";
 import { OUTCOME_SENT, type OutcomeEntry, outcomeXml, xmlProblem } from "./emulator-xml";
 import type { Delivery, InstallationPlatform } from "./types";
 
@@ -314,13 +320,16 @@ function routeTemplates(
 ): Routed {
   const deliveries: Delivery[] = [];
   const outcome: OutcomeEntry[] = [];
+  const now = Date.parse(send.at);
   for (const target of targets) {
     if (outcome.length >= max) break;
     if (expression && !matchesTagExpression(expression, target.tags)) continue;
+    // An expired template registration receives nothing.
+    if (isExpired(target.expiry, now)) continue;
     const { name, template } = target.template!;
     let rendered: RenderedTemplate;
     try {
-      // Sent properties win over the registration's push variables.
+      // Sent properties win over the device's push variables [unverified: no source pins the precedence down].
       rendered = renderInstallationTemplate(
         template,
         Object.assign(dictionary<string>(), target.pushVariables, properties),
@@ -471,10 +480,12 @@ export function handleSend(hub: HubState, req: HubHttpRequest): Reply {
   recordSendOutcome(hub, { notificationId, location, notification: n, tags, routed, enqueuedAt: send.at });
 
   const note = deliveryNote(routed);
-  if (!test) return { status: 201, headers: { Location: location }, note };
+  // Only a Standard hub tells the sender the notification id (there is no telemetry to read it with otherwise).
+  const locationHeader: Record<string, string> = hub.tier === "standard" ? { Location: location } : {};
+  if (!test) return { status: 201, headers: locationHeader, note };
   return {
     status: 201,
-    headers: { Location: location, "Content-Type": "application/xml; charset=utf-8" },
+    headers: { ...locationHeader, "Content-Type": "application/xml; charset=utf-8" },
     body: outcomeXml(routed.outcome),
     note,
   };

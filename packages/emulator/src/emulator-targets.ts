@@ -26,8 +26,31 @@ export interface RouteTarget {
   readonly tags: ReadonlySet<string>;
   /** Present for template targets. */
   readonly template?: { readonly name?: string; readonly template: InstallationTemplate };
-  /** Registration push variables, rendered under the sent properties. */
+  /** The installation's or registration's push variables, rendered under the sent properties. */
   readonly pushVariables?: Readonly<Record<string, string>>;
+  /** A template's expiry as stored (a date, `"0"` or an expression); a past date stops its deliveries. */
+  readonly expiry?: string;
+}
+
+/**
+ * Whether a template expiry has passed: only a literal date can; `"0"` (APNs: deliver once) and expressions,
+ * whose value depends on the send, never count as expired.
+ */
+export function isExpired(expiry: string | undefined, now = Date.now()): boolean {
+  if (expiry === undefined || expiry === "0" || /^[$#.%{]/.test(expiry)) return false;
+  const at = Date.parse(expiry);
+  return !Number.isNaN(at) && at <= now;
+}
+
+/** An installation template as it is rendered: on `apns` its expiry goes out as the APNs expiry header. */
+function installationTemplateForSend(
+  platform: InstallationPlatform,
+  template: InstallationTemplate,
+): InstallationTemplate {
+  if (platform !== "apns" || template.expiry === undefined || template.expiry === "0") return template;
+  const headers = dictionaryOf(template.headers ?? {});
+  headers["ServiceBusNotification-Apns-Expiry"] = template.expiry;
+  return { ...template, headers };
 }
 
 /**
@@ -90,6 +113,7 @@ function fromRegistration(registration: Registration): RouteTarget {
         }
       : {}),
     ...(registration.pushVariables ? { pushVariables: registration.pushVariables } : {}),
+    ...(registration.template?.expiry !== undefined ? { expiry: registration.template.expiry } : {}),
   };
 }
 
@@ -106,7 +130,7 @@ export function nativeTargets(
 
 /**
  * The targets of template sends: each template of each installation (its tags being the device's tags plus
- * the template's own), then every template registration.
+ * the template's own and its name; its push variables the installation's), then every template registration.
  */
 export function templateTargets(
   installations: readonly Installation[],
@@ -119,8 +143,11 @@ export function templateTargets(
       targets = Object.entries(installation.templates ?? {}).map(([name, template]) => ({
         ...fromInstallation(installation),
         outcomeId: `${installation.installationId}/${name}`,
-        tags: deviceTags(installation, template.tags),
-        template: { name, template },
+        // The service tags a template's registration with the template's name too, so a send can pick it.
+        tags: deviceTags(installation, [...(template.tags ?? []), name]),
+        template: { name, template: installationTemplateForSend(installation.platform, template) },
+        ...(installation.pushVariables ? { pushVariables: installation.pushVariables } : {}),
+        ...(template.expiry !== undefined ? { expiry: template.expiry } : {}),
       }));
       installationTemplateTargets.set(installation, targets);
     }
@@ -142,9 +169,14 @@ export function handleTarget(
   platform: InstallationPlatform,
   handle: string,
 ): RouteTarget {
-  const installation = installations.find((i) => i.platform === platform && handleOf(i) === handle);
+  // APNs tokens are hex, and registrations keep them upper-cased: compare them without case.
+  const same =
+    platform === "apns"
+      ? (a: string) => a.toLowerCase() === handle.toLowerCase()
+      : (a: string) => a === handle;
+  const installation = installations.find((i) => i.platform === platform && same(handleOf(i)));
   if (installation) return fromInstallation(installation);
-  const registration = registrations.find((r) => r.platform === platform && registrationHandle(r) === handle);
+  const registration = registrations.find((r) => r.platform === platform && same(registrationHandle(r)));
   if (registration) {
     const { template: _template, pushVariables: _vars, ...native } = fromRegistration(registration);
     return native;

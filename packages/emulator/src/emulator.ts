@@ -11,7 +11,7 @@ import { assertHubName, MAX_REQUEST_BODY_BYTES, ValidationError } from "@nhub/co
 import { isLoopbackHost } from "@nhub/sas";
 import { loadOrCreateDevCertificate } from "./dev-cert";
 import { ADMIN_BODY_LIMIT, type AdminContext, adminRequestProblem, handleAdmin } from "./emulator-admin";
-import { createRules, RULE_NAMES, verifyAuthorization } from "./emulator-auth";
+import { authorizationRefusal, createRules, RULE_NAMES } from "./emulator-auth";
 import { EventStreams } from "./emulator-events";
 import { HttpError, type HubHttpRequest, header, type Reply, readBody } from "./emulator-http";
 import { type ActiveFault, HubState } from "./emulator-hub";
@@ -19,6 +19,7 @@ import { pageReply } from "./emulator-page";
 import { DEFAULT_JOB_DURATION_MS } from "./emulator-records";
 import { findHubRoute } from "./emulator-routes";
 import { requestTargetProblem } from "./emulator-safe";
+import { checkTier, tierRefusal } from "./emulator-tiers";
 import { errorXml } from "./emulator-xml";
 import { SAMPLE_DEVICES } from "./samples";
 import type {
@@ -28,6 +29,7 @@ import type {
   EmulatorOptions,
   EmulatorRequestLog,
   EmulatorRule,
+  EmulatorTier,
   Installation,
 } from "./types";
 import { WELL_KNOWN_KEYS } from "./well-known";
@@ -48,6 +50,7 @@ function createHubs(
   configs: ReadonlyArray<string | EmulatorHubConfig>,
   options: {
     jobDurationMs: number;
+    tier: EmulatorTier;
     log: (line: string) => void;
     onEvent: (event: EmulatorEvent) => void;
     defaultKeys: Partial<Record<EmulatorRule, string>>;
@@ -80,7 +83,8 @@ function createHubs(
         );
       }
     }
-    return new HubState(c.name, createRules({ ...options.defaultKeys, ...c.keys }), options);
+    const tier = checkTier(c.tier, `hubs.${i}.tier`, options.tier);
+    return new HubState(c.name, createRules({ ...options.defaultKeys, ...c.keys }), { ...options, tier });
   });
 }
 
@@ -270,6 +274,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const events = new EventStreams();
   const hubs = createHubs(options.hubs ?? ["myhub"], {
     jobDurationMs,
+    tier: checkTier(options.tier, "tier", "standard"),
     log,
     onEvent: (event) => events.publish(event),
     defaultKeys: wellKnown ? WELL_KNOWN_KEYS : {},
@@ -334,8 +339,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   function serveHub(hub: HubState, req: HubHttpRequest): Reply {
     const route = findHubRoute(req.method, req.subPath);
     if (!route) throw new HttpError(404, `There is no ${req.method} ${req.subPath} on hub "${hub.name}".`);
-    const denied = verifyAuthorization(header(req, "authorization"), req.url, hub.rules, route.right);
-    if (denied) throw new HttpError(401, denied);
+    const denied = authorizationRefusal(header(req, "authorization"), req.url, hub.rules, route.right);
+    if (denied) throw new HttpError(denied.status, denied.detail);
+    const unavailable = tierRefusal(hub.tier, req.method, req.subPath);
+    if (unavailable) throw unavailable;
     const apiVersion = req.query.get("api-version");
     if (!apiVersion)
       throw new HttpError(400, "The api-version query parameter is required (api-version=2020-06).");

@@ -12,6 +12,7 @@ export { JOB_TYPES } from "./emulator-jobs";
 export { type KindSpec, REGISTRATION_KINDS } from "./emulator-registration-xml";
 export { MAX_SCHEDULE_AHEAD_MS } from "./emulator-scheduled";
 export { FORMAT_PLATFORMS, SEND_FORMATS } from "./emulator-send";
+export { EMULATOR_TIERS } from "./emulator-tiers";
 export { SAMPLE_DEVICES } from "./samples";
 export { createTestHub, type TestHub, type TestHubOptions } from "./test-hub";
 export type {
@@ -29,6 +30,7 @@ export type {
   EmulatorOptions,
   EmulatorRequestLog,
   EmulatorRule,
+  EmulatorTier,
   Installation,
   InstallationPlatform,
   InstallationTemplate,

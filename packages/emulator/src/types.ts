@@ -15,9 +15,11 @@ export type { BrowserPushChannel, InstallationPlatform };
 
 /**
  * One template of an installation: a body in the template expression language, rendered per send. The
- * emulator keeps the body, headers and tags of `@nhub/installations`' `InstallationTemplate`.
+ * emulator keeps the body, headers, tags and expiry of `@nhub/installations`' `InstallationTemplate`. Its name is
+ * one of its tags (a send to the tag `<name>` reaches it); an `expiry` date in the past stops its deliveries, and
+ * on `apns` the expiry goes out as `ServiceBusNotification-Apns-Expiry`.
  */
-export type InstallationTemplate = Pick<ServiceInstallationTemplate, "body" | "headers" | "tags">;
+export type InstallationTemplate = Pick<ServiceInstallationTemplate, "body" | "headers" | "tags" | "expiry">;
 
 /** A registered device, in the service's installation shape (plus the emulator-only `displayName`). */
 export interface Installation {
@@ -38,10 +40,19 @@ export interface Installation {
 /** The three access rules every emulated hub has. */
 export type EmulatorRule = "full" | "send" | "listen";
 
+/**
+ * A hub's pricing tier, which decides what the service lets it do: `standard` has everything; `basic` and `free`
+ * send no `Location` (so no notification id) and refuse telemetry, scheduled sends and jobs with 403; `free`
+ * also refuses direct batch sends.
+ */
+export type EmulatorTier = "free" | "basic" | "standard";
+
 /** A hub to emulate. Keys that are not given are generated at random when the emulator starts. */
 export interface EmulatorHubConfig {
   readonly name: string;
   readonly keys?: { readonly full?: string; readonly send?: string; readonly listen?: string };
+  /** This hub's tier; default the emulator's {@link EmulatorOptions.tier}. */
+  readonly tier?: EmulatorTier;
 }
 
 /** Options of {@link startEmulator}. */
@@ -63,6 +74,8 @@ export interface EmulatorOptions {
    * (0-600 000). Default 500.
    */
   readonly jobDurationMs?: number;
+  /** The tier every hub acts as, unless its {@link EmulatorHubConfig} names one. Default `standard`. */
+  readonly tier?: EmulatorTier;
   /**
    * Whether keys not given in `hubs` are fresh random ones for each start (the default, so emulators started by
    * tests side by side never accept each other's tokens). `false` uses the well-known development keys
@@ -178,6 +191,11 @@ export interface DropFault {
  */
 export interface Registration {
   readonly registrationId: string;
+  /**
+   * Set on the registrations the hub shows for an installation (its native one and one per template): the
+   * installation they follow. Such registrations live and die with it and receive sends through it.
+   */
+  readonly installationId?: string;
   /** The description kind without its suffix, e.g. `Apple`, `FcmV1Template`, `Windows`. */
   readonly kind: string;
   readonly platform: InstallationPlatform;
@@ -233,9 +251,13 @@ export interface NotificationHubJob {
   readonly jobId: string;
   /** As submitted, e.g. `ExportRegistrations`; unknown types fail. */
   readonly type: string;
-  readonly status: "Started" | "Running" | "Completed" | "Failed";
-  /** 0-100. */
-  readonly progress: number;
+  /**
+   * Absent at submission: the service's entry has no `Status` (nor `Progress`) until the job starts, which here
+   * is the first read after it was submitted.
+   */
+  readonly status?: "Started" | "Running" | "Completed" | "Failed";
+  /** 0-100; absent while `status` is. */
+  readonly progress?: number;
   readonly outputContainerUri: string;
   readonly importFileUri?: string;
   readonly inputProperties?: Readonly<Record<string, string>>;

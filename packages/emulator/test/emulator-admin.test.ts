@@ -136,7 +136,7 @@ describe("admin endpoints", () => {
         method: "PUT",
         path: "/installations/p1",
         contentType: "application/json",
-        body: JSON.stringify({ installationId: "p1", platform: "apns", pushChannel: "t" }),
+        body: JSON.stringify({ installationId: "p1", platform: "apns", pushChannel: "0a" }),
       });
       await alerts.send(apple());
     } finally {
@@ -160,7 +160,7 @@ describe("installations REST", () => {
   const body = {
     installationId: "i-1",
     platform: "APNS",
-    pushChannel: "tok-1",
+    pushChannel: "0a01",
     tags: ["a", "b", "a"],
     userId: "u-1",
   };
@@ -178,7 +178,7 @@ describe("installations REST", () => {
     expect(JSON.parse(get.body)).toEqual({
       installationId: "i-1",
       platform: "apns",
-      pushChannel: "tok-1",
+      pushChannel: "0a01",
       tags: ["a", "b"],
       userId: "u-1",
     });
@@ -186,7 +186,7 @@ describe("installations REST", () => {
     const patch = [
       { op: "add", path: "/tags", value: "c" },
       { op: "remove", path: "/tags/a" },
-      { op: "replace", path: "/pushChannel", value: "tok-2" },
+      { op: "replace", path: "/pushChannel", value: "0a02" },
       { op: "add", path: "/templates/t1", value: { body: '{"aps":{"alert":"$(m)"}}' } },
     ];
     expect(
@@ -200,7 +200,7 @@ describe("installations REST", () => {
       ).status,
     ).toBe(200);
     expect(emulator.hub().installations()[0]).toMatchObject({
-      pushChannel: "tok-2",
+      pushChannel: "0a02",
       tags: ["b", "c"],
       templates: { t1: { body: '{"aps":{"alert":"$(m)"}}' } },
     });

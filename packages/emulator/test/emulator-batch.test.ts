@@ -62,7 +62,7 @@ describe("batch direct sends", () => {
     const reg = await raw(emulator, "myhub/registrations?api-version=2020-06", {
       method: "POST",
       headers: { "Content-Type": ATOM_ENTRY },
-      body: atomEntry(description("Apple", "<DeviceToken>tok-reg</DeviceToken>")),
+      body: atomEntry(description("Apple", "<DeviceToken>0BAD</DeviceToken>")),
     });
     const registrationId = /<RegistrationId>([^<]+)</.exec(reg.text)![1]!;
     // The official SDK's framing: spaces around "=" and a quoted boundary.
@@ -70,7 +70,7 @@ describe("batch direct sends", () => {
     const res = await batch(
       multipart(boundary, {
         notification: { type: JSON_TYPE, body: aps },
-        devices: ["tok-ann", "tok-reg", "tok-unknown"],
+        devices: ["tok-ann", "0BAD", "tok-unknown"],
       }),
       `multipart/mixed; boundary = "${boundary}"`,
       { headers: { "apns-priority": "10" } },
@@ -86,7 +86,7 @@ describe("batch direct sends", () => {
     expect(deliveries).toHaveLength(3);
     expect(deliveries.map((d) => [d.installationId, d.registrationId, d.pushChannel])).toEqual([
       ["ann", undefined, "tok-ann"],
-      ["", registrationId, "tok-reg"],
+      ["", registrationId, "0BAD"],
       ["", undefined, "tok-unknown"],
     ]);
     for (const d of deliveries) {

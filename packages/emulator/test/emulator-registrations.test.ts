@@ -58,7 +58,8 @@ describe("registrations over REST", () => {
     );
     expect(res.status, res.text).toBe(200);
     expect(res.headers.get("content-type")).toBe(ATOM_ENTRY);
-    expect(res.headers.get("etag")).toBe('W/"1"');
+    // On api-version 2020-06 the service sends no ETag header: the version is in the entry.
+    expect(res.headers.get("etag")).toBeNull();
     const entry = parser.parse(res.text).entry;
     expect(entry["@_a:etag"]).toBe('W/"1"');
     const d = entry.content.AppleRegistrationDescription;
@@ -187,9 +188,11 @@ describe("registrations over REST", () => {
       ["Xiaomi", "<XiaomiRegistrationId>mi-1</XiaomiRegistrationId>", "xiaomi", "mi-1"],
     ];
     for (const [kind, fields, platform, handle] of kinds) {
+      // The service answers an FCM legacy registration written as `Fcm` as the `Gcm` kind it stores.
+      const answered = kind === "Fcm" ? "Gcm" : kind;
       const native = await createRegistration(atomEntry(description(kind, `<Tags>k</Tags>${fields}`)));
       expect(native.status, `${kind}: ${native.text}`).toBe(200);
-      expect(native.text).toContain(`<${kind}RegistrationDescription `);
+      expect(native.text).toContain(`<${answered}RegistrationDescription `);
       const xmlBody = kind === "Windows" || kind === "Mpns";
       const templateBody = xmlBody ? "<toast><text>$(m)</text></toast>" : '{"m":"$(m)"}';
       const headers =
@@ -205,12 +208,16 @@ describe("registrations over REST", () => {
         ),
       );
       expect(tmpl.status, `${kind}Template: ${tmpl.text}`).toBe(200);
-      expect(tmpl.text).toContain(`<${kind}TemplateRegistrationDescription `);
+      expect(tmpl.text).toContain(`<${answered}TemplateRegistrationDescription `);
       const stored = emulator
         .hub()
         .registrations()
         .find((r) => r.registrationId === idOf(tmpl.text));
-      expect(stored).toMatchObject({ kind: `${kind}Template`, platform, template: { body: templateBody } });
+      expect(stored).toMatchObject({
+        kind: `${answered}Template`,
+        platform,
+        template: { body: templateBody },
+      });
       const channel = stored!.pushChannel;
       expect(typeof channel === "string" ? channel : channel.endpoint).toBe(handle);
       // GET answers the same stored entry.
@@ -247,7 +254,8 @@ describe("registrations over REST", () => {
       atomEntry(description("FcmV1", "<FcmV1RegistrationId>tok</FcmV1RegistrationId>")),
     );
     expect(first.status, first.text).toBe(200);
-    expect(first.headers.get("etag")).toBe('W/"1"');
+    expect(first.headers.get("etag")).toBeNull();
+    expect(elements(first.text, "ETag")).toEqual(["1"]);
     const second = await put(
       atomEntry(description("FcmV1", "<Tags>x</Tags><FcmV1RegistrationId>tok2</FcmV1RegistrationId>")),
       '"1"',

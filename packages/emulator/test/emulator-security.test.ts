@@ -157,7 +157,7 @@ describe("prototype pollution through caller-named maps", () => {
 
   it("keeps templates, headers, push variables and delivery headers in null-prototype records", async () => {
     const res = await put(
-      '{"installationId":"p","platform":"apns","pushChannel":"t","tags":["fans"],' +
+      '{"installationId":"p","platform":"apns","pushChannel":"0a","tags":["fans"],' +
         '"templates":{"greet":{"body":"{\\"aps\\":{\\"alert\\":\\"$(msg)\\"}}","headers":{"apns-priority":"5"}}}}',
     );
     expect(res.status, res.text).toBe(200);

@@ -12,6 +12,7 @@ export {
   type BrowserInstallation,
   type BrowserPushChannel,
   checkInstallation,
+  checkPushChannel,
   createOrUpdateInstallation,
   deleteInstallation,
   getInstallation,

@@ -189,7 +189,13 @@ function checkUrl(value: unknown, field: string): string {
   return url;
 }
 
-/** Checks a push channel for a platform and returns a copy. */
+/**
+ * Checks a push channel for a platform and returns a copy: an APNs token is hexadecimal with an even number of
+ * digits, a WNS or MPNS channel and a browser endpoint are http(s) URLs, other handles have no whitespace. The
+ * emulator checks installations and registrations with this same rule.
+ *
+ * @throws {ValidationError} naming `field` (or `field.endpoint`, `.p256dh`, `.auth`) and the rule.
+ */
 export function checkPushChannel(
   platform: InstallationPlatform,
   value: unknown,

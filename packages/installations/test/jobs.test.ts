@@ -189,6 +189,24 @@ describe("waitForNotificationHubJob", () => {
     expect(server.requests.map((r) => r.path)).toEqual(Array(3).fill(`/myhub/jobs/${JOB_ID}`));
   });
 
+  it("keeps polling a job that has not started yet (no Status, no Progress)", async () => {
+    // The service's first reads of a new job carry neither element.
+    const states = [submitted, submitted, exportJob("Completed", "100", true)];
+    await start((_req, i) => atomAnswer(states[Math.min(i, 2)]!));
+    const job = await waitForNotificationHubJob(hub, JOB_ID, { intervalMs: 5 });
+    expect(job.status).toBe("Completed");
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("says a job still without Status is pending when it times out", async () => {
+    await start(() => atomAnswer(submitted));
+    const error = await waitForNotificationHubJob(hub, JOB_ID, { intervalMs: 10, timeoutMs: 40 }).catch(
+      (e: unknown) => e,
+    );
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/still pending/);
+  });
+
   it("resolves with a Failed job too", async () => {
     await start(() =>
       atomAnswer(
