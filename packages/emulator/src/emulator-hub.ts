@@ -10,7 +10,7 @@ import {
 } from "./emulator-installation-registrations";
 import { normalizeInstallation } from "./emulator-installations";
 import { DEFAULT_JOB_DURATION_MS, jobAt, type NotificationRecord, type StoredJob } from "./emulator-records";
-import { NEVER_EXPIRES, newRegistrationId } from "./emulator-registrations";
+import { NEVER_EXPIRES, newRegistrationId } from "./emulator-registration-ids";
 import { dictionaryOf } from "./emulator-safe";
 import type {
   Delivery,

@@ -3,12 +3,12 @@
  * /registrations/{id}` with `If-Match`, `GET /registrations` (`$top`, `$filter`, continuation tokens) and
  * `GET /tags/{tag}/registrations`. Stored registrations are devices: sends reach them like installations.
  */
-import { randomBytes } from "node:crypto";
 import { tagProblem, ValidationError } from "@nhub/core";
 import { ATOM_ENTRY_TYPE, ATOM_FEED_TYPE, atomEntry, atomFeed } from "./emulator-atom";
 import { HttpError, type HubHttpRequest, header, type Reply } from "./emulator-http";
 import type { HubState } from "./emulator-hub";
 import { normalizeInstallation } from "./emulator-installations";
+import { NEVER_EXPIRES, newRegistrationId } from "./emulator-registration-ids";
 import {
   type ParsedRegistration,
   parseRegistrationEntry,
@@ -18,26 +18,11 @@ import { dictionaryOf } from "./emulator-safe";
 import { registrationTemplate } from "./emulator-targets";
 import type { BrowserPushChannel, Registration } from "./types";
 
-/** The `ExpirationTime` of registrations that never expire, as the service writes it. */
-export const NEVER_EXPIRES = "9999-12-31T23:59:59.999Z";
 /** The most registrations one listing page holds, and the default `$top`. */
 export const MAX_PAGE_SIZE = 100;
 
 // Ids go into URLs and continuation tokens, so they keep to characters that are safe in both.
 const ID_PATTERN = /^[^\s{}()!&|/\\?#%]{1,256}$/;
-
-let sequence = 0;
-
-/**
- * A fresh registration id in the service's shape (`{19 digits}-{19 digits}-1`). The first part grows with
- * time, so ids sort in creation order and listings page in that order.
- */
-export function newRegistrationId(): string {
-  sequence = (sequence + 1) % 1_000_000;
-  const head = (BigInt(Date.now()) * 1_000_000n + BigInt(sequence)).toString().padStart(19, "0");
-  const tail = (randomBytes(8).readBigUInt64BE() % 10_000_000_000_000_000_000n).toString().padStart(19, "0");
-  return `${head}-${tail}-1`;
-}
 
 function pushChannelOf(parsed: ParsedRegistration): string | BrowserPushChannel {
   const f = parsed.channelFields;
