@@ -103,12 +103,12 @@ export interface DemoOptions {
 }
 
 /** The installation the demo registers over the REST API, after the sample's sends. */
-const HANA: Installation = {
+const HANA = {
   installationId: "ipad-hana",
   platform: "apns",
   pushChannel: "f".repeat(64),
   tags: ["sports", "news"],
-};
+} as const satisfies Installation;
 
 function demoDevice(device: Installation): DemoDevice {
   return {
@@ -170,7 +170,7 @@ export async function runDemo(
     );
 
     // Beyond the sample: the operations of the official SDK.
-    await createOrUpdateInstallation(hub, HANA);
+    await createOrUpdateInstallation(hub, { ...HANA, tags: [...HANA.tags] });
     log('registered installation "ipad-hana" through the REST API');
     await step("iOS alert, tags and(news, not(politics)) (builder)", () =>
       hub.send(createAppleNotification({ aps: { alert: "Breaking" } }), {
