@@ -6,9 +6,11 @@ const packages = readdirSync("packages");
 const examples = readdirSync("examples");
 
 // Tests import sibling packages from source so a root run needs no prior build.
-const alias = Object.fromEntries(
-  packages.map((name) => [`@nhub/${name}`, resolve(`packages/${name}/src/index.ts`)]),
-);
+const alias = Object.fromEntries([
+  // Before "@nhub/core", which would otherwise take "@nhub/core/edge" as a path under core's index.
+  ["@nhub/core/edge", resolve("packages/core/src/edge.ts")],
+  ...packages.map((name) => [`@nhub/${name}`, resolve(`packages/${name}/src/index.ts`)]),
+]);
 
 export default defineConfig({
   test: {
@@ -37,7 +39,11 @@ export default defineConfig({
         },
       })),
       // The release rehearsal's pure helpers (the rehearsal itself is a CI check: `pnpm rehearse`).
-      { test: { name: "scripts", root: "scripts", include: ["test/**/*.test.ts"] } },
+      // and every README example, run against the emulator (scripts/test/readme-examples.test.ts).
+      {
+        resolve: { alias },
+        test: { name: "scripts", root: "scripts", include: ["test/**/*.test.ts"], testTimeout: 20_000 },
+      },
     ],
   },
 });

@@ -38,7 +38,7 @@ const USAGE = `Usage:
   nhub installation delete --id <id>
   nhub emulator [--port <n>] [--sample-devices] [--devices <file.json>] [--https] [--quiet] [--print-env] ...
                 (see "nhub emulator --help")
-  nhub demo
+  nhub demo [--debug] [--wide]
   nhub --help | --version
 
 Platforms (read from the platform packages' descriptors):
@@ -324,13 +324,14 @@ function connect(values: { "connection-string"?: unknown; hub?: unknown }, io: C
 }
 
 async function demo(args: readonly string[], io: CliIo): Promise<number> {
-  if (args.length > 0) throw new UsageError('"nhub demo" takes no arguments');
+  const { values, positionals } = parse(args, { debug: { type: "boolean" }, wide: { type: "boolean" } });
+  if (positionals.length > 0) throw new UsageError('"nhub demo" takes no positional arguments');
   const started = Date.now();
   io.stderr(
     "Starting a local emulator with 7 devices, sending every example of the Python sample, then the SDK's operations...\n",
   );
-  const report = await runDemo((line) => io.stderr(`  ${line}\n`));
-  io.stdout(formatDemoReport(report));
+  const report = await runDemo((line) => io.stderr(`  ${line}\n`), { debug: values.debug === true });
+  io.stdout(formatDemoReport(report, { wide: values.wide === true }));
   io.stderr(
     `Done in ${Date.now() - started} ms: ${report.steps.length} sends, ${report.deliveries.length} deliveries.\n`,
   );

@@ -77,28 +77,73 @@ export interface DemoStep {
   readonly result: SendResult;
 }
 
-/** What the demo did: the steps, and every delivery the emulator recorded. */
+/** A device of the demo as the reader needs it to see why a send reached it. */
+export interface DemoDevice {
+  readonly installationId: string;
+  /** The name shown in the tables: the installation's display name, or its id. */
+  readonly name: string;
+  readonly platform: string;
+  readonly tags: readonly string[];
+}
+
+/** What the demo did: the devices, the steps, and every delivery the emulator recorded. */
 export interface DemoReport {
+  readonly devices: readonly DemoDevice[];
   readonly steps: readonly DemoStep[];
   readonly deliveries: readonly Delivery[];
+}
+
+/** How {@link runDemo} reports its progress. */
+export interface DemoOptions {
+  /**
+   * Show the request and response dumps of the debug-mode step, each after that step's progress line (never in
+   * the middle of another line). Default: only the progress lines.
+   */
+  readonly debug?: boolean;
+}
+
+/** The installation the demo registers over the REST API, after the sample's sends. */
+const HANA = {
+  installationId: "ipad-hana",
+  platform: "apns",
+  pushChannel: "f".repeat(64),
+  tags: ["sports", "news"],
+} as const satisfies Installation;
+
+function demoDevice(device: Installation): DemoDevice {
+  return {
+    installationId: device.installationId,
+    name: device.displayName ?? device.installationId,
+    platform: device.platform,
+    tags: device.tags ?? [],
+  };
 }
 
 /**
  * Runs every example of the Python REST sample through nhub's public API against an in-process emulator with
  * a handful of devices, and returns what happened.
  */
-export async function runDemo(log: (line: string) => void = () => {}): Promise<DemoReport> {
+export async function runDemo(
+  log: (line: string) => void = () => {},
+  options: DemoOptions = {},
+): Promise<DemoReport> {
   const emulator = await startEmulator({ hubs: ["myhub"], devices: [...DEMO_DEVICES] });
   const hub = new NotificationHub(emulator.connectionString(), "myhub");
+  // The dumps of a step are held until its progress line is out, so the two never interleave.
+  const dumps: string[] = [];
   const debugHub = new NotificationHub(emulator.connectionString(), "myhub", {
     debug: true,
-    logger: { debug: (m) => log(m.replace(/\n/g, "\n    ")) },
+    logger: { debug: (m) => dumps.push(m), warn: (m) => dumps.push(m), error: (m) => dumps.push(m) },
   });
   const steps: DemoStep[] = [];
   const step = async (label: string, send: () => Promise<SendResult>) => {
+    dumps.length = 0;
     const result = await send();
     steps.push({ label, result });
     log(`sent ${label}`);
+    if (options.debug) for (const dump of dumps) log(`    ${dump.replace(/\n/g, "\n    ")}`);
+    else if (dumps.length > 0) log("    (run with --debug to see this send's request and response)");
+    dumps.length = 0;
   };
   try {
     await step("Windows toast, broadcast", () => sendWindowsNotification(hub, TOAST));
@@ -125,12 +170,7 @@ export async function runDemo(log: (line: string) => void = () => {}): Promise<D
     );
 
     // Beyond the sample: the operations of the official SDK.
-    await createOrUpdateInstallation(hub, {
-      installationId: "ipad-hana",
-      platform: "apns",
-      pushChannel: "f".repeat(64),
-      tags: ["sports", "news"],
-    });
+    await createOrUpdateInstallation(hub, { ...HANA, tags: [...HANA.tags] });
     log('registered installation "ipad-hana" through the REST API');
     await step("iOS alert, tags and(news, not(politics)) (builder)", () =>
       hub.send(createAppleNotification({ aps: { alert: "Breaking" } }), {
@@ -159,7 +199,11 @@ export async function runDemo(log: (line: string) => void = () => {}): Promise<D
       timeoutMs: 5000,
     });
     log(`scheduled notification ${details.state}: ${JSON.stringify(details.apnsOutcomeCounts ?? [])}`);
-    return { steps, deliveries: emulator.hub("myhub").deliveries() };
+    return {
+      devices: [...DEMO_DEVICES, HANA].map(demoDevice),
+      steps,
+      deliveries: emulator.hub("myhub").deliveries(),
+    };
   } finally {
     await Promise.all([hub.close(), debugHub.close()]);
     await emulator.close();
@@ -171,8 +215,20 @@ function shorten(text: string, max: number): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-/** Formats a demo report as the table a person reads. */
-export function formatDemoReport(report: DemoReport): string {
+/** How {@link formatDemoReport} lays out its tables. */
+export interface DemoFormatOptions {
+  /** Show every payload whole (line breaks flattened); by default one longer than 70 characters is cut. */
+  readonly wide?: boolean;
+}
+
+/**
+ * Formats a demo report as the tables a person reads: the devices with their tags, the sends, and what each
+ * device received.
+ */
+export function formatDemoReport(report: DemoReport, options: DemoFormatOptions = {}): string {
+  const devices: string[][] = [["device", "platform", "tags"]];
+  for (const d of report.devices) devices.push([d.name, d.platform, d.tags.join(", ") || "(none)"]);
+  const tagsOf = new Map(report.devices.map((d) => [d.installationId, d.tags.join(", ") || "(none)"]));
   const rows: string[][] = [["#", "sent", "result"]];
   report.steps.forEach((s, i) => {
     const outcome = s.result.outcome
@@ -181,17 +237,18 @@ export function formatDemoReport(report: DemoReport): string {
     rows.push([String(i + 1), s.label, `${s.result.status} ${outcome}`]);
   });
   const byStep = new Map(report.steps.map((s, i) => [s.result.notificationId, i + 1]));
-  const got: string[][] = [["device", "platform", "#", "received"]];
+  const got: string[][] = [["device", "platform", "tags", "#", "received"]];
   for (const d of report.deliveries) {
     const what = d.templateName ? `[${d.templateName}] ${d.body}` : d.body;
     got.push([
       d.displayName ?? d.installationId,
       d.platform,
+      tagsOf.get(d.installationId) ?? "?",
       String(byStep.get(d.notificationId) ?? "?"),
-      shorten(what, 70),
+      shorten(what, options.wide ? Number.POSITIVE_INFINITY : 70),
     ]);
   }
-  return `${table(rows)}\n\n${table(got)}\n`;
+  return `${table(devices)}\n\n${table(rows)}\n\n${table(got)}\n`;
 }
 
 function table(rows: string[][]): string {
