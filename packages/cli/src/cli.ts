@@ -223,6 +223,7 @@ function describe(error: unknown): string {
   }
   const network = networkHint(error);
   if (network !== undefined) return network;
+  if (ValidationError.isInstance(error)) return `${error.message.split("\n")[0] ?? ""} (rule: ${error.rule})`;
   if (NhubError.isInstance(error) || error instanceof Error) return error.message.split("\n")[0] ?? "";
   return String(error);
 }
