@@ -254,7 +254,8 @@ function parseError(error: Error & { code?: string }, options: Options): string 
   const typed = /'(-[^']*)'/.exec(error.message)?.[1] ?? "";
   const word = quoteWord(typed);
   // Only a word that is shown gets a suggestion: a near miss of a pasted secret says nothing useful.
-  const nearest = word === undefined ? undefined : nearestOption(typed.replace(/^-+/, ""), Object.keys(options));
+  const nearest =
+    word === undefined ? undefined : nearestOption(typed.replace(/^-+/, ""), Object.keys(options));
   if (nearest !== undefined) return `unknown option ${word}; did you mean --${nearest}?`;
   return `unknown option ${word ?? NOT_SHOWN}; a positional argument that starts with "-" goes after "--"`;
 }
@@ -279,7 +280,11 @@ function levenshtein(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        previous[j]! + 1,
+        row[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = row;
   }
@@ -392,9 +397,9 @@ function settings(
 
 const SEND_OPTIONS: Options = {
   payload: { type: "string", short: "p" },
-    tags: { type: "string" },
-    tag: { type: "string", multiple: true },
-    header: { type: "string", multiple: true, short: "H" },
+  tags: { type: "string" },
+  tag: { type: "string", multiple: true },
+  header: { type: "string", multiple: true, short: "H" },
   test: { type: "boolean" },
   debug: { type: "boolean" },
   "dry-run": { type: "boolean" },

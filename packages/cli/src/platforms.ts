@@ -68,12 +68,14 @@ const GUIDES: Readonly<Record<string, Guide>> = {
     example: `nhub send fcm --payload '{"message":{"notification":{"title":"Hi","body":"Goal!"}}}' --tag sports`,
   },
   "fcm-legacy": {
-    payload: 'JSON: a legacy FCM (GCM) message {"notification":{...},"data":{...}}, without "to" or "registration_ids"',
+    payload:
+      'JSON: a legacy FCM (GCM) message {"notification":{...},"data":{...}}, without "to" or "registration_ids"',
     headers: "none of its own; other headers pass through",
     example: `nhub send fcm-legacy --payload '{"data":{"msg":"Goal!"}}' --tag sports`,
   },
   wns: {
-    payload: "XML: <toast>, <tile> or <badge> (X-WNS-Type follows from it); raw notifications need X-WNS-Type: wns/raw",
+    payload:
+      "XML: <toast>, <tile> or <badge> (X-WNS-Type follows from it); raw notifications need X-WNS-Type: wns/raw",
     headers:
       "X-WNS-Type, X-WNS-Cache-Policy (cache, no-cache), X-WNS-TTL (seconds), X-WNS-Tag and X-WNS-Group " +
       "(up to 16 letters and digits), X-WNS-RequestForStatus, X-WNS-PRIORITY (1 to 4)",
@@ -122,7 +124,13 @@ export function platformUsage(name: string): string | undefined {
     "",
     `Platform ${d.name}${others.length > 0 ? ` (also ${others.join(", ")})` : ""}: format ${d.format}, ${d.contentTypes.join(" or ")}, at most ${d.maxBytes} bytes.`,
     ...(guide
-      ? [`Payload: ${guide.payload}.`, `Headers (--header, checked before sending): ${guide.headers}.`, "", "Example:", `  ${guide.example}`]
+      ? [
+          `Payload: ${guide.payload}.`,
+          `Headers (--header, checked before sending): ${guide.headers}.`,
+          "",
+          "Example:",
+          `  ${guide.example}`,
+        ]
       : []),
     "",
     'The other options are those of "nhub send --help".',

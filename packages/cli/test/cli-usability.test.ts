@@ -18,7 +18,12 @@ interface Run {
   stderr: string;
 }
 
-function run(file: string, args: string[], env: Record<string, string | undefined>, cwd?: string): Promise<Run> {
+function run(
+  file: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  cwd?: string,
+): Promise<Run> {
   return new Promise((done) => {
     execFile(
       file,
@@ -59,7 +64,10 @@ function expectNoSecrets(r: Run) {
 describe("help and version", () => {
   it.each([
     [["send", "--help"], /Usage: nhub send <platform>[\s\S]*--dry-run[\s\S]*Examples:/],
-    [["send", "apns", "--help"], /Platform apns[\s\S]*Payload: JSON with an "aps"[\s\S]*apns-priority[\s\S]*Example:/],
+    [
+      ["send", "apns", "--help"],
+      /Platform apns[\s\S]*Payload: JSON with an "aps"[\s\S]*apns-priority[\s\S]*Example:/,
+    ],
     [["send", "wns", "-h"], /Platform wns[\s\S]*X-WNS-Type[\s\S]*Example:/],
     [["emulator", "--help"], /--print-env/],
     [["installation", "--help"], /nhub installation put[\s\S]*Examples:/],
@@ -156,7 +164,9 @@ describe("network errors", () => {
     const wrong = env.NOTIFICATION_HUB_CONNECTION_STRING!.replace(key, "d3JvbmdrZXk=");
     const r = await nhub(["send", "apns", ...ALERT], { ...env, NOTIFICATION_HUB_CONNECTION_STRING: wrong });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/answered 401.*check the key name \(SharedAccessKeyName\) and the key \(SharedAccessKey\)/);
+    expect(r.stderr).toMatch(
+      /answered 401.*check the key name \(SharedAccessKeyName\) and the key \(SharedAccessKey\)/,
+    );
     expect(r.stderr).not.toContain("d3JvbmdrZXk");
     expect(r.stderr).not.toContain("DefaultFullSharedAccessSignature");
     const ids = r.stderr.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? [];
@@ -192,7 +202,9 @@ describe("--dry-run", () => {
     expect(headers).toContain("ServiceBusNotification-Format: apple");
     expect(headers).toContain("ServiceBusNotification-Tags: sports");
     expect(headers).toContain("apns-push-type: alert");
-    expect(headers.find((h) => h.startsWith("Authorization: SharedAccessSignature "))).toMatch(/sig=<redacted>/);
+    expect(headers.find((h) => h.startsWith("Authorization: SharedAccessSignature "))).toMatch(
+      /sig=<redacted>/,
+    );
     expect(body).toBe('{"aps":{"alert":"Hi"}}\n');
     expect(r.stderr).toContain("dry run: nothing was sent");
     expectNoSecrets(r);
@@ -202,7 +214,16 @@ describe("--dry-run", () => {
 describe("secrets on the command line", () => {
   it("--connection-string with a key warns once on stderr; the environment variable does not", async () => {
     const cs = env.NOTIFICATION_HUB_CONNECTION_STRING!;
-    const given = await nhub(["send", "apns", ...ALERT, "--dry-run", "--connection-string", cs, "--hub", "myhub"]);
+    const given = await nhub([
+      "send",
+      "apns",
+      ...ALERT,
+      "--dry-run",
+      "--connection-string",
+      cs,
+      "--hub",
+      "myhub",
+    ]);
     expect(given.code).toBe(0);
     const warnings = given.stderr.split("\n").filter((l) => l.startsWith("nhub: warning:"));
     expect(warnings).toHaveLength(1);
