@@ -7,7 +7,10 @@ const root = resolve(__dirname, "../..");
 
 it("lists every published package in the root README's package table", () => {
   const readme = readFileSync(resolve(root, "README.md"), "utf8");
-  const table = readme.slice(readme.indexOf("## Packages"), readme.indexOf("Each package has its own README"));
+  const table = readme.slice(
+    readme.indexOf("## Packages"),
+    readme.indexOf("Each package has its own README"),
+  );
   const published = readdirSync(resolve(root, "packages"))
     .map((dir) => JSON.parse(readFileSync(resolve(root, "packages", dir, "package.json"), "utf8")))
     .filter((pkg) => !pkg.private)

@@ -182,8 +182,11 @@ describe("nhub send", () => {
       env,
     );
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^nhub: the hub answered 401/);
-    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    // The key on the command line earns a warning line first; the failure is then one line.
+    const [warning, ...failure] = run.stderr.trim().split("\n");
+    expect(warning).toMatch(/^nhub: warning: --connection-string/);
+    expect(failure.join("\n")).toMatch(/^nhub: the hub answered 401/);
+    expect(failure).toHaveLength(1);
     expectNoSecrets(run);
     const verbose = await nhub(
       ["send", "apns", "--payload", '{"aps":{"alert":"x"}}', "--connection-string", wrong, "--verbose"],

@@ -35,6 +35,14 @@ export function toTransportError(
       isRetryable: false,
     });
   }
+  // The name does not exist: asking again within a retry's few seconds gets the same answer. EAI_AGAIN (the
+  // resolver could not answer now) is left retryable: it is the resolver's own "try again".
+  if (code === "ENOTFOUND") {
+    return new ConnectionError(`${where} failed: the host name could not be resolved (ENOTFOUND)`, {
+      cause: error,
+      isRetryable: false,
+    });
+  }
   const detail = typeof code === "string" ? code : error instanceof Error ? error.message : String(error);
   return new ConnectionError(`${where} failed: ${detail}`, { cause: error });
 }
