@@ -8,6 +8,7 @@ export async function getFeedbackContainerUrl(
   options: OperationOptions = {},
 ): Promise<string> {
   const response = await hub.request({
+    operation: "getFeedbackContainerUrl",
     method: "GET",
     path: "/feedbackcontainer",
     signal: options.signal,

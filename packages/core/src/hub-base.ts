@@ -182,6 +182,7 @@ export class NotificationHubBase implements HubClient {
       path = test ? this.#testSendPath : this.#sendPath;
     }
     const res = await this.#execute({
+      operation: "send",
       method: "POST",
       origin: this.#origin,
       path,
@@ -213,7 +214,12 @@ export class NotificationHubBase implements HubClient {
     const { sendDirectBatch } = await import("./direct-batch-send");
     return sendDirectBatch(notification, handles, options, async (contentType, body) => {
       const { signal, retry, timeoutMs } = options;
-      const request = { method: "POST", path: "/messages/$batch", query: { direct: "true" } } as const;
+      const request = {
+        operation: "sendDirectBatch",
+        method: "POST",
+        path: "/messages/$batch",
+        query: { direct: "true" },
+      } as const;
       return toSendResult(
         await this[requestWithCoreHeaders]({
           ...request,

@@ -1,5 +1,5 @@
 /**
- * How a hub composes its pipeline: `retry(sign(observe(transport)))`, with the hub's counting and logging on the
+ * How a hub composes its pipeline: `trace(retry(sign(observe(transport))))`, with the hub's counting and logging on the
  * retry step's hooks. Built once per hub; nothing here runs per send but the steps themselves.
  */
 import { redactSecrets, type TokenProvider } from "@nhub/sas";
@@ -10,6 +10,7 @@ import { compose, type Dispatch, describeRequest, observeRequests, signRequests 
 import { responseError } from "./response-error";
 import type { ResolvedRetry } from "./retry";
 import { retryRequests } from "./retry-step";
+import { traceOperations } from "./trace-step";
 import type { Transport } from "./transport";
 
 /** What a hub counts (see `HubStats`), written by the hub as a request starts and by its pipeline as it ends. */
@@ -43,7 +44,8 @@ export interface HubPipelineInit {
 /** The hub's pipeline; see the module's comment. */
 export function createHubPipeline(init: HubPipelineInit): Dispatch {
   const { hubName, secrets, log, counts } = init;
-  return compose(
+  const tracing = init.channels?.operation;
+  const dispatch = compose(
     init.transport,
     observeRequests({
       hubName,
@@ -58,12 +60,25 @@ export function createHubPipeline(init: HubPipelineInit): Dispatch {
       policy: init.retry,
       stop: init.stop,
       toError: (request, response) => responseError(request, response, secrets),
-      onRetry: ({ attempt, delayMs, error }) => {
+      onRetry: ({ attempt, delayMs, error }, request) => {
         counts.retries++;
+        const trace = request.trace;
+        if (trace !== undefined) {
+          trace.attempts = attempt + 1;
+          const { code, statusCode } = error as NhubError & { statusCode?: unknown };
+          trace.retries.push({
+            attempt,
+            delayMs,
+            ...(typeof statusCode === "number" ? { status: statusCode } : {}),
+            ...(typeof code === "string" ? { errorCode: code } : {}),
+            time: Date.now(),
+          });
+        }
         log.warn?.(`nhub: ${hubName}: retry ${attempt} in ${delayMs} ms after ${error.message}`);
       },
       onSettled: (request, attempts, error) => {
         if (--counts.active === 0 && counts.drained) counts.drained();
+        if (request.trace !== undefined) request.trace.attempts = attempts;
         if (error === undefined) return;
         // An abort is the caller's choice and a closed hub the caller's doing: neither is a failure to report.
         const code = (error as NhubError).code;
@@ -75,4 +90,7 @@ export function createHubPipeline(init: HubPipelineInit): Dispatch {
       },
     }),
   );
+  // Outermost, so a trace spans the whole operation, retry waits included; a hub with no tracing channel (the
+  // edge entry) leaves the step out.
+  return tracing === undefined ? dispatch : traceOperations(tracing, hubName)(dispatch);
 }

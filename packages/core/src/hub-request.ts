@@ -27,6 +27,11 @@ export interface HubRequest {
   readonly timeoutMs?: number;
   /** Most bytes of the answer's body to read, for this request only (a large feed page); see the hub's option. */
   readonly maxResponseBytes?: number;
+  /**
+   * What the operation is called in traces (`createOrUpdateInstallation`, ...): an operation function sets it.
+   * Default `METHOD /path-template`, e.g. `GET /installations/{id}`.
+   */
+  readonly operation?: string;
 }
 
 /**
@@ -87,6 +92,9 @@ export function pipelineRequest(
   timeoutMs: number,
   maxResponseBytes: number | undefined,
 ): PipelineRequest {
+  if (req.operation !== undefined && typeof req.operation !== "string") {
+    throw new ValidationError("operation", "type", "operation must be a string");
+  }
   let query = `api-version=${API_VERSION}`;
   for (const [k, v] of Object.entries(req.query ?? {})) {
     if (v !== undefined) query += `&${encodeURIComponent(k)}=${encodeURIComponent(v)}`;
@@ -109,5 +117,6 @@ export function pipelineRequest(
     timeoutMs: req.timeoutMs ?? timeoutMs,
     maxResponseBytes: req.maxResponseBytes ?? maxResponseBytes,
     retry: req.retry,
+    operation: req.operation,
   };
 }

@@ -2,10 +2,10 @@
  * `NotificationHub` for Node: undici's keep-alive `Pool`, Node's crypto for the SAS token and
  * `node:diagnostics_channel` for request events. The client itself is {@link NotificationHubBase}.
  */
-import { channel } from "node:diagnostics_channel";
+import { channel, tracingChannel } from "node:diagnostics_channel";
 import { createSasTokenProvider } from "@nhub/sas";
 import type { Dispatcher } from "undici";
-import { DIAGNOSTICS_CHANNELS } from "./diagnostics";
+import { DIAGNOSTICS_CHANNELS, OPERATION_TRACING_CHANNEL, type OperationTraceContext } from "./diagnostics";
 import { NotificationHubBase } from "./hub-base";
 import type { NotificationHubBaseOptions } from "./hub-options";
 import { checkUndiciTransportOptions, createUndiciTransport } from "./undici-transport";
@@ -27,7 +27,8 @@ export interface NotificationHubOptions extends NotificationHubBaseOptions {
 /**
  * A client for one notification hub. Create one per hub and keep it: it holds a keep-alive connection pool and
  * a SAS token it re-signs only shortly before expiry. Request events are published on the
- * `node:diagnostics_channel` channels named in {@link DIAGNOSTICS_CHANNELS}.
+ * `node:diagnostics_channel` channels named in {@link DIAGNOSTICS_CHANNELS}, and each operation is traced on the
+ * tracing channel {@link OPERATION_TRACING_CHANNEL}.
  *
  * @example
  * const hub = new NotificationHub(process.env.NOTIFICATION_HUB_CONNECTION_STRING!, "myhub");
@@ -57,6 +58,7 @@ export class NotificationHub extends NotificationHubBase {
         start: channel(DIAGNOSTICS_CHANNELS.start),
         finish: channel(DIAGNOSTICS_CHANNELS.finish),
         error: channel(DIAGNOSTICS_CHANNELS.error),
+        operation: tracingChannel<unknown, OperationTraceContext>(OPERATION_TRACING_CHANNEL),
       },
     });
   }

@@ -29,6 +29,7 @@ export async function getNotificationOutcomeDetails(
 ): Promise<NotificationOutcomeDetails> {
   assertNotificationId(notificationId);
   const response = await hub.request({
+    operation: "getNotificationOutcomeDetails",
     method: "GET",
     path: `/messages/${encodePathSegment(notificationId, "notificationId")}`,
     signal: options.signal,

@@ -9,6 +9,7 @@
  * no promise, closure or async frame of its own.
  */
 import type { TokenProvider } from "@nhub/sas";
+import type { OperationTraceContext } from "./diagnostics";
 import type { RequestWatch } from "./request-observer";
 import type { RetryOptions } from "./retry";
 import type { Transport, TransportRequest, TransportResponse } from "./transport";
@@ -27,6 +28,13 @@ export interface PipelineRequest extends TransportRequest {
   readonly retry?: RetryOptions | false | undefined;
   /** Which attempt this is: absent on the first, 2 on the first retry (the retry step sets it on its copies). */
   readonly attempt?: number;
+  /**
+   * What the operation is called in traces (`send`, `createOrUpdateInstallation`, ...); read only while the
+   * operation is traced. Absent: `METHOD /path-template`.
+   */
+  readonly operation?: string;
+  /** The operation's trace context, set by the trace step only while someone subscribes to it. */
+  readonly trace?: OperationTraceContext;
 }
 
 /** Sends one request and resolves with the answer, whatever its status. */

@@ -9,6 +9,10 @@ export { redactSecrets } from "@nhub/sas";
 export type { BrowserPushChannel, DeviceHandle } from "./device-handle";
 export {
   DIAGNOSTICS_CHANNELS,
+  OPERATION_TRACING_CHANNEL,
+  type OperationRetry,
+  type OperationTraceContext,
+  type OperationTracingChannel,
   type RequestChannel,
   type RequestChannels,
   type RequestDiagnosticsMessage,

@@ -23,8 +23,8 @@ export interface RetryStepOptions {
   readonly stop: AbortSignal;
   /** The typed error of an answer outside 2xx. */
   readonly toError: (request: PipelineRequest, response: TransportResponse) => Promise<NhubError>;
-  /** Called before each retry. */
-  readonly onRetry: RetryListener;
+  /** Called before each retry, with the request as the operation made it (its `trace` included). */
+  readonly onRetry: (info: Parameters<RetryListener>[0], request: PipelineRequest) => void;
   /**
    * Called once when a request settles, with the attempts it took and, when it failed, its error: the one place
    * that knows both, so the hub counts and logs there.
@@ -55,7 +55,7 @@ export function retryRequests(options: RetryStepOptions): Interceptor {
         const delayMs =
           n < retry.maxRetries && shouldRetry(error) ? retryDelayMs(error, n, retry) : undefined;
         if (delayMs === undefined) throw error;
-        onRetry({ attempt: attempts, delayMs, error: error as NhubError });
+        onRetry({ attempt: attempts, delayMs, error: error as NhubError }, request);
         await sleep(delayMs, request.signal, stop);
         if (stop.aborted) throw new ClosedError("the NotificationHub was destroyed");
         attempt = { ...request, attempt: ++attempts };

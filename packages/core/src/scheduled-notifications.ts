@@ -70,6 +70,7 @@ export async function scheduleNotification(
   headers["ServiceBusNotification-ScheduleTime"] = at;
   if (tags !== undefined) headers["ServiceBusNotification-Tags"] = tags;
   const response = await hub[requestWithCoreHeaders]({
+    operation: "scheduleNotification",
     method: "POST",
     path: "/schedulednotifications/",
     headers,
@@ -95,6 +96,7 @@ export async function cancelScheduledNotification(
 ): Promise<SendResult> {
   assertNotificationId(notificationId);
   const response = await hub.request({
+    operation: "cancelScheduledNotification",
     method: "DELETE",
     path: `/schedulednotifications/${encodePathSegment(notificationId, "notificationId")}`,
     signal: options.signal,

@@ -313,6 +313,7 @@ export async function updateInstallation(
   const id = checkSystemId(installationId, "installationId");
   const body = installationPatchDocument(patches, options?.platform);
   await hub.request({
+    operation: "updateInstallation",
     method: "PATCH",
     path: installationPath(id),
     contentType: "application/json-patch+json",

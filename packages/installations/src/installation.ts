@@ -438,6 +438,7 @@ export async function createOrUpdateInstallation(
 ): Promise<void> {
   const body = checkInstallation(installation);
   await hub.request({
+    operation: "createOrUpdateInstallation",
     method: "PUT",
     path: installationPath(body["installationId"] as string),
     contentType: "application/json",
@@ -577,7 +578,12 @@ export async function getInstallation(
   options?: OperationOptions,
 ): Promise<Installation> {
   const id = checkSystemId(installationId, "installationId");
-  const res = await hub.request({ method: "GET", path: installationPath(id), ...requestOptions(options) });
+  const res = await hub.request({
+    operation: "getInstallation",
+    method: "GET",
+    path: installationPath(id),
+    ...requestOptions(options),
+  });
   return parseInstallation(res.body);
 }
 
@@ -593,7 +599,12 @@ export async function deleteInstallation(
 ): Promise<void> {
   const id = checkSystemId(installationId, "installationId");
   try {
-    await hub.request({ method: "DELETE", path: installationPath(id), ...requestOptions(options) });
+    await hub.request({
+      operation: "deleteInstallation",
+      method: "DELETE",
+      path: installationPath(id),
+      ...requestOptions(options),
+    });
   } catch (error) {
     if (ServiceError.isInstance(error) && error.statusCode === 404) return;
     throw error;

@@ -202,6 +202,7 @@ export async function submitNotificationHubJob(
 ): Promise<NotificationHubJob> {
   const body = notificationHubJobToAtomXml(job);
   const res = await hub.request({
+    operation: "submitNotificationHubJob",
     method: "POST",
     path: "/jobs",
     contentType: ATOM_ENTRY_CONTENT_TYPE,
@@ -219,6 +220,7 @@ export async function getNotificationHubJob(
 ): Promise<NotificationHubJob> {
   const id = requireId(jobId, "jobId");
   const res = await hub.request({
+    operation: "getNotificationHubJob",
     method: "GET",
     path: `/jobs/${encodePathSegment(id, "jobId")}`,
     ...requestOptions(options),
@@ -231,7 +233,12 @@ export async function listNotificationHubJobs(
   hub: NotificationHub,
   options?: OperationOptions,
 ): Promise<NotificationHubJob[]> {
-  const res = await hub.request({ method: "GET", path: "/jobs", ...requestOptions(options) });
+  const res = await hub.request({
+    operation: "listNotificationHubJobs",
+    method: "GET",
+    path: "/jobs",
+    ...requestOptions(options),
+  });
   return parseNotificationHubJobFeed(res.body);
 }
 

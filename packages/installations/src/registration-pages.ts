@@ -75,6 +75,7 @@ export function pagedRegistrations(
     const seen = new Set<string>();
     for (;;) {
       const res = await hub.request({
+        operation: "listRegistrations",
         method: "GET",
         path,
         query: {

@@ -101,7 +101,12 @@ export async function createRegistrationId(
   hub: NotificationHub,
   options?: OperationOptions,
 ): Promise<string> {
-  const res = await hub.request({ method: "POST", path: "/registrationIDs", ...requestOptions(options) });
+  const res = await hub.request({
+    operation: "createRegistrationId",
+    method: "POST",
+    path: "/registrationIDs",
+    ...requestOptions(options),
+  });
   // The service answers with Location; the REST reference names Content-Location. Either carries the id.
   const location = res.headers["location"] ?? res.headers["content-location"];
   const id =
@@ -134,6 +139,7 @@ export async function createRegistration<T extends RegistrationDescription>(
   }
   const checked = checkRegistration(registration) as T;
   const res = await hub.request({
+    operation: "createRegistration",
     method: "POST",
     path: "/registrations",
     contentType: ATOM_ENTRY_CONTENT_TYPE,
@@ -157,6 +163,7 @@ export async function createOrUpdateRegistration<T extends RegistrationDescripti
   const id = requireId(registration?.registrationId, "registrationId");
   const checked = checkRegistration(registration) as T;
   const res = await hub.request({
+    operation: "createOrUpdateRegistration",
     method: "PUT",
     path: registrationPath(id),
     contentType: ATOM_ENTRY_CONTENT_TYPE,
@@ -190,6 +197,7 @@ export async function updateRegistration<T extends RegistrationDescription>(
   const ifMatch = ifMatchValue(registration.etag);
   const checked = checkRegistration(registration) as T;
   const res = await hub.request({
+    operation: "updateRegistration",
     method: "PUT",
     path: registrationPath(id),
     headers: { "If-Match": ifMatch },
@@ -211,7 +219,12 @@ export async function getRegistration(
   options?: OperationOptions,
 ): Promise<RegistrationDescription> {
   const id = requireId(registrationId, "registrationId");
-  const res = await hub.request({ method: "GET", path: registrationPath(id), ...requestOptions(options) });
+  const res = await hub.request({
+    operation: "getRegistration",
+    method: "GET",
+    path: registrationPath(id),
+    ...requestOptions(options),
+  });
   return parseRegistrationEntry(res.body);
 }
 
@@ -230,6 +243,7 @@ export async function deleteRegistration(
   const id = requireId(registrationId, "registrationId");
   const ifMatch = etag === undefined ? "*" : ifMatchValue(etag);
   await hub.request({
+    operation: "deleteRegistration",
     method: "DELETE",
     path: registrationPath(id),
     headers: { "If-Match": ifMatch },
