@@ -20,6 +20,23 @@ export {
   directBatchBody,
   MAX_DIRECT_BATCH_HANDLES,
 } from "./direct-batch";
+export type { BulkSource, BulkStream } from "./bulk-stream";
+export {
+  type SendEachHub,
+  type SendEachItem,
+  type SendEachOptions,
+  type SendEachProgress,
+  type SendEachResult,
+  type SendEachSummary,
+  sendEach,
+} from "./send-each";
+export {
+  type DirectBatchProgress,
+  type DirectBatchStreamResult,
+  type DirectBatchSummary,
+  type StreamDirectBatchOptions,
+  streamDirectBatch,
+} from "./stream-direct-batch";
 export {
   AbortError,
   ClosedError,
