@@ -158,7 +158,10 @@ export async function* runBulk<R>(run: BulkRun<R>, end: BulkEnd): AsyncGenerator
         yield result;
       }
       if (signal?.aborted) end.aborted = true;
-      if (reading !== undefined || (!sourceDone && !end.aborted && !end.stopped && running.size < concurrency)) {
+      if (
+        reading !== undefined ||
+        (!sourceDone && !end.aborted && !end.stopped && running.size < concurrency)
+      ) {
         reading ??= run.read(halted).then(
           (unit) => ({ unit }),
           (error: unknown) => ({ error }),
@@ -221,7 +224,10 @@ export async function* runBulk<R>(run: BulkRun<R>, end: BulkEnd): AsyncGenerator
 }
 
 /** The stream object: iterate it once, or await its summary. */
-export function bulkStream<R, S>(generator: AsyncGenerator<R, void, undefined>, summary: () => S): BulkStream<R, S> {
+export function bulkStream<R, S>(
+  generator: AsyncGenerator<R, void, undefined>,
+  summary: () => S,
+): BulkStream<R, S> {
   let iterated = false;
   let result: Promise<S> | undefined;
   let resolveSummary!: (s: S) => void;

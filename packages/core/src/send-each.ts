@@ -206,7 +206,11 @@ export function sendEach(
 function notAnItem(index: number, isObject: boolean): NhubError {
   return isObject
     ? new ValidationError(`items.${index}.deviceHandle`, "required", "each item needs its deviceHandle")
-    : new ValidationError(`items.${index}`, "type", "an item must be an object { notification, deviceHandle }");
+    : new ValidationError(
+        `items.${index}`,
+        "type",
+        "an item must be an object { notification, deviceHandle }",
+      );
 }
 
 function failure(index: number, deviceHandle: DeviceHandle | undefined, error: NhubError): SendEachResult {
