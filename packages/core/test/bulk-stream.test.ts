@@ -355,7 +355,7 @@ describe("sendEach", () => {
 
   it("sends each item to its device and reports each by index, mixed results included", async () => {
     const { server, hub } = await setup({
-      respond: (req, i) =>
+      respond: (req, i): CannedResponse =>
         req.headers["servicebusnotification-devicehandle"] === "gone"
           ? { status: 410, headers: { TrackingId: "t-gone" } }
           : {
