@@ -497,3 +497,83 @@ export function renderConsole(data, outFile) {
   }
   return lines.join("\n");
 }
+
+/**
+ * The "Bulk" section from a bulk run's raw data (`src/bulk.mjs`): nhub's `streamDirectBatch` fed by an async
+ * generator against the floor's prebuilt chunks, and nhub's heap growth at two source sizes.
+ */
+export function renderBulkSection(data) {
+  const p = data.plan;
+  const perSecond = (runs) => runs.map((r) => (r.sentHandles / r.ms) * 1000);
+  const mib = (bytes) => fmt(bytes / 1048576, 1);
+  const out = ["## Bulk", ""];
+  out.push(
+    `${fmt(p.handles)} device handles read one at a time from an async generator (as from a database cursor) and streamed through \`streamDirectBatch\` in \`$batch\` requests of 1000 handles, ${p.concurrency} in flight, each run in a fresh process (\`pnpm --filter @nhub/bench bench:bulk\`, ${data.date.slice(0, 10)}, Node ${data.node}, ${data.cpus} CPUs). The floor sends the same chunks on undici's \`Pool.request\` with bodies built before its timed part. ${p.rounds} round(s), alternating which client goes first; medians with the range in brackets.`,
+    "",
+  );
+  const b = pairedRatio(perSecond(data.nhub), perSecond(data.floor));
+  out.push(
+    table(
+      ["client", "requests", "time, ms", "handles per second", "CPU, ms"],
+      [
+        ["floor (prebuilt bodies)", data.floor, "floor"],
+        ["nhub streamDirectBatch (async generator)", data.nhub, "nhub"],
+      ].map(([label, runs]) => [
+        label,
+        fmt(runs[0]?.requests),
+        fmtSummary(
+          runs.map((r) => r.ms),
+          0,
+        ),
+        fmtSummary(perSecond(runs), 0),
+        fmtSummary(
+          runs.map((r) => r.cpuUs / 1000),
+          0,
+        ),
+      ]),
+    ),
+    "",
+    `nhub / floor throughput: ${fmtSummary(b, 2)} (per round).`,
+    "",
+  );
+  out.push(
+    `Heap growth of nhub's process during the stream: \`heapUsed\` sampled every 50 ms${data.heap.some((h) => h.memory?.gc) ? " after a full collection (`--expose-gc`)" : ""}, the peak minus the baseline taken just before the call. Flat memory means the two rows are about equal.`,
+    "",
+    table(
+      ["handles", "baseline heap, MiB", "peak heap, MiB", "growth, MiB"],
+      data.heap.map((h) => [
+        fmt(h.handles),
+        mib(h.memory.baseline),
+        mib(h.memory.peak),
+        mib(h.memory.growth),
+      ]),
+    ),
+    "",
+  );
+  return out.join("\n");
+}
+
+/**
+ * `markdown` with its `## heading` section replaced by `section` (up to the next `## `), or with `section`
+ * appended when there is none, so one script can refresh its own section of BENCHMARKS.md.
+ */
+export function spliceSection(markdown, heading, section) {
+  const lines = markdown.split("\n");
+  const start = lines.findIndex((l) => l === `## ${heading}`);
+  if (start < 0) return `${markdown.trimEnd()}\n\n${section.trimEnd()}\n`;
+  let end = lines.findIndex((l, i) => i > start && l.startsWith("## "));
+  if (end < 0) end = lines.length;
+  const head = lines.slice(0, start).join("\n").trimEnd();
+  const tail = lines.slice(end).join("\n");
+  return `${head}\n\n${section.trimEnd()}\n${tail === "" ? "" : `\n${tail}`}`;
+}
+
+/** The `## heading` section of `markdown` (through the line before the next `## `), or undefined. */
+export function readSection(markdown, heading) {
+  const lines = markdown.split("\n");
+  const start = lines.findIndex((l) => l === `## ${heading}`);
+  if (start < 0) return undefined;
+  let end = lines.findIndex((l, i) => i > start && l.startsWith("## "));
+  if (end < 0) end = lines.length;
+  return lines.slice(start, end).join("\n").trimEnd();
+}

@@ -7,13 +7,21 @@
 //   node src/run.mjs --profile nhub  also writes a CPU profile of that client's long-lived process (see README)
 import { execFileSync, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus, loadavg, release, tmpdir, totalmem, type } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { renderConsole, renderMarkdown } from "./report.mjs";
+import { readSection, renderConsole, renderMarkdown, spliceSection } from "./report.mjs";
 import { snapshotBuild } from "./snapshot.mjs";
 import { benchDir, measureBundles, measureInstallFootprint } from "./static-figures.mjs";
 import { BATCH_CONCURRENCY, HUB_NAME, KEY_NAME } from "./workload.mjs";
@@ -49,7 +57,10 @@ const UNLIMITED = 1e12;
 /** Writes BENCHMARKS.md (or `--out`) from a run's data, creating the directory it goes in. */
 function writeReport(file, data) {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, renderMarkdown(data));
+  // The Bulk section comes from its own script (bulk.mjs); a full run keeps the last one written.
+  const bulk = existsSync(file) ? readSection(readFileSync(file, "utf8"), "Bulk") : undefined;
+  const markdown = renderMarkdown(data);
+  writeFileSync(file, bulk === undefined ? markdown : spliceSection(markdown, "Bulk", bulk));
 }
 
 // --render FILE.json: write the report again from a previous run's raw data, without running anything.

@@ -6,6 +6,7 @@
 // The one redaction of nhub lives in @nhub/sas (which knows the token formats); core passes it on so that every
 // package that prints text (the CLI, the emulator) uses the same one.
 export { redactSecrets } from "@nhub/sas";
+export type { BulkSource, BulkStream } from "./bulk-stream";
 export type { BrowserPushChannel, DeviceHandle } from "./device-handle";
 export {
   DIAGNOSTICS_CHANNELS,
@@ -155,7 +156,23 @@ export {
   scheduleNotification,
   scheduleTimeHeader,
 } from "./scheduled-notifications";
+export {
+  type SendEachHub,
+  type SendEachItem,
+  type SendEachOptions,
+  type SendEachProgress,
+  type SendEachResult,
+  type SendEachSummary,
+  sendEach,
+} from "./send-each";
 export type { SendResult } from "./send-result";
+export {
+  type DirectBatchProgress,
+  type DirectBatchStreamResult,
+  type DirectBatchSummary,
+  type StreamDirectBatchOptions,
+  streamDirectBatch,
+} from "./stream-direct-batch";
 export { and, not, or, type TagOperand, tag } from "./tag-builder";
 export {
   assertTag,
