@@ -8,6 +8,14 @@
 export { redactSecrets } from "@nhub/sas";
 export type { BrowserPushChannel, DeviceHandle } from "./device-handle";
 export {
+  type DeviceOutcomeRecord,
+  isDeadHandle,
+  PNS_OUTCOMES,
+  type PnsOutcome,
+  testSendRecords,
+  toPnsOutcome,
+} from "./device-outcome";
+export {
   DIAGNOSTICS_CHANNELS,
   type RequestChannel,
   type RequestChannels,
@@ -36,6 +44,7 @@ export {
 } from "./errors";
 export { MAX_EXCERPT_LENGTH, quoteExcerpt } from "./excerpt";
 export { getFeedbackContainerUrl } from "./feedback";
+export { MAX_FEEDBACK_BLOBS, type ReadFeedbackOptions, readFeedback } from "./feedback-reader";
 export { createFetchTransport, type FetchTransportOptions } from "./fetch-transport";
 export { NotificationHubBase } from "./hub-base";
 export { assertHubName } from "./hub-name";
@@ -105,6 +114,7 @@ export {
   type OutcomeCount,
   parseNotificationOutcomeDetails,
 } from "./outcome-details";
+export { type ReadPnsErrorDetailsOptions, readPnsErrorDetails } from "./pns-error-details";
 export {
   assertPathSegment,
   assertRequestPath,
@@ -152,6 +162,7 @@ export {
   scheduleTimeHeader,
 } from "./scheduled-notifications";
 export type { SendResult } from "./send-result";
+export type { StorageReadOptions } from "./storage-read";
 export { and, not, or, type TagOperand, tag } from "./tag-builder";
 export {
   assertTag,
