@@ -114,7 +114,6 @@ export {
   type OutcomeCount,
   parseNotificationOutcomeDetails,
 } from "./outcome-details";
-export { type ReadPnsErrorDetailsOptions, readPnsErrorDetails } from "./pns-error-details";
 export {
   assertPathSegment,
   assertRequestPath,
@@ -141,6 +140,7 @@ export {
   resolvePlatformHeaders,
 } from "./platform-headers";
 export { definePlatformSend, type PlatformSend } from "./platform-send";
+export { type ReadPnsErrorDetailsOptions, readPnsErrorDetails } from "./pns-error-details";
 export { DEFAULT_MAX_RESPONSE_BYTES } from "./response-limit";
 export {
   DEFAULT_RETRY,

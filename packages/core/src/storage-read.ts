@@ -79,7 +79,11 @@ export function parseStorageUrl(value: unknown, field: string): URL {
     }
   }
   if (url === undefined) {
-    throw new ValidationError(field, "url", `${field} must be an absolute storage URL, got ${describe(value)}`);
+    throw new ValidationError(
+      field,
+      "url",
+      `${field} must be an absolute storage URL, got ${describe(value)}`,
+    );
   }
   const secure = url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname));
   if (!secure || url.username !== "" || url.password !== "") {

@@ -1,6 +1,6 @@
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -70,7 +70,13 @@ describe("outcome names", () => {
         rawOutcome: "The Notification was successfully sent to the Push Notification System",
         source: "testSend",
       },
-      { platform: "fcmv1", pnsHandle: "x", outcome: "BadChannel", rawOutcome: "BadChannel", source: "testSend" },
+      {
+        platform: "fcmv1",
+        pnsHandle: "x",
+        outcome: "BadChannel",
+        rawOutcome: "BadChannel",
+        source: "testSend",
+      },
     ]);
   });
 });
@@ -238,9 +244,14 @@ describe("reading storage", () => {
   });
 
   it("reads an error details blob and fills in the notification id; nothing without a URI", async () => {
-    blobs = { "/c/errors": record("2024-05-01T09:00:00Z", "a").replace("<NotificationId>n</NotificationId>", "") };
+    blobs = {
+      "/c/errors": record("2024-05-01T09:00:00Z", "a").replace("<NotificationId>n</NotificationId>", ""),
+    };
     const records = await collect(
-      readPnsErrorDetails(noHub, { notificationId: "n-7", pnsErrorDetailsUri: `${origin}/c/errors?sig=s3cret` }),
+      readPnsErrorDetails(noHub, {
+        notificationId: "n-7",
+        pnsErrorDetailsUri: `${origin}/c/errors?sig=s3cret`,
+      }),
     );
     expect(records).toEqual([expect.objectContaining({ notificationId: "n-7", source: "pnsErrorDetails" })]);
     expect(await collect(readPnsErrorDetails(noHub, { notificationId: "n-8" }))).toEqual([]);

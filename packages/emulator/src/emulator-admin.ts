@@ -5,10 +5,10 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { ValidationError } from "@nhub/core";
 import { isLoopbackHost } from "@nhub/sas";
+import { containerListingXml } from "./emulator-device-states";
 import { HttpError, jsonReply, parseJsonBody, type Reply } from "./emulator-http";
 import type { HubState } from "./emulator-hub";
 import { normalizeInstallation } from "./emulator-installations";
-import { containerListingXml } from "./emulator-device-states";
 import type { EmulatorRule } from "./types";
 
 /** Admin bodies are device lists and faults; 1 MB is plenty. */
@@ -143,7 +143,9 @@ function storageReply(body: string, contentType = "application/xml; charset=utf-
     headers: {
       "Content-Type": contentType,
       "x-ms-version": "2020-10-02",
-      ...(modified !== undefined ? { "Last-Modified": modified.toUTCString(), "x-ms-blob-type": "BlockBlob" } : {}),
+      ...(modified !== undefined
+        ? { "Last-Modified": modified.toUTCString(), "x-ms-blob-type": "BlockBlob" }
+        : {}),
     },
     body,
   };

@@ -136,7 +136,8 @@ export class DeviceOutcomeStore {
     this.#errors.set(notificationId, [...(this.#errors.get(notificationId) ?? []), ...errors]);
     while (this.#errors.size > MAX_ERROR_DETAILS) this.#errors.delete(this.#errors.keys().next().value!);
     this.#feedback.push(...errors);
-    if (this.#feedback.length > MAX_FEEDBACK_ENTRIES) this.#feedback = this.#feedback.slice(-MAX_FEEDBACK_ENTRIES);
+    if (this.#feedback.length > MAX_FEEDBACK_ENTRIES)
+      this.#feedback = this.#feedback.slice(-MAX_FEEDBACK_ENTRIES);
   }
 
   /** The error details blob of a notification, or `undefined` when no push service refused anything. */

@@ -4,11 +4,11 @@
  */
 import { ValidationError } from "@nhub/core";
 import type { AccessRule } from "./emulator-auth";
+import { DeviceOutcomeStore, type DeviceState, isDeviceState } from "./emulator-device-states";
 import {
   type InstallationRegistrationIds,
   installationRegistrations,
 } from "./emulator-installation-registrations";
-import { DeviceOutcomeStore, type DeviceState, isDeviceState } from "./emulator-device-states";
 import { handleOf, normalizeInstallation } from "./emulator-installations";
 import { DEFAULT_JOB_DURATION_MS, jobAt, type NotificationRecord, type StoredJob } from "./emulator-records";
 import { NEVER_EXPIRES, newRegistrationId } from "./emulator-registrations";
@@ -212,7 +212,11 @@ export class HubState {
     }
     const installation = this.#installations.get(installationId);
     if (!installation) {
-      throw new ValidationError("installationId", "exists", `there is no device "${installationId}" on this hub`);
+      throw new ValidationError(
+        "installationId",
+        "exists",
+        `there is no device "${installationId}" on this hub`,
+      );
     }
     this.deviceOutcomes.mark(installation.platform, handleOf(installation), state);
   }

@@ -382,7 +382,13 @@ export function routeByTags(
 ): Routed {
   if (n.properties) {
     return hub.deviceOutcomes.apply(
-      routeTemplates(templateTargets(hub.installations(), hub.registrations()), expression, n.properties, send, max),
+      routeTemplates(
+        templateTargets(hub.installations(), hub.registrations()),
+        expression,
+        n.properties,
+        send,
+        max,
+      ),
       send.notificationId,
       send.at,
     );

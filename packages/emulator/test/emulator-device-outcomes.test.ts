@@ -58,11 +58,18 @@ describe("dead devices", () => {
     const records = testSendRecords(test.outcome!);
     const byHandle = Object.fromEntries(records.map((r) => [r.pnsHandle!.toLowerCase(), r.outcome]));
     expect(byHandle).toEqual({ aa11: "ExpiredChannel", bb22: "BadChannel", cc33: "Success" });
-    expect(emulator.hub().deliveries().map((d) => d.installationId)).toEqual(["carl"]);
+    expect(
+      emulator
+        .hub()
+        .deliveries()
+        .map((d) => d.installationId),
+    ).toEqual(["carl"]);
 
     const sent = await hub.send(apple, { tags: "sports" });
     const details = await hub.getNotificationOutcomeDetails(sent.notificationId!);
-    expect(details.pnsErrorDetailsUri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/_emulator\/hubs\/myhub\/pnserrors\//);
+    expect(details.pnsErrorDetailsUri).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/_emulator\/hubs\/myhub\/pnserrors\//,
+    );
     expect(details.apnsOutcomeCounts).toEqual(
       expect.arrayContaining([
         { name: "ExpiredChannel", count: 1 },
@@ -93,7 +100,12 @@ describe("dead devices", () => {
     expect(await collect(readFeedback(hub, { since: new Date(Date.now() + 60_000) }))).toEqual([]);
 
     // A device that comes back with a new channel is reachable; "ok" clears the mark too.
-    emulator.hub().upsertInstallation({ installationId: "anna", platform: "apns", pushChannel: "aa99", tags: ["sports"] });
+    emulator.hub().upsertInstallation({
+      installationId: "anna",
+      platform: "apns",
+      pushChannel: "aa99",
+      tags: ["sports"],
+    });
     emulator.hub().setDeviceState("bruno", "ok");
     const again = await hub.send(apple, { tags: "sports", test: true });
     expect(testSendRecords(again.outcome!).every((r) => r.outcome === "Success")).toBe(true);
@@ -106,7 +118,9 @@ describe("dead devices", () => {
     url.searchParams.set("maxresults", "1");
     const page = await fetch(url);
     expect(page.status).toBe(200);
-    expect(await page.text()).toMatch(/<EnumerationResults[^>]*><MaxResults>1<\/MaxResults><Blobs><Blob><Name>\d{8}<\/Name>/);
+    expect(await page.text()).toMatch(
+      /<EnumerationResults[^>]*><MaxResults>1<\/MaxResults><Blobs><Blob><Name>\d{8}<\/Name>/,
+    );
     const missing = await fetch(`${emulator.url}_emulator/hubs/myhub/feedback/nope`);
     expect(missing.status).toBe(404);
     expect(await missing.text()).toContain("<Code>BlobNotFound</Code>");
