@@ -9,6 +9,14 @@ export { redactSecrets } from "@nhub/sas";
 export type { BulkSource, BulkStream } from "./bulk-stream";
 export type { BrowserPushChannel, DeviceHandle } from "./device-handle";
 export {
+  type DeviceOutcomeRecord,
+  isDeadHandle,
+  PNS_OUTCOMES,
+  type PnsOutcome,
+  testSendRecords,
+  toPnsOutcome,
+} from "./device-outcome";
+export {
   DIAGNOSTICS_CHANNELS,
   OPERATION_TRACING_CHANNEL,
   type OperationRetry,
@@ -41,6 +49,7 @@ export {
 } from "./errors";
 export { MAX_EXCERPT_LENGTH, quoteExcerpt } from "./excerpt";
 export { getFeedbackContainerUrl } from "./feedback";
+export { MAX_FEEDBACK_BLOBS, type ReadFeedbackOptions, readFeedback } from "./feedback-reader";
 export { createFetchTransport, type FetchTransportOptions } from "./fetch-transport";
 export { NotificationHubBase } from "./hub-base";
 export { assertHubName } from "./hub-name";
@@ -136,6 +145,7 @@ export {
   resolvePlatformHeaders,
 } from "./platform-headers";
 export { definePlatformSend, type PlatformSend } from "./platform-send";
+export { type ReadPnsErrorDetailsOptions, readPnsErrorDetails } from "./pns-error-details";
 export { DEFAULT_MAX_RESPONSE_BYTES } from "./response-limit";
 export {
   DEFAULT_RETRY,
@@ -166,6 +176,7 @@ export {
   sendEach,
 } from "./send-each";
 export type { SendResult } from "./send-result";
+export type { StorageReadOptions } from "./storage-read";
 export {
   type DirectBatchProgress,
   type DirectBatchStreamResult,

@@ -5,10 +5,10 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { ValidationError } from "@nhub/core";
 import { isLoopbackHost } from "@nhub/sas";
+import { containerListingXml } from "./emulator-device-states";
 import { HttpError, jsonReply, parseJsonBody, type Reply } from "./emulator-http";
 import type { HubState } from "./emulator-hub";
 import { normalizeInstallation } from "./emulator-installations";
-import { emptyContainerListing } from "./emulator-outcomes";
 import type { EmulatorRule } from "./types";
 
 /** Admin bodies are device lists and faults; 1 MB is plenty. */
@@ -90,7 +90,7 @@ export function adminRequestProblem(
 }
 
 const HUB_PATH =
-  /^\/_emulator\/hubs\/(.+)\/(deliveries|devices|faults|requests|registrations|scheduled|jobs|feedback)(?:\/([^/]+))?$/;
+  /^\/_emulator\/hubs\/(.+)\/(deliveries|devices|faults|requests|registrations|scheduled|jobs|feedback|pnserrors)(?:\/([^/]+)(\/state)?)?$/;
 
 function notFound(what: string): HttpError {
   return new HttpError(404, what);
@@ -121,12 +121,57 @@ function validated<T>(run: () => T): T {
   }
 }
 
+/** The feedback container's `List Blobs` page for `marker` and `maxresults` (1-5000, as storage takes). */
+function containerListing(hub: HubState, query: URLSearchParams): string {
+  const max = query.get("maxresults");
+  const maxResults = max === null ? 5000 : Number(max);
+  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 5000) {
+    throw new HttpError(400, "maxresults must be a whole number from 1 to 5000.");
+  }
+  return containerListingXml(
+    `${hub.name}-feedback`,
+    hub.deviceOutcomes.feedbackBlobs(),
+    query.get("marker") ?? undefined,
+    maxResults,
+  );
+}
+
+/** A storage answer: XML listings, octet-stream blobs, with storage's `x-ms-*` headers. */
+function storageReply(body: string, contentType = "application/xml; charset=utf-8", modified?: Date): Reply {
+  return {
+    status: 200,
+    headers: {
+      "Content-Type": contentType,
+      "x-ms-version": "2020-10-02",
+      ...(modified !== undefined
+        ? { "Last-Modified": modified.toUTCString(), "x-ms-blob-type": "BlockBlob" }
+        : {}),
+    },
+    body,
+  };
+}
+
+/** Storage's 404: an XML `<Error>` with its `Code` and `Message`. */
+function storageNotFound(code: string, message: string): Reply {
+  return {
+    status: 404,
+    headers: { "Content-Type": "application/xml; charset=utf-8", "x-ms-error-code": code },
+    body: `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`,
+  };
+}
+
 /**
  * Answers one admin request.
  *
  * @throws {HttpError} 404 for unknown paths or hubs, 400 for invalid devices or faults.
  */
-export function handleAdmin(ctx: AdminContext, method: string, path: string, body: Buffer): Reply {
+export function handleAdmin(
+  ctx: AdminContext,
+  method: string,
+  path: string,
+  body: Buffer,
+  query: URLSearchParams = new URLSearchParams(),
+): Reply {
   if (path === "/_emulator/hubs" && method === "GET") {
     return jsonReply(
       200,
@@ -146,7 +191,7 @@ export function handleAdmin(ctx: AdminContext, method: string, path: string, bod
   const hub = findHub(ctx, m[1]!);
   const resource = m[2]!;
   const id = m[3];
-  const key = `${method} ${resource}${id === undefined ? "" : "/:id"}`;
+  const key = `${method} ${resource}${id === undefined ? "" : "/:id"}${m[4] ?? ""}`;
   switch (key) {
     case "GET deliveries":
       return jsonReply(200, hub.view.deliveries());
@@ -191,12 +236,26 @@ export function handleAdmin(ctx: AdminContext, method: string, path: string, bod
     }
     case "GET jobs":
       return jsonReply(200, hub.jobs());
+    case "POST devices/:id/state": {
+      const input = parseJsonBody(body, "device state") as { state?: unknown } | null;
+      const installationId = decodeSegment(id!);
+      if (!hub.installation(installationId)) throw notFound(`No device "${installationId}" on this hub.`);
+      validated(() => hub.setDeviceState(installationId, input?.state));
+      return { status: 204 };
+    }
     case "GET feedback":
-      return {
-        status: 200,
-        headers: { "Content-Type": "application/xml; charset=utf-8" },
-        body: emptyContainerListing(hub.name),
-      };
+      return storageReply(containerListing(hub, query));
+    case "GET feedback/:id": {
+      const name = decodeSegment(id!);
+      const blob = hub.deviceOutcomes.feedbackBlobs().find((b) => b.name === name);
+      if (!blob) return storageNotFound("BlobNotFound", "The specified blob does not exist.");
+      return storageReply(blob.body, "application/octet-stream", blob.lastModified);
+    }
+    case "GET pnserrors/:id": {
+      const errors = hub.deviceOutcomes.errorDetails(decodeSegment(id!));
+      if (errors === undefined) return storageNotFound("BlobNotFound", "The specified blob does not exist.");
+      return storageReply(errors, "application/octet-stream");
+    }
     default:
       throw notFound(`No admin endpoint ${method} ${path}.`);
   }

@@ -4,11 +4,12 @@
  */
 import { ValidationError } from "@nhub/core";
 import type { AccessRule } from "./emulator-auth";
+import { DeviceOutcomeStore, type DeviceState, isDeviceState } from "./emulator-device-states";
 import {
   type InstallationRegistrationIds,
   installationRegistrations,
 } from "./emulator-installation-registrations";
-import { normalizeInstallation } from "./emulator-installations";
+import { handleOf, normalizeInstallation } from "./emulator-installations";
 import { DEFAULT_JOB_DURATION_MS, jobAt, type NotificationRecord, type StoredJob } from "./emulator-records";
 import { NEVER_EXPIRES, newRegistrationId } from "./emulator-registration-ids";
 import { dictionaryOf } from "./emulator-safe";
@@ -144,6 +145,8 @@ export class HubState {
   readonly #notifications = new Map<string, NotificationRecord>();
   readonly #scheduled = new Map<string, PendingSchedule>();
   readonly #jobs = new Map<string, StoredJob>();
+  /** Dead push channels and the PNS error details and feedback about sends to them. */
+  readonly deviceOutcomes = new DeviceOutcomeStore();
   #deliveries: Delivery[] = [];
   #requests: EmulatorRequestLog[] = [];
   #faults: QueuedFault[] = [];
@@ -194,7 +197,28 @@ export class HubState {
       scheduled: () => this.scheduled(),
       cancelScheduled: (id: string) => this.cancelScheduled(id),
       jobs: () => this.jobs(),
+      setDeviceState: (id: string, state: DeviceState) => this.setDeviceState(id, state),
     });
+  }
+
+  /**
+   * Marks the push channel an installation has now as `expired`, `bad` or `ok`.
+   *
+   * @throws {ValidationError} for an unknown installation or state.
+   */
+  setDeviceState(installationId: string, state: unknown): void {
+    if (!isDeviceState(state)) {
+      throw new ValidationError("state", "enum", 'state must be "expired", "bad" or "ok"');
+    }
+    const installation = this.#installations.get(installationId);
+    if (!installation) {
+      throw new ValidationError(
+        "installationId",
+        "exists",
+        `there is no device "${installationId}" on this hub`,
+      );
+    }
+    this.deviceOutcomes.mark(installation.platform, handleOf(installation), state);
   }
 
   /**

@@ -5,7 +5,7 @@
 import { HttpError, type HubHttpRequest, type Reply } from "./emulator-http";
 import type { HubState } from "./emulator-hub";
 import type { CheckedNotification, NotificationRecord, OutcomeCount, Routed } from "./emulator-records";
-import { element, escapeAttribute, SERVICE_NAMESPACE, XSI_NAMESPACE } from "./emulator-xml";
+import { element, SERVICE_NAMESPACE, XSI_NAMESPACE } from "./emulator-xml";
 import type { InstallationPlatform } from "./types";
 
 // The service's element per platform, in the order its data contract declares them (those it does not
@@ -90,7 +90,7 @@ export function recordEnqueued(
 }
 
 /** The `NotificationDetails` XML, elements in the service's order; empty fields are left out as it does. */
-export function notificationDetailsXml(record: NotificationRecord): string {
+export function notificationDetailsXml(record: NotificationRecord, pnsErrorDetailsUri?: string): string {
   const parts = [
     element("NotificationId", record.notificationId),
     element("Location", record.location),
@@ -102,6 +102,8 @@ export function notificationDetailsXml(record: NotificationRecord): string {
   parts.push(element("NotificationBody", record.body));
   if (record.tags !== undefined) parts.push(element("Tags", record.tags));
   if (record.targetPlatforms !== undefined) parts.push(element("TargetPlatforms", record.targetPlatforms));
+  // [unverified] Its place among the elements: the .NET SDK reads the document by name, in any order.
+  if (pnsErrorDetailsUri !== undefined) parts.push(element("PnsErrorDetailsUri", pnsErrorDetailsUri));
   for (const [platform, name] of COUNT_ELEMENTS) {
     const counts = record.counts.filter((c) => c.platform === platform);
     if (counts.length === 0) continue;
@@ -111,6 +113,22 @@ export function notificationDetailsXml(record: NotificationRecord): string {
     parts.push(`<${name}>${outcomes}</${name}>`);
   }
   return `<NotificationDetails xmlns="${SERVICE_NAMESPACE}" xmlns:i="${XSI_NAMESPACE}">${parts.join("")}</NotificationDetails>`;
+}
+
+/** A read-only storage SAS query, as the service's blob URLs carry (the emulator checks no signature). */
+function sasQuery(resource: "b" | "c", permissions: string): string {
+  const expiry = new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return `sv=2020-10-02&sr=${resource}&sp=${permissions}&se=${encodeURIComponent(expiry)}&sig=emulator`;
+}
+
+/**
+ * Where a notification's PNS error details blob is served, on the origin the send used (its `Location`), when a
+ * push service refused any of its devices.
+ */
+function pnsErrorDetailsUri(hub: HubState, record: NotificationRecord): string | undefined {
+  if (hub.deviceOutcomes.errorDetails(record.notificationId) === undefined) return undefined;
+  const origin = new URL(record.location).origin;
+  return `${origin}/_emulator/hubs/${hub.name}/pnserrors/${encodeURIComponent(record.notificationId)}?${sasQuery("b", "r")}`;
 }
 
 /**
@@ -124,28 +142,19 @@ export function handleOutcomeDetails(hub: HubState, id: string): Reply {
   return {
     status: 200,
     headers: { "Content-Type": "application/xml; charset=utf-8" },
-    body: notificationDetailsXml(record),
+    body: notificationDetailsXml(record, pnsErrorDetailsUri(hub, record)),
     note: record.state,
   };
 }
 
 /**
  * `GET /{hub}/feedbackcontainer`: a container URL as plain text. The service answers a storage SAS URL; the
- * emulator points at its own admin endpoint, which lists an empty container (it gets no PNS feedback).
+ * emulator points at its own admin endpoint, which serves the container's listing and files in the storage REST
+ * format (see `emulator-device-states.ts`).
  */
 export function handleFeedbackContainer(hub: HubState, req: HubHttpRequest): Reply {
-  const expiry = new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
   const url =
     // Hub names hold only URL-safe characters; a slash in one stays a slash (encoded ones are refused).
-    `${req.origin}/_emulator/hubs/${hub.name}/feedback` +
-    `?restype=container&comp=list&sv=2020-10-02&sr=c&sp=rl&se=${encodeURIComponent(expiry)}&sig=emulator`;
+    `${req.origin}/_emulator/hubs/${hub.name}/feedback?${sasQuery("c", "rl")}`;
   return { status: 200, headers: { "Content-Type": "text/plain; charset=utf-8" }, body: url };
-}
-
-/** The empty Azure Blob container listing behind the feedback container URL. */
-export function emptyContainerListing(hubName: string): string {
-  return (
-    '<?xml version="1.0" encoding="utf-8"?>' +
-    `<EnumerationResults ContainerName="${escapeAttribute(hubName)}-feedback"><Blobs /><NextMarker /></EnumerationResults>`
-  );
 }

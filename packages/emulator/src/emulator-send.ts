@@ -285,6 +285,7 @@ function entryFor(target: RouteTarget, state: string, outcome: string): OutcomeE
     applicationPlatform: PLATFORM_FORMATS[target.platform] ?? target.platform,
     pnsHandle: target.pushChannel,
     registrationId: target.outcomeId,
+    ...(target.installationId !== "" ? { installationId: target.installationId } : {}),
     outcome,
     success: state === "Success",
   };
@@ -380,12 +381,16 @@ export function routeByTags(
   max = Number.POSITIVE_INFINITY,
 ): Routed {
   if (n.properties) {
-    return routeTemplates(
-      templateTargets(hub.installations(), hub.registrations()),
-      expression,
-      n.properties,
-      send,
-      max,
+    return hub.deviceOutcomes.apply(
+      routeTemplates(
+        templateTargets(hub.installations(), hub.registrations()),
+        expression,
+        n.properties,
+        send,
+        max,
+      ),
+      send.notificationId,
+      send.at,
     );
   }
   const targets: RouteTarget[] = [];
@@ -396,10 +401,11 @@ export function routeByTags(
     targets.push(target);
   }
   const content = nativeContent(n);
-  return {
+  const routed = {
     deliveries: targets.map((t) => delivery(t, send, content)),
     outcome: targets.map((t) => entryFor(t, "Success", OUTCOME_SENT)),
   };
+  return hub.deviceOutcomes.apply(routed, send.notificationId, send.at);
 }
 
 /**
@@ -416,10 +422,11 @@ export function routeToHandles(
   const registrations = hub.registrations();
   const targets = handles.map((h) => handleTarget(installations, registrations, n.platform!, h));
   const content = nativeContent(n);
-  return {
+  const routed = {
     deliveries: targets.map((t) => delivery(t, send, content)),
     outcome: targets.map((t) => entryFor(t, "Success", OUTCOME_SENT)),
   };
+  return hub.deviceOutcomes.apply(routed, send.notificationId, send.at);
 }
 
 /** Whether the query asks for a direct send: `direct=true`, or a bare `direct` as the REST docs write it. */

@@ -51,6 +51,8 @@ export interface OutcomeEntry {
   readonly applicationPlatform: string;
   readonly pnsHandle: string;
   readonly registrationId: string;
+  /** The installation behind the registration, when there is one. */
+  readonly installationId?: string;
   readonly outcome: string;
   readonly success: boolean;
 }

@@ -437,7 +437,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const { body } = await readBody(req, ADMIN_BODY_LIMIT);
       let reply: Reply;
       try {
-        reply = handleAdmin(admin, method, path, body);
+        reply = handleAdmin(admin, method, path, body, target.searchParams);
       } catch (error) {
         const status = error instanceof HttpError ? error.status : 500;
         const message = error instanceof Error ? error.message : String(error);

@@ -307,6 +307,15 @@ export interface EmulatorHub {
   cancelScheduled(notificationId: string): boolean;
   /** Every submitted import/export job, oldest first, with its current status. */
   jobs(): NotificationHubJob[];
+  /**
+   * Marks a device's push channel `expired` (the push service answers `ExpiredChannel`) or `bad`
+   * (`BadChannel`), or `ok` again. Sends to it deliver nothing and show up in the test-send outcome, the
+   * notification's `PnsErrorDetailsUri` blob and the feedback container. The state stays with the channel the
+   * device has now: a new `pushChannel` is a working one.
+   *
+   * @throws {ValidationError} for an unknown device or state.
+   */
+  setDeviceState(installationId: string, state: "expired" | "bad" | "ok"): void;
 }
 
 /** One hub's state as the live stream's `hello` event carries it: recent items only, not the whole history. */
