@@ -7,6 +7,7 @@
 // package that prints text (the CLI, the emulator) uses the same one.
 export { redactSecrets } from "@nhub/sas";
 export type { BrowserPushChannel, DeviceHandle } from "./device-handle";
+export { type DeviceOutcomeRecord, isDeadHandle, type PnsOutcome } from "./device-outcome";
 export {
   DIAGNOSTICS_CHANNELS,
   type RequestChannel,
