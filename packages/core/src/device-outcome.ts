@@ -47,7 +47,11 @@ export interface DeviceOutcomeRecord {
 
 // Only outcomes that say the handle itself will never work again: a transient failure (throttling, an
 // unreachable push service) or a hub-wide one (bad credentials, a payload too large) says nothing about the device.
-const DEAD_OUTCOMES: ReadonlySet<PnsOutcome> = new Set<PnsOutcome>(["ExpiredChannel", "BadChannel", "WrongToken"]);
+const DEAD_OUTCOMES: ReadonlySet<PnsOutcome> = new Set<PnsOutcome>([
+  "ExpiredChannel",
+  "BadChannel",
+  "WrongToken",
+]);
 
 /** Whether the handle is gone for good (ExpiredChannel, BadChannel, WrongToken... not transient ones). */
 export function isDeadHandle(record: Pick<DeviceOutcomeRecord, "outcome">): boolean {
