@@ -23,6 +23,7 @@ import {
   type Installation,
 } from "@nhub/installations";
 import { formatDemoReport, runDemo } from "./demo";
+import { runFleetCommand } from "./migrate";
 import { PLATFORM_NAMES, platformEntry, platformHelp, platformUsage } from "./platforms";
 
 /** Where the CLI reads and writes; injectable so tests can run it in-process. */
@@ -44,6 +45,7 @@ const USAGE = `Usage:
   nhub emulator [--port <n>] [--sample-devices] [--devices <file.json>] [--https] [--quiet] [--print-env] ...
                 (see "nhub emulator --help")
   nhub demo [--debug] [--wide]
+  nhub cleanup --records <file.jsonl> [--apply] [--json]  |  nhub migrate fcm-v1 [--apply] [--json] (dry runs unless --apply)
   nhub --help | --version       (and "nhub <command> --help", "nhub send <platform> --help")
 
 Platforms (read from the platform packages' descriptors):
@@ -187,6 +189,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (command === "emulator") return await runEmulatorCli(rest, { ...io, command: "nhub emulator" });
     if (command === "installation") return await installation(rest, io);
     if (command === "demo") return await demo(rest, io);
+    if (command === "cleanup" || command === "migrate") return await runFleetCommand(command, rest, io);
     const word = quoteWord(command);
     throw new UsageError(
       `unknown command ${word ?? NOT_SHOWN}; the commands are send, installation, emulator, demo, --help and --version`,

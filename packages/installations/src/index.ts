@@ -6,8 +6,26 @@
  * @packageDocumentation
  */
 export { ATOM_ENTRY_CONTENT_TYPE, SERVICEBUS_NS } from "./atom-xml";
+export {
+  type DeadDeviceAction,
+  type DeadDeviceResult,
+  type DeadDeviceVia,
+  type RemoveDeadDevicesOptions,
+  type RemoveDeadDevicesReport,
+  removeDeadDevices,
+} from "./dead-devices";
 export type { ExtensionData, JsonValue } from "./extension-data";
+export {
+  type FcmV1MigrationItem,
+  type FcmV1MigrationProgress,
+  type FcmV1MigrationReport,
+  type FcmV1MigrationResult,
+  type MigrateToFcmV1Options,
+  migrateToFcmV1,
+} from "./fcm-v1-migration";
+export { type FcmTemplateTranslation, translateLegacyFcmTemplate } from "./fcm-v1-template";
 export { MAX_TAGS_PER_DEVICE, MAX_TEMPLATE_NAME_LENGTH } from "./field-checks";
+export { DEFAULT_FLEET_CONCURRENCY, MAX_FLEET_CONCURRENCY } from "./fleet-pool";
 export {
   type BrowserInstallation,
   type BrowserPushChannel,
@@ -52,6 +70,7 @@ export {
   type WaitForJobOptions,
   waitForNotificationHubJob,
 } from "./jobs";
+export { type ListInstallationsOptions, listInstallations } from "./list-installations";
 export type { OperationOptions } from "./operation-options";
 export type { RegistrationExtensionElement } from "./registration-extension";
 export {
@@ -112,3 +131,8 @@ export {
   listRegistrationsByTag,
   updateRegistration,
 } from "./registrations";
+export {
+  type InstallationCondition,
+  type WaitForInstallationOptions,
+  waitForInstallation,
+} from "./wait-for-installation";
