@@ -6,6 +6,13 @@
 // The one redaction of nhub lives in @nhub/sas (which knows the token formats); core passes it on so that every
 // package that prints text (the CLI, the emulator) uses the same one.
 export { redactSecrets } from "@nhub/sas";
+export {
+  type HubCredential,
+  type HubToken,
+  type HubTokenCredential,
+  TOKEN_REFRESH_MARGIN_MS,
+  type TokenCallback,
+} from "./credentials";
 export type { BrowserPushChannel, DeviceHandle } from "./device-handle";
 export {
   DIAGNOSTICS_CHANNELS,
@@ -24,6 +31,8 @@ export {
   AbortError,
   ClosedError,
   ConnectionError,
+  CredentialError,
+  type CredentialErrorReason,
   isRetryableStatus,
   NhubError,
   type NhubErrorOptions,
