@@ -210,7 +210,7 @@ function checkToken(
   const fields = HEADER_SAFE.test(token) ? parseSasToken(token) : undefined;
   if (fields === undefined) {
     throw malformed(
-      "a token that is not a SAS token (SharedAccessSignature sr=...&sig=...&se=...&skn=..., visible ASCII)",
+      "a token that is not a SAS token (SharedAccessSignature with sr, sig, se and skn; visible ASCII only)",
     );
   }
   const se = /^\d{1,15}$/.test(fields.se) ? Number(fields.se) * 1000 : Number.NaN;
