@@ -2,6 +2,7 @@ import { parseSasToken, signSasToken } from "@nhub/sas";
 import { type CannedResponse, type RecordingServer, startRecordingServer } from "@nhub/testkit";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createCallbackTokenProvider, type HubToken } from "../src/credentials";
+import * as edge from "../src/edge";
 import {
   CredentialError,
   createNotification,
@@ -302,6 +303,28 @@ describe("a hub built from a token provider", () => {
       new NotificationHub({ endpoint: "sb://ns.servicebus.windows.net/", hubName: "h", token }),
     );
     expect(hub.hubUrl).toBe("https://ns.servicebus.windows.net/h");
+  });
+});
+
+describe("the edge NotificationHub", () => {
+  it("takes a token provider and a key pair too", async () => {
+    const { good, stale } = await rotationServer();
+    const { fn } = minter();
+    const fromToken = new edge.NotificationHub({
+      endpoint: `${server!.origin}/`,
+      hubName: "myhub",
+      token: fn,
+    });
+    const fromPair = new edge.NotificationHub([stale, good], "myhub", { retry: false });
+    try {
+      await fromToken.send(apple);
+      await fromPair.send(apple);
+      expect(fn).toHaveBeenCalledTimes(1);
+      expect(server!.requests.map((r) => r.tokenValid)).toEqual([true, false, true]);
+    } finally {
+      await fromToken.close();
+      await fromPair.close();
+    }
   });
 });
 
