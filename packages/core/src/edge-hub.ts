@@ -4,6 +4,7 @@
  * crypto, `Buffer` or `node:diagnostics_channel`.
  */
 import { createAsyncSasTokenProvider } from "@nhub/sas";
+import { type HubCredential, type HubTokenCredential, isTokenCredential } from "./credentials";
 import { createFetchTransport } from "./fetch-transport";
 import { NotificationHubBase } from "./hub-base";
 import type { NotificationHubBaseOptions } from "./hub-options";
@@ -28,14 +29,35 @@ export interface NotificationHubOptions extends NotificationHubBaseOptions {
  */
 export class NotificationHub extends NotificationHubBase {
   /**
-   * @param connectionString `Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...`
+   * @param credential the namespace endpoint, the hub's name and a callback that mints SAS tokens (cached until
+   * shortly before they expire); see {@link HubTokenCredential}
+   * @throws {ValidationError} for a malformed endpoint or hub name, a `token` that is not a function, or an option
+   * out of its range or of the wrong type; nothing is sent.
+   */
+  constructor(credential: HubTokenCredential, options?: NotificationHubOptions);
+  // The connection-string form last: `ConstructorParameters<typeof NotificationHub>` reads the last overload.
+  /**
+   * @param connectionString `Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...`, or
+   * `[primary, secondary]`: the two connection strings of one rule, for key rotation without downtime
    * @param hubName the notification hub's name
    * @throws {ValidationError} for a malformed connection string or hub name, or an option out of its range or of
    * the wrong type; nothing is sent.
    */
-  constructor(connectionString: string, hubName: string, options: NotificationHubOptions = {}) {
+  constructor(
+    connectionString: string | readonly [string, string],
+    hubName: string,
+    options?: NotificationHubOptions,
+  );
+  constructor(
+    credential: HubCredential,
+    hubNameOrOptions?: string | NotificationHubOptions,
+    maybeOptions?: NotificationHubOptions,
+  ) {
+    const [hubName, options = {}] = isTokenCredential(credential)
+      ? [undefined, hubNameOrOptions as NotificationHubOptions | undefined]
+      : [hubNameOrOptions as string, maybeOptions];
     checkFunction(options.fetch, "fetch");
-    super(connectionString, hubName, options, {
+    super(credential, hubName, options, {
       transport: () => createFetchTransport({ fetch: options.fetch }),
       tokens: createAsyncSasTokenProvider,
     });

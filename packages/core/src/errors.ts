@@ -273,3 +273,34 @@ export class ResponseTooLargeError extends NhubError {
     return hasMarker(error, tooLargeMarker);
   }
 }
+
+const credentialMarker = Symbol.for("nhub.error.credential");
+
+/** Why a hub built from a token provider has no token to send with; see {@link CredentialError}. */
+export type CredentialErrorReason =
+  | "provider-failed"
+  | "malformed-token"
+  | "expired-token"
+  | "wrong-audience";
+
+/**
+ * A hub built from a token provider has no usable token: the provider threw or rejected (`provider-failed`), or
+ * what it returned is not a SAS token (`malformed-token`), has already expired (`expired-token`) or is for a
+ * resource that does not cover the hub (`wrong-audience`). Nothing was sent. Retryable only when the provider's
+ * own error says so with `isRetryable: true`; the message never quotes the token.
+ */
+export class CredentialError extends NhubError {
+  readonly [credentialMarker] = true;
+  override name = "CredentialError";
+  /** What went wrong, as a stable machine-readable name. */
+  readonly reason: CredentialErrorReason;
+
+  constructor(reason: CredentialErrorReason, message: string, options: NhubErrorOptions = {}) {
+    super(message, "NHUB_CREDENTIAL", options);
+    this.reason = reason;
+  }
+
+  static override isInstance(error: unknown): error is CredentialError {
+    return hasMarker(error, credentialMarker);
+  }
+}

@@ -1,3 +1,12 @@
+import type { TokenProvider } from "@nhub/sas";
+import {
+  createCallbackTokenProvider,
+  type HubCredential,
+  isInvalidSignature,
+  isTokenCredential,
+  type ResolvedCredential,
+  resolveCredential,
+} from "./credentials";
 import { setDeviceHandleHeaders } from "./device-handle";
 import type { DirectBatchOptions, DirectBatchResult } from "./direct-batch";
 import { AbortError, ClosedError, type NhubError, ValidationError } from "./errors";
@@ -12,7 +21,6 @@ import {
   type Logger,
   type NotificationHubBaseOptions,
   type OperationOptions,
-  readConnectionString,
   type SendOptions,
 } from "./hub-options";
 import { createHubPipeline, type HubCounts } from "./hub-pipeline";
@@ -31,7 +39,7 @@ import { checkBoolean } from "./option-checks";
 import { parseNotificationOutcome } from "./outcome";
 import type { NotificationOutcomeDetails } from "./outcome-details";
 import { assertRequestPath } from "./path-segment";
-import { type Dispatch, describeRequest, type PipelineRequest } from "./pipeline";
+import { type Dispatch, describeRequest, type PipelineRequest, type SigningKeys } from "./pipeline";
 import { checkMaxResponseBytes } from "./response-limit";
 import { DEFAULT_RETRY, resolveRetry } from "./retry";
 import {
@@ -42,6 +50,29 @@ import {
 import { type SendResult, toSendResult } from "./send-result";
 import { toTagExpression } from "./tags";
 import type { Transport, TransportResponse } from "./transport";
+
+const KEY_NAMES = ["primary", "secondary"] as const;
+
+/**
+ * How a hub gets its tokens: the caller's callback, cached; or the runtime's signer, one per key. Signed for this
+ * hub only (as the Python sample does), so a leaked token opens no other hub.
+ */
+function hubTokens(
+  parts: ResolvedCredential,
+  hubUrl: string,
+  options: NotificationHubBaseOptions,
+  runtime: HubRuntime,
+  onSwitch: (from: number, to: number) => void,
+): TokenProvider | SigningKeys {
+  if (parts.signing === undefined) {
+    return createCallbackTokenProvider({ callback: parts.callback!, audience: hubUrl });
+  }
+  const { keyName, keys } = parts.signing;
+  const providers = keys.map((key) =>
+    runtime.tokens({ resourceUri: hubUrl, keyName, key, ttlSeconds: options.tokenTtlSeconds }),
+  );
+  return providers.length === 1 ? providers[0]! : { providers, isInvalidSignature, onSwitch };
+}
 
 const consoleLogger: Logger = { debug: (m) => console.error(m), warn: (m) => console.error(m) };
 
@@ -76,27 +107,30 @@ export class NotificationHubBase implements HubClient {
   #idle: Promise<void> | undefined;
 
   /**
-   * @param connectionString `Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...`
-   * @param hubName the notification hub's name
+   * @param credential a connection string (`Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...`), a
+   * `[primary, secondary]` pair of connection strings of one rule for key rotation, or a token provider
+   * (`{ endpoint, hubName, token }`); see {@link HubCredential}
+   * @param hubName the notification hub's name (a token provider's own `hubName` is used when this is `undefined`)
    * @param runtime the default transport, the token signer and the diagnostics channels
-   * @throws {ValidationError} for a malformed connection string or hub name, or an option out of its range or of
-   * the wrong type (`timeoutMs`, `maxResponseBytes`, `tokenTtlSeconds`, `retry.*`, `debug`, `logLevel`...);
-   * nothing is sent.
+   * @throws {ValidationError} for a malformed credential or hub name, or an option out of its range or of the
+   * wrong type (`timeoutMs`, `maxResponseBytes`, `tokenTtlSeconds`, `retry.*`, `debug`, `logLevel`...); nothing
+   * is sent.
    */
   constructor(
-    connectionString: string,
-    hubName: string,
+    credential: HubCredential,
+    hubName: string | undefined,
     options: NotificationHubBaseOptions,
     runtime: HubRuntime,
   ) {
-    const parts = readConnectionString(connectionString);
-    assertHubName(hubName);
+    const parts = resolveCredential(credential);
+    const name = (hubName ?? (isTokenCredential(credential) ? credential.hubName : undefined)) as string;
+    assertHubName(name);
     checkHubOptions(options);
-    this.hubName = hubName;
+    this.hubName = name;
     this.namespaceUrl = parts.namespaceUrl;
-    this.hubUrl = parts.namespaceUrl + hubName;
+    this.hubUrl = parts.namespaceUrl + name;
     this.#origin = parts.namespaceUrl.slice(0, -1);
-    this.#basePath = `/${hubName}`;
+    this.#basePath = `/${name}`;
     this.#sendPath = `${this.#basePath}/messages/?api-version=${API_VERSION}`;
     this.#testSendPath = `${this.#sendPath}&test=true`;
     this.#directPath = `${this.#sendPath}&direct=true`;
@@ -108,23 +142,21 @@ export class NotificationHubBase implements HubClient {
     const log = createLog(
       options.logger ?? (this.#debug ? consoleLogger : undefined),
       options.logLevel ?? (this.#debug ? "debug" : "warn"),
-      parts.sharedAccessKey,
+      parts.keys,
     );
-    // Signed for this hub only (as the Python sample does), so a leaked token opens no other hub.
-    const tokens = runtime.tokens({
-      resourceUri: this.hubUrl,
-      keyName: parts.sharedAccessKeyName,
-      key: parts.sharedAccessKey,
-      ttlSeconds: options.tokenTtlSeconds,
+    const tokens = hubTokens(parts, this.hubUrl, options, runtime, (from, to) => {
+      log.warn?.(
+        `nhub: ${name}: the service refused the ${KEY_NAMES[from]} key's signature (401 InvalidSignature) and took the ${KEY_NAMES[to]} key's; using the ${KEY_NAMES[to]} key from now on`,
+      );
     });
     // Last, so nothing above can throw after a pool was opened.
     this.#transport = options.transport ?? runtime.transport(this.#origin);
     this.#dispatch = createHubPipeline({
-      hubName,
+      hubName: name,
       transport: this.#transport,
       tokens,
       retry,
-      secrets: [parts.sharedAccessKey],
+      secrets: parts.keys,
       log,
       debug: this.#debug,
       channels: runtime.channels,

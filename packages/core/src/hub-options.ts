@@ -58,7 +58,8 @@ export interface NotificationHubBaseOptions {
   readonly logLevel?: LogLevel;
   /**
    * Lifetime of each SAS token, a whole number of seconds from 301 to 31 536 000 (a year). Default 3600 s; nhub
-   * re-signs 5 minutes before expiry.
+   * re-signs 5 minutes before expiry. Not used by a hub built from a token provider, whose tokens say when they
+   * expire (checked all the same).
    */
   readonly tokenTtlSeconds?: number;
 }

@@ -6,7 +6,14 @@ import { redactSecrets, type TokenProvider } from "@nhub/sas";
 import type { RequestChannels } from "./diagnostics";
 import type { NhubError } from "./errors";
 import type { HubLog } from "./log";
-import { compose, type Dispatch, describeRequest, observeRequests, signRequests } from "./pipeline";
+import {
+  compose,
+  type Dispatch,
+  describeRequest,
+  observeRequests,
+  type SigningKeys,
+  signRequests,
+} from "./pipeline";
 import { responseError } from "./response-error";
 import type { ResolvedRetry } from "./retry";
 import { retryRequests } from "./retry-step";
@@ -28,9 +35,10 @@ export interface HubCounts {
 export interface HubPipelineInit {
   readonly hubName: string;
   readonly transport: Transport;
-  readonly tokens: TokenProvider;
+  /** One token provider, or one per key of a rotation pair. */
+  readonly tokens: TokenProvider | SigningKeys;
   readonly retry: ResolvedRetry;
-  /** What no error or dump may show (the hub's key). */
+  /** What no error or dump may show (the hub's keys). */
   readonly secrets: readonly string[];
   readonly log: HubLog;
   /** Debug mode: every attempt observed and dumped. */

@@ -5,6 +5,7 @@
 import { channel, tracingChannel } from "node:diagnostics_channel";
 import { createSasTokenProvider } from "@nhub/sas";
 import type { Dispatcher } from "undici";
+import { type HubCredential, type HubTokenCredential, isTokenCredential } from "./credentials";
 import { DIAGNOSTICS_CHANNELS, OPERATION_TRACING_CHANNEL, type OperationTraceContext } from "./diagnostics";
 import { NotificationHubBase } from "./hub-base";
 import type { NotificationHubBaseOptions } from "./hub-options";
@@ -37,15 +38,37 @@ export interface NotificationHubOptions extends NotificationHubBaseOptions {
  */
 export class NotificationHub extends NotificationHubBase {
   /**
-   * @param connectionString `Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...`
+   * @param credential the namespace endpoint, the hub's name and a callback that mints SAS tokens (cached until
+   * shortly before they expire); see {@link HubTokenCredential}
+   * @throws {ValidationError} for a malformed endpoint or hub name, a `token` that is not a function, or an option
+   * out of its range or of the wrong type; nothing is sent.
+   */
+  constructor(credential: HubTokenCredential, options?: NotificationHubOptions);
+  // The connection-string form last: `ConstructorParameters<typeof NotificationHub>` reads the last overload.
+  /**
+   * @param connectionString `Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...`, or
+   * `[primary, secondary]`: the two connection strings of one rule, for key rotation without downtime (on a 401
+   * `InvalidSignature` the hub switches to the other key once and keeps it)
    * @param hubName the notification hub's name
    * @throws {ValidationError} for a malformed connection string or hub name, or an option out of its range or of
    * the wrong type; nothing is sent.
    */
-  constructor(connectionString: string, hubName: string, options: NotificationHubOptions = {}) {
+  constructor(
+    connectionString: string | readonly [string, string],
+    hubName: string,
+    options?: NotificationHubOptions,
+  );
+  constructor(
+    credential: HubCredential,
+    hubNameOrOptions?: string | NotificationHubOptions,
+    maybeOptions?: NotificationHubOptions,
+  ) {
+    const [hubName, options = {}] = isTokenCredential(credential)
+      ? [undefined, hubNameOrOptions as NotificationHubOptions | undefined]
+      : [hubNameOrOptions as string, maybeOptions];
     // Before the base opens anything; an option that is ignored is still refused when it is wrong.
     checkUndiciTransportOptions({ connections: options.connections, dispatcher: options.dispatcher });
-    super(connectionString, hubName, options, {
+    super(credential, hubName, options, {
       transport: (origin) =>
         createUndiciTransport({
           origin,

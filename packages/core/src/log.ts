@@ -24,11 +24,15 @@ export type HubLog = { -readonly [L in (typeof LEVELS)[number]]?: (message: stri
 
 /**
  * Binds the enabled levels of `logger` (methods are called on the logger, as pino needs) behind redaction:
- * `redactSecrets` of `@nhub/sas`, with `key` as a known secret.
+ * `redactSecrets` of `@nhub/sas`, with `keys` as known secrets.
  *
  * @throws {ValidationError} with field `logLevel` for an unknown level.
  */
-export function createLog(logger: Logger | undefined, level: LogLevel, key: string): HubLog {
+export function createLog(
+  logger: Logger | undefined,
+  level: LogLevel,
+  keys: string | readonly string[],
+): HubLog {
   const threshold = level === "silent" ? LEVELS.length : LEVELS.indexOf(level);
   if (threshold < 0) {
     throw new ValidationError(
@@ -39,7 +43,7 @@ export function createLog(logger: Logger | undefined, level: LogLevel, key: stri
   }
   const log: HubLog = {};
   if (logger === undefined) return log;
-  const secrets = [key];
+  const secrets = typeof keys === "string" ? [keys] : keys;
   for (let i = threshold; i < LEVELS.length; i++) {
     const name = LEVELS[i]!;
     if (typeof logger[name] === "function")

@@ -10,6 +10,7 @@
  */
 import type { TokenProvider } from "@nhub/sas";
 import type { OperationTraceContext } from "./diagnostics";
+import { AbortError, TimeoutError } from "./errors";
 import type { RequestWatch } from "./request-observer";
 import type { RetryOptions } from "./retry";
 import type { Transport, TransportRequest, TransportResponse } from "./transport";
@@ -58,23 +59,116 @@ export function compose(transport: Transport, ...interceptors: readonly Intercep
   return dispatch;
 }
 
+/** What {@link signRequests} signs with: one token provider, or two (the primary and secondary key of one rule). */
+export interface SigningKeys {
+  /** One provider per key, primary first. */
+  readonly providers: readonly TokenProvider[];
+  /**
+   * Tells whether a 401's body says the signature did not verify; only then is the other key tried (`credentials.ts`
+   * passes `isInvalidSignature`).
+   */
+  readonly isInvalidSignature: (body: string) => boolean;
+  /** Called once per switch, when a request signed with the other key got past the signature check. */
+  readonly onSwitch: (from: number, to: number) => void;
+}
+
 /**
  * Signs each attempt: the token provider's cached SAS token goes on the request's `Authorization` header. Inside
- * the retry step, so a retry after a long wait carries a token that is still fresh. A token being signed (the
- * first on WebCrypto) is awaited; a cached one costs no promise.
+ * the retry step, so a retry after a long wait carries a token that is still fresh. A token being fetched or
+ * signed (the first on WebCrypto, a token provider's) is awaited, within the request's deadline and signal; a
+ * cached one costs no promise.
+ *
+ * With two keys, a 401 whose body says the signature is invalid (the key was regenerated) is sent once more,
+ * signed with the other key; when that one verifies, the hub keeps using it. Never more than once per attempt,
+ * so a 401 from both keys is the answer.
  */
-export function signRequests(tokens: TokenProvider): Interceptor {
-  return (next) => (request) => {
-    const token = tokens.getToken();
-    if (typeof token === "string") {
-      request.headers.Authorization = token;
-      return next(request);
-    }
-    return token.then((t) => {
-      request.headers.Authorization = t;
-      return next(request);
-    });
+export function signRequests(keys: TokenProvider | SigningKeys): Interceptor {
+  if (!("providers" in keys) || keys.providers.length === 1) {
+    const tokens = "providers" in keys ? keys.providers[0]! : keys;
+    return (next) => (request) => {
+      const token = tokens.getToken();
+      if (typeof token === "string") {
+        request.headers.Authorization = token;
+        return next(request);
+      }
+      return awaitToken(token, request).then((t) => {
+        request.headers.Authorization = t;
+        return next(request);
+      });
+    };
+  }
+  const { providers, isInvalidSignature, onSwitch } = keys;
+  let active = 0;
+  return (next) => {
+    const signed = (request: PipelineRequest, index: number): Promise<TransportResponse> => {
+      const token = providers[index]!.getToken();
+      if (typeof token === "string") {
+        request.headers.Authorization = token;
+        return next(request);
+      }
+      return awaitToken(token, request).then((t) => {
+        request.headers.Authorization = t;
+        return next(request);
+      });
+    };
+    return (request) => {
+      const used = active;
+      return signed(request, used).then((response) => {
+        if (response.status !== 401 || !isInvalidSignature(response.body)) return response;
+        const other = used === 0 ? 1 : 0;
+        return signed(request, other).then((second) => {
+          // Switched only once the other key got past the signature check, and only by the first request to see
+          // it: concurrent requests refused together switch once, and two bad keys never flap.
+          if (!(second.status === 401 && isInvalidSignature(second.body)) && active === used) {
+            active = other;
+            onSwitch(used, other);
+          }
+          return second;
+        });
+      });
+    };
   };
+}
+
+/**
+ * Waits for a token being fetched no longer than the request's deadline and signal allow, so a token provider
+ * that never answers cannot hold a request (or `close()`) open.
+ */
+function awaitToken(token: Promise<string>, request: PipelineRequest): Promise<string> {
+  const { signal, timeoutMs } = request;
+  if (signal === undefined && timeoutMs === undefined) return token;
+  return new Promise<string>((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    const onAbort = () => {
+      done();
+      reject(new AbortError(`${describeRequest(request)} was aborted while waiting for its token`));
+    };
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            done();
+            reject(
+              new TimeoutError(
+                `${describeRequest(request)} timed out after ${timeoutMs} ms waiting for its token`,
+              ),
+            );
+          }, timeoutMs);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    token.then(
+      (t) => {
+        done();
+        resolve(t);
+      },
+      (error: unknown) => {
+        done();
+        reject(error);
+      },
+    );
+  });
 }
 
 let observer: typeof import("./request-observer") | undefined;

@@ -7,6 +7,13 @@
 // package that prints text (the CLI, the emulator) uses the same one.
 export { redactSecrets } from "@nhub/sas";
 export type { BulkSource, BulkStream } from "./bulk-stream";
+export {
+  type HubCredential,
+  type HubToken,
+  type HubTokenCredential,
+  TOKEN_REFRESH_MARGIN_MS,
+  type TokenCallback,
+} from "./credentials";
 export type { BrowserPushChannel, DeviceHandle } from "./device-handle";
 export {
   type DeviceOutcomeRecord,
@@ -37,6 +44,8 @@ export {
   AbortError,
   ClosedError,
   ConnectionError,
+  CredentialError,
+  type CredentialErrorReason,
   isRetryableStatus,
   NhubError,
   type NhubErrorOptions,

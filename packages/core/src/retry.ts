@@ -1,6 +1,7 @@
 import {
   AbortError,
   ConnectionError,
+  CredentialError,
   type NhubError,
   ServiceError,
   TimeoutError,
@@ -76,7 +77,12 @@ export function resolveRetry(base: ResolvedRetry, override: RetryOptions | false
  */
 export function shouldRetry(error: unknown): boolean {
   if (ValidationError.isInstance(error)) return false;
-  if (ServiceError.isInstance(error) || ConnectionError.isInstance(error) || TimeoutError.isInstance(error)) {
+  if (
+    ServiceError.isInstance(error) ||
+    ConnectionError.isInstance(error) ||
+    TimeoutError.isInstance(error) ||
+    CredentialError.isInstance(error)
+  ) {
     return error.isRetryable;
   }
   return false;

@@ -1,10 +1,11 @@
 /**
  * The admin JSON endpoints under `/_emulator/`: hubs and connection strings, deliveries, devices, faults,
- * the request log, registrations, scheduled sends, jobs and the (empty) feedback container. They have no auth: the emulator is a loopback development tool.
+ * the request log, registrations, scheduled sends, jobs, the (empty) feedback container and each rule's keys. They have no auth: the emulator is a loopback development tool.
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { ValidationError } from "@nhub/core";
 import { isLoopbackHost } from "@nhub/sas";
+import { type KeyWhich, RULE_NAMES, regenerateKey } from "./emulator-auth";
 import { containerListingXml } from "./emulator-device-states";
 import { HttpError, jsonReply, parseJsonBody, type Reply } from "./emulator-http";
 import type { HubState } from "./emulator-hub";
@@ -18,7 +19,9 @@ export const ADMIN_BODY_LIMIT = 1024 * 1024;
 export interface AdminContext {
   readonly hubs: readonly HubState[];
   readonly url: string;
-  connectionString(hub: string, rule: EmulatorRule): string;
+  connectionString(hub: string, rule: EmulatorRule, which?: KeyWhich): string;
+  /** Where lifecycle lines go (a regenerated key); they never hold a key. */
+  readonly log?: (line: string) => void;
 }
 
 const MUTATING_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -87,6 +90,47 @@ export function adminRequestProblem(
     };
   }
   return undefined;
+}
+
+// Checked before HUB_PATH: a hub name may hold "/", so the longer key paths must win over `{hub}/{resource}`.
+const KEYS_PATH = /^\/_emulator\/hubs\/(.+)\/keys\/([^/]+)(\/regenerate)?$/;
+
+const RULES: readonly EmulatorRule[] = ["full", "send", "listen"];
+
+/** A rule's keys as the service's `listKeys` gives them: both connection strings. */
+function ruleKeys(ctx: AdminContext, hub: HubState, rule: EmulatorRule): Record<string, string> {
+  return {
+    rule,
+    keyName: RULE_NAMES[rule],
+    primaryConnectionString: ctx.connectionString(hub.name, rule, "primary"),
+    secondaryConnectionString: ctx.connectionString(hub.name, rule, "secondary"),
+  };
+}
+
+/**
+ * `GET /_emulator/hubs/{hub}/keys/{rule}` (both connection strings of a rule) and
+ * `POST .../keys/{rule}/regenerate` with `{ "which": "primary" | "secondary" }`, which replaces that key: tokens
+ * signed with the old key are refused from then on (401 `InvalidSignature`), those signed with the other key
+ * still pass.
+ */
+function handleKeys(ctx: AdminContext, method: string, m: RegExpExecArray, body: Buffer): Reply {
+  const hub = findHub(ctx, m[1]!);
+  const rule = decodeSegment(m[2]!) as EmulatorRule;
+  if (!RULES.includes(rule)) throw notFound(`No rule "${rule}"; the rules are ${RULES.join(", ")}.`);
+  if (m[3] === undefined) {
+    if (method !== "GET") throw notFound(`No admin endpoint ${method} keys/${rule}.`);
+    return jsonReply(200, ruleKeys(ctx, hub, rule));
+  }
+  if (method !== "POST") throw notFound(`No admin endpoint ${method} keys/${rule}/regenerate.`);
+  const input = parseJsonBody(body.length === 0 ? Buffer.from("{}") : body, "key regeneration");
+  const which = (input as { which?: unknown } | null)?.which;
+  if (which !== "primary" && which !== "secondary") {
+    throw new HttpError(400, 'The body must be { "which": "primary" } or { "which": "secondary" }.');
+  }
+  const access = hub.rules.find((r) => r.rule === rule)!;
+  regenerateKey(access, which);
+  ctx.log?.(`nhub-emulator: regenerated the ${which} key of ${access.keyName} on hub ${hub.name}`);
+  return jsonReply(200, ruleKeys(ctx, hub, rule), `${which} key of ${rule} regenerated`);
 }
 
 const HUB_PATH =
@@ -186,6 +230,8 @@ export function handleAdmin(
       })),
     );
   }
+  const keys = KEYS_PATH.exec(path);
+  if (keys) return handleKeys(ctx, method, keys, body);
   const m = HUB_PATH.exec(path);
   if (!m) throw notFound(`No admin endpoint ${method} ${path}.`);
   const hub = findHub(ctx, m[1]!);

@@ -25,11 +25,26 @@ const RIGHTS: Readonly<Record<EmulatorRule, readonly Right[]>> = {
   listen: ["listen"],
 };
 
-/** A rule with its key; keys live only here and in connection strings, never in logs. */
+/**
+ * A rule with its two keys, as the service has them: a token signed with either is accepted, so clients can move
+ * to one while the other is regenerated. Keys live only here and in connection strings, never in logs.
+ */
 export interface AccessRule {
   readonly rule: EmulatorRule;
   readonly keyName: string;
-  readonly key: string;
+  /** The primary key; replaced by {@link regenerateKey}. */
+  key: string;
+  /** The secondary key; replaced by {@link regenerateKey}. */
+  secondaryKey: string;
+}
+
+/** Which of a rule's two keys. */
+export type KeyWhich = "primary" | "secondary";
+
+/** Replaces one key of `rule` with a fresh random one, as the service's "regenerate key" does. */
+export function regenerateKey(rule: AccessRule, which: KeyWhich): void {
+  if (which === "primary") rule.key = generateKey();
+  else rule.secondaryKey = generateKey();
 }
 
 /** A fresh random key, base64 like the service's 44-character keys. */
@@ -37,12 +52,16 @@ export function generateKey(): string {
   return randomBytes(32).toString("base64");
 }
 
-/** The three rules of a hub, with the given keys or random ones. */
-export function createRules(keys: { full?: string; send?: string; listen?: string } = {}): AccessRule[] {
+/** The three rules of a hub, with the given keys or random ones (secondary keys too). */
+export function createRules(
+  keys: { full?: string; send?: string; listen?: string } = {},
+  secondaryKeys: { full?: string; send?: string; listen?: string } = {},
+): AccessRule[] {
   return (["full", "send", "listen"] as const).map((rule) => ({
     rule,
     keyName: RULE_NAMES[rule],
     key: keys[rule] ?? generateKey(),
+    secondaryKey: secondaryKeys[rule] ?? generateKey(),
   }));
 }
 
@@ -101,7 +120,13 @@ export function verifyAuthorization(
   if (!rule) return `InvalidSignature: The hub has no authorization rule named "${keyName}".`;
   const { sr, text } = sasStringToSign(resource, fields.se);
   // The signed text is built from the sr as sent; a sr that is not the canonical encoding cannot verify.
-  if (sr !== fields.sr || !sameText(signature, hmacSha256Base64(rule.key, text))) {
+  if (
+    sr !== fields.sr ||
+    !(
+      sameText(signature, hmacSha256Base64(rule.key, text)) ||
+      sameText(signature, hmacSha256Base64(rule.secondaryKey, text))
+    )
+  ) {
     return "InvalidSignature: The token has an invalid signature.";
   }
   if (!/^\d+$/.test(fields.se) || Number(fields.se) <= nowSeconds) {

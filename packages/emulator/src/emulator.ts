@@ -11,7 +11,7 @@ import { assertHubName, MAX_REQUEST_BODY_BYTES, ValidationError } from "@nhub/co
 import { isLoopbackHost } from "@nhub/sas";
 import { loadOrCreateDevCertificate } from "./dev-cert";
 import { ADMIN_BODY_LIMIT, type AdminContext, adminRequestProblem, handleAdmin } from "./emulator-admin";
-import { authorizationRefusal, createRules, RULE_NAMES } from "./emulator-auth";
+import { authorizationRefusal, createRules, type KeyWhich, RULE_NAMES } from "./emulator-auth";
 import { EventStreams } from "./emulator-events";
 import { HttpError, type HubHttpRequest, header, type Reply, readBody } from "./emulator-http";
 import { type ActiveFault, HubState } from "./emulator-hub";
@@ -73,18 +73,23 @@ function createHubs(
     if (seen.has(c.name.toLowerCase()))
       throw new ValidationError(`hubs.${i}.name`, "unique", `hub "${c.name}" is listed twice`);
     seen.add(c.name.toLowerCase());
-    for (const rule of ["full", "send", "listen"] as const) {
-      const key = c.keys?.[rule];
-      if (key !== undefined && (typeof key !== "string" || !KEY_PATTERN.test(key))) {
-        throw new ValidationError(
-          `hubs.${i}.keys.${rule}`,
-          "characters",
-          "a key must be a non-empty string without whitespace or ;",
-        );
+    for (const field of ["keys", "secondaryKeys"] as const) {
+      for (const rule of ["full", "send", "listen"] as const) {
+        const key = c[field]?.[rule];
+        if (key !== undefined && (typeof key !== "string" || !KEY_PATTERN.test(key))) {
+          throw new ValidationError(
+            `hubs.${i}.${field}.${rule}`,
+            "characters",
+            "a key must be a non-empty string without whitespace or ;",
+          );
+        }
       }
     }
     const tier = checkTier(c.tier, `hubs.${i}.tier`, options.tier);
-    return new HubState(c.name, createRules({ ...options.defaultKeys, ...c.keys }), { ...options, tier });
+    return new HubState(c.name, createRules({ ...options.defaultKeys, ...c.keys }, c.secondaryKeys), {
+      ...options,
+      tier,
+    });
   });
 }
 
@@ -287,7 +292,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let closed = false;
   let url = "";
 
-  const connectionString = (hubName: string | undefined, rule: EmulatorRule = "full"): string => {
+  const connectionString = (
+    hubName: string | undefined,
+    rule: EmulatorRule = "full",
+    which: KeyWhich = "primary",
+  ): string => {
     const hub = findHub(hubName);
     const access = hub.rules.find((r) => r.rule === rule);
     if (!access)
@@ -299,7 +308,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     // The service's endpoints say sb://, which the official SDK turns into https:// and nhub too; plain http://
     // stays as it is (nhub takes it for loopback hosts only).
     const endpoint = tls ? url.replace(/^https:/, "sb:") : url;
-    return `Endpoint=${endpoint};SharedAccessKeyName=${access.keyName};SharedAccessKey=${access.key}`;
+    if (which !== "primary" && which !== "secondary")
+      throw new ValidationError("key", "one-of", "key must be primary or secondary");
+    const key = which === "primary" ? access.key : access.secondaryKey;
+    return `Endpoint=${endpoint};SharedAccessKeyName=${access.keyName};SharedAccessKey=${key}`;
   };
 
   function findHub(name: string | undefined): HubState {
@@ -319,7 +331,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     get url() {
       return url;
     },
-    connectionString: (hub, rule) => connectionString(hub, rule),
+    connectionString: (hub, rule, which) => connectionString(hub, rule, which),
+    log: (line) => log(line),
   };
 
   // Ends early when the emulator closes or the client goes away, so no timer outlives its request.
@@ -560,8 +573,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return Object.freeze({
     url,
     hubNames,
-    connectionString: (opts: { hub?: string; rule?: EmulatorRule } = {}) =>
-      connectionString(opts.hub, opts.rule),
+    connectionString: (opts: { hub?: string; rule?: EmulatorRule; key?: KeyWhich } = {}) =>
+      connectionString(opts.hub, opts.rule, opts.key),
     ...(tls
       ? { certificate: Object.freeze({ pem: tls.cert, ...(tls.path ? { path: tls.path } : {}) }) }
       : {}),

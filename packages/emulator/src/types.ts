@@ -51,6 +51,8 @@ export type EmulatorTier = "free" | "basic" | "standard";
 export interface EmulatorHubConfig {
   readonly name: string;
   readonly keys?: { readonly full?: string; readonly send?: string; readonly listen?: string };
+  /** Each rule's secondary key; random when not given. A token signed with either key of a rule is accepted. */
+  readonly secondaryKeys?: { readonly full?: string; readonly send?: string; readonly listen?: string };
   /** This hub's tier; default the emulator's {@link EmulatorOptions.tier}. */
   readonly tier?: EmulatorTier;
 }
@@ -372,11 +374,12 @@ export interface Emulator {
   /**
    * A connection string for a hub (default the first) and rule (default `full`). The rule names are
    * `DefaultFullSharedAccessSignature`, `DefaultSendSharedAccessSignature` and
-   * `DefaultListenSharedAccessSignature`.
+   * `DefaultListenSharedAccessSignature`. `key` picks the rule's primary key (default) or its secondary key; after
+   * a key is regenerated (`POST /_emulator/hubs/{hub}/keys/{rule}/regenerate`) this gives the new one.
    *
    * @throws {ValidationError} for a hub the emulator does not have.
    */
-  connectionString(options?: { hub?: string; rule?: EmulatorRule }): string;
+  connectionString(options?: { hub?: string; rule?: EmulatorRule; key?: "primary" | "secondary" }): string;
   /**
    * With `https`: the certificate served (PEM) and, for the generated development certificate, the file that
    * holds it (what `NODE_EXTRA_CA_CERTS` should name). Absent for plain HTTP.

@@ -135,6 +135,23 @@ export function parseConnectionString(connectionString: string): ConnectionStrin
   };
 }
 
+/**
+ * Reads a namespace endpoint on its own (`sb://NS.servicebus.windows.net/`, or `http://` on loopback), by the
+ * same rules as a connection string's `Endpoint`, and returns the namespace root as an HTTP(S) URL with a
+ * trailing slash. For clients that take the endpoint and the credential apart, such as a token provider.
+ *
+ * @throws {ConnectionStringError} with field `Endpoint`; the message never quotes the value.
+ */
+export function parseEndpoint(endpoint: string): string {
+  if (typeof endpoint !== "string" || endpoint.trim() === "") {
+    throw new ConnectionStringError("Endpoint is empty", "Endpoint", "required");
+  }
+  if (/\s/.test(endpoint)) {
+    throw new ConnectionStringError("Endpoint contains whitespace", "Endpoint", "no-whitespace");
+  }
+  return toNamespaceUrl(endpoint);
+}
+
 function toNamespaceUrl(endpoint: string): string {
   let url: URL;
   try {

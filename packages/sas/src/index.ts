@@ -3,6 +3,7 @@ export {
   type ConnectionStringParts,
   isLoopbackHost,
   parseConnectionString,
+  parseEndpoint,
 } from "./connection-string";
 export { REDACTED, redactSecrets, secretForms, secretSpans } from "./redact";
 export {

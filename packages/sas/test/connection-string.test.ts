@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ConnectionStringError, parseConnectionString } from "../src/index";
+import { ConnectionStringError, parseConnectionString, parseEndpoint } from "../src/index";
 
 const good =
   "Endpoint=sb://myns.servicebus.windows.net/;SharedAccessKeyName=DefaultFullSharedAccessSignature;SharedAccessKey=abc123=";
@@ -129,5 +129,28 @@ describe("parseConnectionString", () => {
         });
       }),
     );
+  });
+});
+
+describe("parseEndpoint", () => {
+  it("reads an endpoint by the rules of a connection string's Endpoint", () => {
+    expect(parseEndpoint("sb://myns.servicebus.windows.net/")).toBe("https://myns.servicebus.windows.net/");
+    expect(parseEndpoint("http://127.0.0.1:10200")).toBe("http://127.0.0.1:10200/");
+  });
+
+  it.each([
+    ["", "required"],
+    [" sb://myns.servicebus.windows.net/", "no-whitespace"],
+    ["ftp://myns/", "scheme"],
+    ["http://myns.servicebus.windows.net/", "https-required"],
+    ["sb://myns.servicebus.windows.net/hub", "namespace-root"],
+  ])("refuses %j with rule %s, naming Endpoint", (endpoint, rule) => {
+    try {
+      parseEndpoint(endpoint);
+      expect.unreachable("expected a ConnectionStringError");
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConnectionStringError);
+      expect(error).toMatchObject({ field: "Endpoint", rule });
+    }
   });
 });
