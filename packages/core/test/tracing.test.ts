@@ -6,9 +6,9 @@ import {
   NotificationHub,
   OPERATION_TRACING_CHANNEL,
   type OperationTraceContext,
-  type PipelineRequest,
   type Transport,
 } from "../src/index";
+import type { PipelineRequest } from "../src/pipeline";
 import { templatePath } from "../src/trace-step";
 import { apple, expectValidation, useRecordingHub } from "./recording-hub";
 
@@ -28,7 +28,7 @@ function record() {
       (context: OperationTraceContext) =>
         events.push({ name, context, snapshot: { ...context, retries: [...context.retries] } }),
     ]),
-  ) as TracingChannelSubscribers<OperationTraceContext>;
+  ) as unknown as TracingChannelSubscribers<OperationTraceContext>;
   channel.subscribe(subscribers);
   onTestFinished(() => {
     channel.unsubscribe(subscribers);
@@ -140,7 +140,7 @@ describe("the operation tracing channel", () => {
     const transport: Transport = {
       request: async (request) => {
         seen.push(request as PipelineRequest);
-        return { status: 201, headers: {}, body: new Uint8Array() };
+        return { status: 201, headers: {}, body: "" };
       },
       close: async () => {},
       destroy: async () => {},
