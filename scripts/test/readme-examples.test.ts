@@ -46,6 +46,8 @@ describe("README examples", () => {
       const emulator = await startEmulator({ hubs: ["myhub"], sampleDevices: true, jobDurationMs: 0 });
       vi.stubEnv("NOTIFICATION_HUB_CONNECTION_STRING", emulator.connectionString());
       vi.stubEnv("NOTIFICATION_HUB_NAME", "myhub");
+      vi.stubEnv("NH_PRIMARY_CONNECTION_STRING", emulator.connectionString());
+      vi.stubEnv("NH_SECONDARY_CONNECTION_STRING", emulator.connectionString({ key: "secondary" }));
       vi.stubEnv("EXPORT_CONTAINER_SAS_URL", "https://myaccount.blob.core.windows.net/exports?sv=2024&sig=x");
       const log = vi.spyOn(console, "log").mockImplementation(() => {});
       const file = join(generated, `${block.file.replace(/[/.]/g, "_")}_${block.line}.${block.lang}`);
@@ -72,4 +74,4 @@ describe("README examples", () => {
   }
 });
 
-const EXPECTED_NO_RUN = 15;
+const EXPECTED_NO_RUN = 16;
