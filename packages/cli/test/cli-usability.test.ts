@@ -112,6 +112,10 @@ describe("--header goes through the platform's rules", () => {
   it.each([
     ["apns-priority: 7", /headers\.apns-priority: "7" is not an APNs priority.*\(rule: enum\)/],
     [`apns-collapse-id: ${"a".repeat(100)}`, /headers\.apns-collapse-id: .*64 bytes.*\(rule: max-bytes\)/],
+    [
+      "apns-push-type: voip",
+      /headers\.apns-push-type: a "voip" push shows no alert.*\(rule: push-type-mismatch\)/,
+    ],
   ])("%s is refused with exit 2 before anything is sent", async (header, message) => {
     const before = emulator.hub().requests().length;
     const r = await nhub(["send", "apns", ...ALERT, "--header", header], env);

@@ -149,6 +149,7 @@ export function inferApnsPushType(aps: Aps): ApnsPushType | undefined {
  * - `background` gets `apns-priority: 5` unless told otherwise; priority 10 with `background` is refused, and
  *   `background` needs `"content-available": 1`.
  * - Other push types get no `apns-priority` unless asked: APNs then uses 10.
+ * - `voip` with an `aps.alert` is refused: PushKit shows no alert, so it is a push sent as the wrong type.
  * - `apns-priority` is 10, 5 or 1; `apns-expiration` Unix seconds; `apns-collapse-id` at most 64 bytes;
  *   `apns-id` a UUID; `ServiceBusNotification-Apns-Expiry` a date.
  *
@@ -183,6 +184,15 @@ export function resolveApnsHeaders(aps: Aps, options: ApnsHeaderOptions = {}): R
       "push-type",
       'cannot tell the push type: "aps" has no alert, badge, sound, content-state or event and no "content-available": 1; ' +
         'add one, or set options.pushType (e.g. "voip")',
+    );
+  }
+  if (pushType === "voip" && aps.alert !== undefined) {
+    // PushKit hands a VoIP push to the app, which shows nothing by itself: an alert there is a push sent as the
+    // wrong type, and the user would never see it.
+    throw new ValidationError(
+      settings.get("apns-push-type")?.field ?? "headers.apns-push-type",
+      "push-type-mismatch",
+      'a "voip" push shows no alert: send an "aps.alert" as push type "alert", or leave the alert out of a VoIP push',
     );
   }
   const headers: Record<string, string> = { ...passthrough, "apns-push-type": pushType };

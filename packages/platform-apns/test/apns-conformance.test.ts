@@ -8,6 +8,11 @@ const padded = (bytes: number): ApnsPayload => {
   const base = JSON.stringify({ aps: { alert: "x" }, pad: "" });
   return { aps: { alert: "x" }, pad: "p".repeat(bytes - Buffer.byteLength(base)) };
 };
+// A VoIP push carries no alert (PushKit shows none), so the VoIP size cases pad a payload without one.
+const paddedVoip = (bytes: number): ApnsPayload => {
+  const base = JSON.stringify({ aps: {}, pad: "" });
+  return { aps: {}, pad: "p".repeat(bytes - Buffer.byteLength(base)) };
+};
 
 testPlatform(
   applePlatform,
@@ -83,7 +88,7 @@ testPlatform(
       },
     ],
     // maxBytes is the VoIP limit, 5120: a VoIP push may fill it, and not one byte more.
-    size: { overLimit: padded(5121), atLimit: padded(5120), options: { pushType: "voip" } },
+    size: { overLimit: paddedVoip(5121), atLimit: paddedVoip(5120), options: { pushType: "voip" } },
     escaping: [
       {
         name: "quotes, backslashes, control characters, U+2028, emoji and header-like text",

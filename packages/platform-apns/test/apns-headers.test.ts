@@ -65,7 +65,13 @@ describe("push type inference, on the wire", () => {
     },
     {
       name: "explicit push type wins over alert",
-      payload: { aps: { alert: "Call" }, callId: "c1" },
+      payload: { aps: { alert: "Near the stadium" }, venue: "v1" },
+      options: { pushType: "location" },
+      headers: { "apns-push-type": "location" },
+    },
+    {
+      name: "explicit voip push without an alert",
+      payload: { aps: {}, callId: "c1" },
       options: { pushType: "voip" },
       headers: { "apns-push-type": "voip" },
     },
@@ -160,7 +166,9 @@ describe("inferApnsPushType (property)", () => {
         aps,
         fc.constantFrom("alert" as const, "voip" as const, "location" as const, "mdm" as const),
         (a, pushType) => {
-          expect(resolveApnsHeaders(a, { pushType }).headers["apns-push-type"]).toBe(pushType);
+          // A VoIP push with an alert is refused (tested below); without one, the explicit type wins too.
+          const payload = pushType === "voip" ? { ...a, alert: undefined } : a;
+          expect(resolveApnsHeaders(payload, { pushType }).headers["apns-push-type"]).toBe(pushType);
         },
       ),
     );
@@ -168,6 +176,19 @@ describe("inferApnsPushType (property)", () => {
 });
 
 describe("header rules refuse bad input before sending", () => {
+  it("refuses apns-push-type voip on a payload with an alert, by option or header", () => {
+    for (const options of [{ pushType: "voip" as const }, { headers: { "apns-push-type": "voip" } }]) {
+      let error: unknown;
+      try {
+        resolveApnsHeaders({ alert: "Incoming call" }, options);
+      } catch (e) {
+        error = e;
+      }
+      expect(ValidationError.isInstance(error)).toBe(true);
+      expect((error as ValidationError).rule).toBe("push-type-mismatch");
+    }
+  });
+
   const ok: ApnsPayload = { aps: { alert: "Hi" } };
   const background: ApnsPayload = { aps: { "content-available": 1 } };
   const cases: ReadonlyArray<{

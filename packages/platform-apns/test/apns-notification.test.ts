@@ -220,6 +220,11 @@ describe("payload size", () => {
     const base = JSON.stringify({ aps: { alert: "x" }, pad: "" });
     return { aps: { alert: "x" }, pad: "p".repeat(bytes - Buffer.byteLength(base)) };
   };
+  // A VoIP push carries no alert (PushKit shows none), so the VoIP size cases pad a payload without one.
+  const paddedVoip = (bytes: number): ApnsPayload => {
+    const base = JSON.stringify({ aps: {}, pad: "" });
+    return { aps: {}, pad: "p".repeat(bytes - Buffer.byteLength(base)) };
+  };
 
   it("sends exactly 4096 bytes", async () => {
     const payload = padded(4096);
@@ -242,11 +247,11 @@ describe("payload size", () => {
   });
 
   it("allows VoIP pushes 5120 bytes and no more", async () => {
-    await sendAppleNotification(hub, padded(5120), undefined, { pushType: "voip" });
+    await sendAppleNotification(hub, paddedVoip(5120), undefined, { pushType: "voip" });
     expect(server.requests[0]?.body.byteLength).toBe(5120);
     expect(server.requests[0]?.headers["apns-push-type"]).toBe("voip");
     await expect(
-      sendAppleNotification(hub, padded(5121), undefined, { pushType: "voip" }),
+      sendAppleNotification(hub, paddedVoip(5121), undefined, { pushType: "voip" }),
     ).rejects.toMatchObject({
       field: "payload",
       rule: "max-bytes",
