@@ -37,7 +37,18 @@ function capturingHub(respond: (req: TransportRequest) => Partial<TransportRespo
       sent.push({
         method: req.method,
         url: req.origin + req.path,
-        headers: Object.entries(req.headers),
+        // Each form's hub signs its own token, possibly in another second: compare what the token names, not
+        // its expiry and signature.
+        headers: Object.entries(req.headers).map(([k, v]): [string, string] =>
+          k === "Authorization"
+            ? [
+                k,
+                String(v)
+                  .replace(/sig=[^&]+/, "sig=<sig>")
+                  .replace(/se=\d+/, "se=<se>"),
+              ]
+            : [k, v],
+        ),
         body: typeof req.body === "string" ? req.body : undefined,
         timeoutMs: req.timeoutMs,
       });
