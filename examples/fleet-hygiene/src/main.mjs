@@ -6,12 +6,13 @@
  * migrates the legacy devices to FCM v1, printing the fleet before and after. Without
  * NOTIFICATION_HUB_CONNECTION_STRING it runs against an emulator started in-process.
  *
- * The dead-device records are built here: reading them from a notification's PNS error details or the hub's
- * feedback container is another part of nhub, and a real run would feed its records to removeDeadDevices.
+ * The per-device truth comes from the notification's PNS error details (`readPnsErrorDetails`), as on the service.
+ * On the emulator two phones are first marked gone (expired, bad channel), as a push service would report them;
+ * on a real hub the push services do that themselves.
  */
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { NotificationHub } from "@nhub/core";
+import { NotificationHub, readPnsErrorDetails, waitForNotificationOutcome } from "@nhub/core";
 import { startEmulator } from "@nhub/emulator";
 import {
   createOrUpdateInstallation,
@@ -60,22 +61,15 @@ export async function registerFleet(hub) {
   await waitForInstallation(hub, "old-tablet");
 }
 
-/** The records a send to the fleet produced: two devices are gone for good, one was only throttled. */
-export function outcomeRecords() {
-  const record = (installationId, outcome) => ({
-    installationId,
-    pnsHandle: `fcm-token-${installationId.slice(6)}`,
-    platform: "fcmv1",
-    outcome,
-    rawOutcome: outcome,
-    source: "pnsErrorDetails",
-  });
-  return [
-    record("phone-2", "ExpiredChannel"),
-    record("phone-5", "BadChannel"),
-    record("phone-5", "BadChannel"),
-    record("phone-3", "Throttled"),
-  ];
+/** The devices the emulator is told are gone, as a push service would report them. */
+export const DEAD_DEVICES = { "phone-2": "expired", "phone-5": "bad" };
+
+/** What the push services answered for each device the notification failed on: its PNS error details. */
+export async function readDeviceOutcomes(hub, notificationId) {
+  const details = await waitForNotificationOutcome(hub, notificationId, { timeoutMs: 60_000 });
+  const records = [];
+  for await (const record of readPnsErrorDetails(hub, details)) records.push(record);
+  return records;
 }
 
 /** One line per device: the registrations' kinds and the installations' platforms. */
@@ -92,9 +86,13 @@ export async function describeFleet(hub) {
   return lines.sort();
 }
 
-/** Runs the whole story, writing to `print`; resolves with the two reports. */
-export async function run(hub, print = console.log) {
+/**
+ * Runs the whole story, writing to `print`; resolves with the two reports. `markDead(id, state)` marks a device
+ * gone where that can be done by hand (the emulator's `hub().setDeviceState`); omit it against a real hub.
+ */
+export async function run(hub, print = console.log, markDead = undefined) {
   await registerFleet(hub);
+  if (markDead) for (const [id, state] of Object.entries(DEAD_DEVICES)) markDead(id, state);
   print(`Fleet before:\n${(await describeFleet(hub)).join("\n")}`);
 
   const sent = await sendFcmNotification(
@@ -104,7 +102,11 @@ export async function run(hub, print = console.log) {
   );
   print(`\nSent to the fleet: notification ${sent.notificationId ?? "(no id on this tier)"}`);
 
-  const records = outcomeRecords();
+  if (!sent.notificationId) throw new Error("no notification id: per-device results need a Standard hub");
+  const records = await readDeviceOutcomes(hub, sent.notificationId);
+  print(
+    `Per-device results: ${records.map((r) => `${r.installationId ?? r.pnsHandle} ${r.outcome}`).join(", ") || "none"}`,
+  );
   const preview = await removeDeadDevices(hub, records);
   print(
     `\nCleanup, dry run: would delete ${preview.actions.map((a) => `${a.target} ${a.id} (${a.reason})`).join(", ")}`,
@@ -130,7 +132,7 @@ async function main() {
     connectionString ? (process.env.NOTIFICATION_HUB_NAME ?? "") : "fleet",
   );
   try {
-    await run(hub);
+    await run(hub, console.log, emulator ? (id, state) => emulator.hub().setDeviceState(id, state) : undefined);
   } finally {
     await hub.close();
     await emulator?.close();

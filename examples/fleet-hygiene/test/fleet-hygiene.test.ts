@@ -18,9 +18,14 @@ afterEach(async () => {
 
 it("removes the two dead phones and leaves only FCM v1 devices", async () => {
   const printed: string[] = [];
-  const { cleanup, migration } = await run(hub, (...parts: unknown[]) => printed.push(parts.join("")));
+  const { cleanup, migration } = await run(
+    hub,
+    (...parts: unknown[]) => printed.push(parts.join("")),
+    (id: string, state: "expired" | "bad") => emulator.hub().setDeviceState(id, state),
+  );
   expect(cleanup.counts).toMatchObject({ deleted: 2, failed: 0 });
-  expect(cleanup.ignored).toEqual({ Throttled: 1 });
+  expect(printed.join("\n")).toMatch(/Per-device results: .*phone-2 ExpiredChannel/);
+  expect(printed.join("\n")).toMatch(/Per-device results: .*phone-5 BadChannel/);
   expect(migration.counts).toMatchObject({ migrated: 3, untranslatable: 0, failed: 0 });
   expect(emulator.hub().deliveries().length).toBeGreaterThanOrEqual(6);
   const after = await describeFleet(hub);
