@@ -132,7 +132,11 @@ async function main() {
     connectionString ? (process.env.NOTIFICATION_HUB_NAME ?? "") : "fleet",
   );
   try {
-    await run(hub, console.log, emulator ? (id, state) => emulator.hub().setDeviceState(id, state) : undefined);
+    await run(
+      hub,
+      console.log,
+      emulator ? (id, state) => emulator.hub().setDeviceState(id, state) : undefined,
+    );
   } finally {
     await hub.close();
     await emulator?.close();
