@@ -46,6 +46,38 @@ function decodeSegment(segment: string): string | undefined {
  */
 export function notificationIdFromLocation(location: string): string | undefined {
   if (typeof location !== "string") return undefined;
+  return plainNotificationId(location) ?? readNotificationId(location);
+}
+
+// Characters of a path segment that need neither decoding nor a closer look: a subset of what
+// pathSegmentProblem lets through.
+const PLAIN_ID = /^[A-Za-z0-9\-._~!$&'()*+,;=:@]{1,256}$/;
+
+/**
+ * The id of the `Location` every accepted send carries, `https://NS/HUB/messages/ID?api-version=...`, found
+ * without splitting or decoding the URL: read on every send, so it is kept cheap. Gives `undefined` for anything
+ * less plain (an escape, another letter case, a `$batch` parent, a `//` before the parent), which
+ * {@link readNotificationId} then reads; an id it returns is the one that reading gives.
+ */
+function plainNotificationId(location: string): string | undefined {
+  let end = location.indexOf("?");
+  const hash = location.indexOf("#");
+  if (hash !== -1 && (end === -1 || hash < end)) end = hash;
+  if (end === -1) end = location.length;
+  const slash = location.lastIndexOf("/", end - 1);
+  if (slash <= 0) return undefined;
+  const prev = location.lastIndexOf("/", slash - 1);
+  // A "/" before the parent's own would make it part of an authority (`//host`) or leave an empty segment.
+  if (prev === -1 || (prev > 0 && location.charCodeAt(prev - 1) === 47)) return undefined;
+  const parent = location.slice(prev + 1, slash);
+  if (parent !== "messages" && parent !== "schedulednotifications") return undefined;
+  const id = location.slice(slash + 1, end);
+  if (!PLAIN_ID.test(id) || id === "." || id === ".." || id.toLowerCase() === "$batch") return undefined;
+  return id;
+}
+
+/** {@link notificationIdFromLocation} for any `Location`: split, decoded and checked segment by segment. */
+function readNotificationId(location: string): string | undefined {
   let path = location;
   const end = path.search(/[?#]/);
   if (end !== -1) path = path.slice(0, end);
