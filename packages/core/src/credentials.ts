@@ -1,141 +1,26 @@
 /**
- * The two credential forms a hub takes besides one connection string: a token provider (short-lived SAS tokens
- * minted elsewhere, keys kept in a vault) and a pair of connection strings for zero-downtime key rotation.
+ * The token provider over a caller's callback (the `{ endpoint, hubName, token }` credential form): loaded by a
+ * hub on its first request, so a hub built from a connection string neither runs nor bundles it. The forms
+ * themselves are read in `credential-forms.ts`.
  */
-import { ConnectionStringError, parseEndpoint, parseSasToken, type TokenProvider } from "@nhub/sas";
-import { CredentialError, ValidationError } from "./errors";
+import { parseSasToken, type TokenProvider } from "@nhub/sas";
+import type { TokenCallback } from "./credential-forms";
+import { CredentialError } from "./errors";
 import { boundServerText } from "./excerpt";
-import { readConnectionString } from "./hub-options";
 
-/** What a {@link TokenCallback} resolves with. */
-export interface HubToken {
-  /** A whole `SharedAccessSignature sr=...&sig=...&se=...&skn=...` token, as the `Authorization` header carries it. */
-  readonly token: string;
-  /**
-   * When the token stops being valid: a `Date` or milliseconds since 1970 (`Date.getTime()`, as `expiresOnTimestamp`
-   * of `@azure/core-auth`). Optional: the token's own `se` is used when it is absent, and when it is earlier.
-   */
-  readonly expiresOn?: Date | number;
-}
+export type {
+  HubCredential,
+  HubToken,
+  HubTokenCredential,
+  ResolvedCredential,
+  TokenCallback,
+} from "./credential-forms";
 
 /**
- * Mints a SAS token for `audience`, the hub's URL (`https://NS.servicebus.windows.net/HUB`): sign the token for
- * that URL or the namespace root. Called on the first request and again shortly before each token expires; never
- * twice at once. To make a failure retryable, throw an error with `isRetryable: true`.
+ * `TOKEN_REFRESH_MARGIN_MS` of `credential-forms.ts`, restated (a test holds them equal): importing it would put
+ * that module in a chunk of its own, shared with this lazy one, and the send bundle gzips larger in more pieces.
  */
-export type TokenCallback = (audience: string) => HubToken | Promise<HubToken>;
-
-/** A hub's credential as a token provider: `new NotificationHub({ endpoint, hubName, token })`. */
-export interface HubTokenCredential {
-  /** The namespace endpoint, `sb://NS.servicebus.windows.net/` (`http://` only for loopback hosts). */
-  readonly endpoint: string;
-  /** The notification hub's name. */
-  readonly hubName: string;
-  /** Where tokens come from; see {@link TokenCallback}. */
-  readonly token: TokenCallback;
-}
-
-/**
- * A hub's credential in any of its forms: a connection string, a `[primary, secondary]` pair of connection
- * strings of the same rule (switched on a 401 `InvalidSignature`), or a token provider.
- */
-export type HubCredential = string | readonly [string, string] | HubTokenCredential;
-
-/** A credential read and checked: the namespace, the secrets to keep out of text, and how to get tokens. */
-export interface ResolvedCredential {
-  readonly namespaceUrl: string;
-  /** The keys (none for a token provider): known secrets for redaction. */
-  readonly keys: readonly string[];
-  /** The rule name and keys to sign with, primary first; absent for a token provider. */
-  readonly signing?: { readonly keyName: string; readonly keys: readonly string[] };
-  /** The token provider's callback; absent for connection strings. */
-  readonly callback?: TokenCallback;
-}
-
-/** Whether `value` is the token-provider form of a credential. */
-export function isTokenCredential(value: unknown): value is HubTokenCredential {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/**
- * Reads a credential in any of its forms.
- *
- * @throws {ValidationError} naming the part at fault: `connectionString.*`, `connectionString[1].*` (and the rule
- * `same-rule` when the pair's endpoints or rule names differ, `distinct` when their keys are the same),
- * `credential.endpoint`, `credential.token`.
- */
-export function resolveCredential(credential: unknown): ResolvedCredential {
-  if (Array.isArray(credential)) {
-    if (credential.length !== 2) {
-      throw new ValidationError(
-        "connectionString",
-        "pair",
-        "give one connection string, or two ([primary, secondary]) of the same rule for key rotation",
-      );
-    }
-    const parts = credential.map((cs: unknown, i) => {
-      try {
-        return readConnectionString(cs as string);
-      } catch (error) {
-        if (!ValidationError.isInstance(error)) throw error;
-        const field = error.field.replace(/^connectionString/, `connectionString[${i}]`);
-        throw new ValidationError(field, error.rule, error.message.slice(error.field.length + 2));
-      }
-    });
-    const [primary, secondary] = parts as [(typeof parts)[0], (typeof parts)[0]];
-    // Both keys must open the same hub with the same rights: a switch must change the signature, nothing else.
-    if (
-      primary.namespaceUrl !== secondary.namespaceUrl ||
-      primary.sharedAccessKeyName !== secondary.sharedAccessKeyName
-    ) {
-      throw new ValidationError(
-        "connectionString[1]",
-        "same-rule",
-        "the secondary connection string must have the same Endpoint and SharedAccessKeyName as the primary (the two keys of one rule)",
-      );
-    }
-    if (primary.sharedAccessKey === secondary.sharedAccessKey) {
-      throw new ValidationError(
-        "connectionString[1]",
-        "distinct",
-        "the secondary connection string has the same SharedAccessKey as the primary",
-      );
-    }
-    const keys = [primary.sharedAccessKey, secondary.sharedAccessKey];
-    return {
-      namespaceUrl: primary.namespaceUrl,
-      keys,
-      signing: { keyName: primary.sharedAccessKeyName, keys },
-    };
-  }
-  if (isTokenCredential(credential)) {
-    let namespaceUrl: string;
-    try {
-      namespaceUrl = parseEndpoint(credential.endpoint);
-    } catch (error) {
-      if (error instanceof ConnectionStringError)
-        throw new ValidationError("credential.endpoint", error.rule, error.message);
-      throw error;
-    }
-    if (typeof credential.token !== "function") {
-      throw new ValidationError(
-        "credential.token",
-        "type",
-        "token must be a function (audience) => ({ token, expiresOn })",
-      );
-    }
-    return { namespaceUrl, keys: [], callback: credential.token };
-  }
-  const parts = readConnectionString(credential as string);
-  return {
-    namespaceUrl: parts.namespaceUrl,
-    keys: [parts.sharedAccessKey],
-    signing: { keyName: parts.sharedAccessKeyName, keys: [parts.sharedAccessKey] },
-  };
-}
-
-/** Longest a token is refreshed before it expires. */
-export const TOKEN_REFRESH_MARGIN_MS = 5 * 60 * 1000;
+export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
 /** Options of {@link createCallbackTokenProvider}. */
 export interface CallbackTokenProviderOptions {
@@ -170,7 +55,7 @@ export function createCallbackTokenProvider(options: CallbackTokenProviderOption
             const checked = checkToken(result, audience, fetchedAt);
             token = checked.token;
             const lifetime = checked.expiresAtMs - fetchedAt;
-            refreshAtMs = checked.expiresAtMs - Math.min(TOKEN_REFRESH_MARGIN_MS, lifetime / 10);
+            refreshAtMs = checked.expiresAtMs - Math.min(REFRESH_MARGIN_MS, lifetime / 10);
             pending = undefined;
             return token;
           },
@@ -252,11 +137,4 @@ function coversUrl(resource: string, url: string): boolean {
   const u = url.toLowerCase().replace(/^[a-z]+:\/\//, "");
   if (!u.startsWith(r)) return false;
   return r.endsWith("/") || u.length === r.length || u[r.length] === "/";
-}
-
-/** Whether a 401's body says the token's signature did not verify: the key was regenerated or is wrong. */
-export function isInvalidSignature(body: string): boolean {
-  // The service's <Detail> says "InvalidSignature: The token has an invalid signature."; Service Bus's code for
-  // it is 40103 ("Invalid authorization token signature").
-  return /InvalidSignature|invalid (?:authorization token )?signature|\b40103\b/i.test(body);
 }

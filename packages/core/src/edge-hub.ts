@@ -4,7 +4,7 @@
  * crypto, `Buffer` or `node:diagnostics_channel`.
  */
 import { createAsyncSasTokenProvider } from "@nhub/sas";
-import { type HubCredential, type HubTokenCredential, isTokenCredential } from "./credentials";
+import { type HubCredential, type HubTokenCredential, isTokenCredential } from "./credential-forms";
 import { createFetchTransport } from "./fetch-transport";
 import { NotificationHubBase } from "./hub-base";
 import type { NotificationHubBaseOptions } from "./hub-options";

@@ -1,12 +1,12 @@
 import type { TokenProvider } from "@nhub/sas";
 import {
-  createCallbackTokenProvider,
   type HubCredential,
   isInvalidSignature,
   isTokenCredential,
   type ResolvedCredential,
   resolveCredential,
-} from "./credentials";
+  type TokenCallback,
+} from "./credential-forms";
 import { setDeviceHandleHeaders } from "./device-handle";
 import type { DirectBatchOptions, DirectBatchResult } from "./direct-batch";
 import { AbortError, ClosedError, type NhubError, ValidationError } from "./errors";
@@ -65,13 +65,32 @@ function hubTokens(
   onSwitch: (from: number, to: number) => void,
 ): TokenProvider | SigningKeys {
   if (parts.signing === undefined) {
-    return createCallbackTokenProvider({ callback: parts.callback!, audience: hubUrl });
+    return lazyCallbackTokens(parts.callback!, hubUrl);
   }
   const { keyName, keys } = parts.signing;
   const providers = keys.map((key) =>
     runtime.tokens({ resourceUri: hubUrl, keyName, key, ttlSeconds: options.tokenTtlSeconds }),
   );
   return providers.length === 1 ? providers[0]! : { providers, isInvalidSignature, onSwitch };
+}
+
+/**
+ * The callback's token provider, its code loaded on the first request: the connection-string forms (what most
+ * hubs use) never load it. Asking before it has loaded waits for it, as asking before the first token does.
+ */
+function lazyCallbackTokens(callback: TokenCallback, audience: string): TokenProvider {
+  let provider: TokenProvider | undefined;
+  let loading: Promise<TokenProvider> | undefined;
+  return {
+    getToken() {
+      if (provider !== undefined) return provider.getToken();
+      loading ??= import("./credentials").then((m) => {
+        provider = m.createCallbackTokenProvider({ callback, audience });
+        return provider;
+      });
+      return loading.then((p) => p.getToken());
+    },
+  };
 }
 
 const consoleLogger: Logger = { debug: (m) => console.error(m), warn: (m) => console.error(m) };

@@ -5,7 +5,7 @@
 import { channel, tracingChannel } from "node:diagnostics_channel";
 import { createSasTokenProvider } from "@nhub/sas";
 import type { Dispatcher } from "undici";
-import { type HubCredential, type HubTokenCredential, isTokenCredential } from "./credentials";
+import { type HubCredential, type HubTokenCredential, isTokenCredential } from "./credential-forms";
 import { DIAGNOSTICS_CHANNELS, OPERATION_TRACING_CHANNEL, type OperationTraceContext } from "./diagnostics";
 import { NotificationHubBase } from "./hub-base";
 import type { NotificationHubBaseOptions } from "./hub-options";

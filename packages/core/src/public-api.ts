@@ -13,7 +13,7 @@ export {
   type HubTokenCredential,
   TOKEN_REFRESH_MARGIN_MS,
   type TokenCallback,
-} from "./credentials";
+} from "./credential-forms";
 export type { BrowserPushChannel, DeviceHandle } from "./device-handle";
 export {
   type DeviceOutcomeRecord,

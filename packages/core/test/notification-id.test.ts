@@ -82,4 +82,29 @@ describe("notificationIdFromLocation", () => {
     ];
     for (const location of none) expect(notificationIdFromLocation(location), location).toBeUndefined();
   });
+
+  it("reads a plain Location and a less plain one the same way", () => {
+    // The quick reading of a plain `.../messages/{id}` must never take a host, an empty segment or a `$batch`
+    // for a collection or an id; each of these is read the long way.
+    const cases: Array<[string, string | undefined]> = [
+      ["https://messages/abc", undefined],
+      ["//messages/abc", undefined],
+      ["https://user@messages/abc?x=1", undefined],
+      [`${NS}/h//messages/abc`, "abc"],
+      [`${NS}/h/messages//abc`, "abc"],
+      [`${NS}/h/messages/abc/`, "abc"],
+      [`${NS}/h/messages/$batch`, undefined],
+      [`${NS}/h/messages/$BATCH?api-version=2020-06`, undefined],
+      [`${NS}/h/messages/.`, undefined],
+      [`${NS}/h/messages/..#x`, undefined],
+      [`${NS}/h/Messages/abc`, "abc"],
+      [`${NS}/h/messages/abc#frag?x`, "abc"],
+      [`${NS}/h/messages/abc?x#y`, "abc"],
+      ["/messages/abc", "abc"],
+      ["https:/messages/abc", "abc"],
+      [`${NS}/h/schedulednotifications/${"a".repeat(256)}`, "a".repeat(256)],
+      [`${NS}/h/schedulednotifications/${"a".repeat(257)}`, undefined],
+    ];
+    for (const [location, id] of cases) expect(notificationIdFromLocation(location), location).toBe(id);
+  });
 });
