@@ -55,16 +55,60 @@ export interface BulkEnd {
 /** {@link nextValue}'s answer when the stream halted before the source gave a value. */
 export const HALTED: unique symbol = Symbol("halted");
 
+/** Whether a stream has halted, and the one read waiting on it. */
+interface HaltGate {
+  halted: boolean;
+  waiter: ((value: typeof HALTED) => void) | undefined;
+}
+
+const gates = new WeakMap<Promise<void>, HaltGate>();
+
+/**
+ * The gate of a stream's `halted` promise, made on first use. Reads wait on it through one slot rather than a
+ * `Promise.race` with `halted` each: every race leaves a reaction on the long-lived `halted` promise, which kept
+ * each value read alive until the stream ended (memory grew with the source's length).
+ */
+function gateOf(halted: Promise<void>): HaltGate {
+  let gate = gates.get(halted);
+  if (gate === undefined) {
+    const made: HaltGate = { halted: false, waiter: undefined };
+    halted.then(() => {
+      made.halted = true;
+      const waiter = made.waiter;
+      made.waiter = undefined;
+      waiter?.(HALTED);
+    });
+    gates.set(halted, made);
+    gate = made;
+  }
+  return gate;
+}
+
 /** The source's next value, or {@link HALTED} when `halted` comes first (a source may take forever). */
-export async function nextValue<T>(
+export function nextValue<T>(
   iterator: AsyncIterator<T> | Iterator<T>,
   halted: Promise<void>,
-): Promise<IteratorResult<T> | typeof HALTED> {
+): IteratorResult<T> | Promise<IteratorResult<T> | typeof HALTED> {
   const next = iterator.next();
   if (!("then" in next)) return next;
-  const got = await Promise.race([next, halted.then((): typeof HALTED => HALTED)]);
-  if (got === HALTED) next.then(undefined, () => {});
-  return got;
+  const gate = gateOf(halted);
+  if (gate.halted) {
+    next.then(undefined, () => {});
+    return Promise.resolve(HALTED);
+  }
+  return new Promise<IteratorResult<T> | typeof HALTED>((resolve, reject) => {
+    gate.waiter = resolve;
+    next.then(
+      (value) => {
+        if (gate.waiter === resolve) gate.waiter = undefined;
+        resolve(value);
+      },
+      (error: unknown) => {
+        if (gate.waiter === resolve) gate.waiter = undefined;
+        reject(error);
+      },
+    );
+  });
 }
 
 const unsentErrors = new WeakSet<NhubError>();

@@ -1,12 +1,4 @@
-import type { TokenProvider } from "@nhub/sas";
-import {
-  type HubCredential,
-  isInvalidSignature,
-  isTokenCredential,
-  type ResolvedCredential,
-  resolveCredential,
-  type TokenCallback,
-} from "./credential-forms";
+import { type HubCredential, isTokenCredential, resolveCredential } from "./credential-forms";
 import { setDeviceHandleHeaders } from "./device-handle";
 import type { DirectBatchOptions, DirectBatchResult } from "./direct-batch";
 import { AbortError, ClosedError, type NhubError, ValidationError } from "./errors";
@@ -32,6 +24,7 @@ import {
   pipelineRequest,
   requestWithCoreHeaders,
 } from "./hub-request";
+import { hubTokens, keySwitchMessage } from "./hub-tokens";
 import { createLog } from "./log";
 import { assertHeaders, assertNotification, type Notification } from "./notification";
 import { getNotificationOutcomeDetails } from "./notification-outcomes";
@@ -39,7 +32,7 @@ import { checkBoolean } from "./option-checks";
 import { parseNotificationOutcome } from "./outcome";
 import type { NotificationOutcomeDetails } from "./outcome-details";
 import { assertRequestPath } from "./path-segment";
-import { type Dispatch, describeRequest, type PipelineRequest, type SigningKeys } from "./pipeline";
+import { type Dispatch, describeRequest, type PipelineRequest } from "./pipeline";
 import { checkMaxResponseBytes } from "./response-limit";
 import { DEFAULT_RETRY, resolveRetry } from "./retry";
 import {
@@ -50,48 +43,6 @@ import {
 import { type SendResult, toSendResult } from "./send-result";
 import { toTagExpression } from "./tags";
 import type { Transport, TransportResponse } from "./transport";
-
-const KEY_NAMES = ["primary", "secondary"] as const;
-
-/**
- * How a hub gets its tokens: the caller's callback, cached; or the runtime's signer, one per key. Signed for this
- * hub only (as the Python sample does), so a leaked token opens no other hub.
- */
-function hubTokens(
-  parts: ResolvedCredential,
-  hubUrl: string,
-  options: NotificationHubBaseOptions,
-  runtime: HubRuntime,
-  onSwitch: (from: number, to: number) => void,
-): TokenProvider | SigningKeys {
-  if (parts.signing === undefined) {
-    return lazyCallbackTokens(parts.callback!, hubUrl);
-  }
-  const { keyName, keys } = parts.signing;
-  const providers = keys.map((key) =>
-    runtime.tokens({ resourceUri: hubUrl, keyName, key, ttlSeconds: options.tokenTtlSeconds }),
-  );
-  return providers.length === 1 ? providers[0]! : { providers, isInvalidSignature, onSwitch };
-}
-
-/**
- * The callback's token provider, its code loaded on the first request: the connection-string forms (what most
- * hubs use) never load it. Asking before it has loaded waits for it, as asking before the first token does.
- */
-function lazyCallbackTokens(callback: TokenCallback, audience: string): TokenProvider {
-  let provider: TokenProvider | undefined;
-  let loading: Promise<TokenProvider> | undefined;
-  return {
-    getToken() {
-      if (provider !== undefined) return provider.getToken();
-      loading ??= import("./credentials").then((m) => {
-        provider = m.createCallbackTokenProvider({ callback, audience });
-        return provider;
-      });
-      return loading.then((p) => p.getToken());
-    },
-  };
-}
 
 const consoleLogger: Logger = { debug: (m) => console.error(m), warn: (m) => console.error(m) };
 
@@ -164,9 +115,7 @@ export class NotificationHubBase implements HubClient {
       parts.keys,
     );
     const tokens = hubTokens(parts, this.hubUrl, options, runtime, (from, to) => {
-      log.warn?.(
-        `nhub: ${name}: the service refused the ${KEY_NAMES[from]} key's signature (401 InvalidSignature) and took the ${KEY_NAMES[to]} key's; using the ${KEY_NAMES[to]} key from now on`,
-      );
+      log.warn?.(keySwitchMessage(name, from, to));
     });
     // Last, so nothing above can throw after a pool was opened.
     this.#transport = options.transport ?? runtime.transport(this.#origin);
