@@ -60,6 +60,8 @@ Options:
   --quiet             no request log
   --print-env         print the export lines of the well-known connection string and exit (starts nothing)
   --print-token       print an Authorization header value (full rights, valid 1 hour) for curl and exit
+  --regenerate-key <rule>[:secondary]  on the emulator running at --port, replace a rule's primary (or
+                      secondary) key (rule: full, send or listen), print its new connection strings and exit
   -h, --help          this text
 
 Examples:
@@ -104,6 +106,7 @@ const OPTIONS = {
   verbose: { type: "boolean" },
   "print-env": { type: "boolean" },
   "print-token": { type: "boolean" },
+  "regenerate-key": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -166,6 +169,10 @@ async function run(argv: readonly string[], io: EmulatorCliIo, command: string):
     );
   }
 
+  if (values["regenerate-key"] !== undefined) {
+    if (port === 0) throw new UsageError("give the --port of the running emulator");
+    return regenerateKey(String(values["regenerate-key"]), { host, port, https, hubName }, io);
+  }
   if (values["print-env"] || values["print-token"]) {
     if (values["print-env"] && values["print-token"])
       throw new UsageError("use --print-env or --print-token");
@@ -268,6 +275,48 @@ function tierOption(value: unknown): EmulatorTier | undefined {
     throw new UsageError(`--tier takes one of ${EMULATOR_TIERS.join(", ")}`);
   }
   return value as EmulatorTier;
+}
+
+/**
+ * `--regenerate-key full[:secondary]`: asks a running emulator (its admin endpoint, as a JSON POST from no web
+ * origin) to replace one key of a rule, and prints the rule's connection strings after it.
+ */
+async function regenerateKey(
+  spec: string,
+  at: { host: string; port: number; https: boolean; hubName: string },
+  io: EmulatorCliIo,
+): Promise<number> {
+  const [rule, which = "primary"] = spec.split(":");
+  if (!["full", "send", "listen"].includes(rule ?? "") || !["primary", "secondary"].includes(which)) {
+    throw new UsageError("--regenerate-key takes full, send or listen, optionally followed by :secondary");
+  }
+  const hubPath = at.hubName.split("/").map(encodeURIComponent).join("/");
+  const url = `${at.https ? "https" : "http"}://${urlHostOf(at.host)}:${at.port}/_emulator/hubs/${hubPath}/keys/${rule}/regenerate`;
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ which }),
+    });
+  } catch {
+    io.stderr(
+      `no emulator answered on ${urlHostOf(at.host)}:${at.port}: start one, or check --port and --https\n`,
+    );
+    return 1;
+  }
+  if (!res.ok) {
+    io.stderr(`the emulator refused to regenerate the key (HTTP ${res.status})\n`);
+    return 1;
+  }
+  const keys = (await res.json()) as { primaryConnectionString?: string; secondaryConnectionString?: string };
+  io.stdout(
+    exportLines([
+      ["NOTIFICATION_HUB_CONNECTION_STRING", String(keys.primaryConnectionString)],
+      ["NOTIFICATION_HUB_SECONDARY_CONNECTION_STRING", String(keys.secondaryConnectionString)],
+    ]),
+  );
+  return 0;
 }
 
 function badPort(value: string): UsageError {

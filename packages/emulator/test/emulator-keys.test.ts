@@ -166,3 +166,56 @@ describe("key rotation end to end", () => {
     expect(warnings).toHaveLength(0);
   });
 });
+
+describe("--regenerate-key on the command line", () => {
+  it("rotates a running emulator's primary key; a [primary, secondary] hub keeps sending", async () => {
+    const { runEmulatorCli } = await import("../src/index");
+    const port = Number(new URL(emulator.url).port);
+    const pair: [string, string] = [
+      emulator.connectionString({ hub: "myhub" }),
+      emulator.connectionString({ hub: "myhub", key: "secondary" }),
+    ];
+    const hub = client(pair, []);
+    expect((await hub.send(apple())).status).toBe(201);
+
+    let out = "";
+    let err = "";
+    const code = await runEmulatorCli(
+      ["--regenerate-key", "full", "--port", String(port), "--hub", "myhub"],
+      {
+        stdout: (t: string) => {
+          out += t;
+        },
+        stderr: (t: string) => {
+          err += t;
+        },
+        env: {},
+        cwd: process.cwd(),
+        interrupted: () => new Promise(() => {}),
+      },
+    );
+    expect(err).toBe("");
+    expect(code).toBe(0);
+    expect(out).toMatch(/^export NOTIFICATION_HUB_CONNECTION_STRING='Endpoint=.*SharedAccessKey=/m);
+    expect(out).not.toContain(pair[0].slice(pair[0].indexOf("SharedAccessKey=")));
+
+    expect(ServiceError.isInstance(await rejection(client(pair[0]).send(apple())))).toBe(true);
+    expect((await hub.send(apple())).status).toBe(201);
+  });
+
+  it("says which rule names it takes", async () => {
+    const { runEmulatorCli } = await import("../src/index");
+    let err = "";
+    const code = await runEmulatorCli(["--regenerate-key", "owner", "--port", "1"], {
+      stdout: () => {},
+      stderr: (t: string) => {
+        err += t;
+      },
+      env: {},
+      cwd: process.cwd(),
+      interrupted: () => new Promise(() => {}),
+    });
+    expect(code).toBe(2);
+    expect(err).toContain("--regenerate-key takes full, send or listen");
+  });
+});
