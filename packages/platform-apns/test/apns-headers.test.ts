@@ -177,7 +177,8 @@ describe("inferApnsPushType (property)", () => {
 
 describe("header rules refuse bad input before sending", () => {
   it("refuses apns-push-type voip on a payload with an alert, by option or header", () => {
-    for (const options of [{ pushType: "voip" as const }, { headers: { "apns-push-type": "voip" } }]) {
+    const cases: ApnsHeaderOptions[] = [{ pushType: "voip" }, { headers: { "apns-push-type": "voip" } }];
+    for (const options of cases) {
       let error: unknown;
       try {
         resolveApnsHeaders({ alert: "Incoming call" }, options);
