@@ -59,6 +59,21 @@ export function isTokenCredential(value: unknown): value is HubTokenCredential {
 }
 
 /**
+ * The hub name and options of a hub constructor's arguments: `(tokenCredential, options?)` carries its hub name
+ * in the credential, `(connectionString, hubName, options?)` as the second argument. Both runtimes' hubs read
+ * their overloads through this.
+ */
+export function hubArguments<O>(
+  credential: HubCredential,
+  hubNameOrOptions: string | O | undefined,
+  maybeOptions: O | undefined,
+): [hubName: string | undefined, options: O | undefined] {
+  return isTokenCredential(credential)
+    ? [undefined, hubNameOrOptions as O | undefined]
+    : [hubNameOrOptions as string, maybeOptions];
+}
+
+/**
  * Reads a credential in any of its forms.
  *
  * @throws {ValidationError} naming the part at fault: `connectionString.*`, `connectionString[1].*` (and the rule

@@ -4,7 +4,7 @@
  * crypto, `Buffer` or `node:diagnostics_channel`.
  */
 import { createAsyncSasTokenProvider } from "@nhub/sas";
-import { type HubCredential, type HubTokenCredential, isTokenCredential } from "./credential-forms";
+import { type HubCredential, type HubTokenCredential, hubArguments } from "./credential-forms";
 import { createFetchTransport } from "./fetch-transport";
 import { NotificationHubBase } from "./hub-base";
 import type { NotificationHubBaseOptions } from "./hub-options";
@@ -53,9 +53,7 @@ export class NotificationHub extends NotificationHubBase {
     hubNameOrOptions?: string | NotificationHubOptions,
     maybeOptions?: NotificationHubOptions,
   ) {
-    const [hubName, options = {}] = isTokenCredential(credential)
-      ? [undefined, hubNameOrOptions as NotificationHubOptions | undefined]
-      : [hubNameOrOptions as string, maybeOptions];
+    const [hubName, options = {}] = hubArguments(credential, hubNameOrOptions, maybeOptions);
     checkFunction(options.fetch, "fetch");
     super(credential, hubName, options, {
       transport: () => createFetchTransport({ fetch: options.fetch }),

@@ -5,7 +5,7 @@
 import { channel, tracingChannel } from "node:diagnostics_channel";
 import { createSasTokenProvider } from "@nhub/sas";
 import type { Dispatcher } from "undici";
-import { type HubCredential, type HubTokenCredential, isTokenCredential } from "./credential-forms";
+import { type HubCredential, type HubTokenCredential, hubArguments } from "./credential-forms";
 import { DIAGNOSTICS_CHANNELS, OPERATION_TRACING_CHANNEL, type OperationTraceContext } from "./diagnostics";
 import { NotificationHubBase } from "./hub-base";
 import type { NotificationHubBaseOptions } from "./hub-options";
@@ -63,9 +63,7 @@ export class NotificationHub extends NotificationHubBase {
     hubNameOrOptions?: string | NotificationHubOptions,
     maybeOptions?: NotificationHubOptions,
   ) {
-    const [hubName, options = {}] = isTokenCredential(credential)
-      ? [undefined, hubNameOrOptions as NotificationHubOptions | undefined]
-      : [hubNameOrOptions as string, maybeOptions];
+    const [hubName, options = {}] = hubArguments(credential, hubNameOrOptions, maybeOptions);
     // Before the base opens anything; an option that is ignored is still refused when it is wrong.
     checkUndiciTransportOptions({ connections: options.connections, dispatcher: options.dispatcher });
     super(credential, hubName, options, {
