@@ -22,7 +22,9 @@ export interface HubToken {
 /**
  * Mints a SAS token for `audience`, the hub's URL (`https://NS.servicebus.windows.net/HUB`): sign the token for
  * that URL or the namespace root. Called on the first request and again shortly before each token expires; never
- * twice at once. To make a failure retryable, throw an error with `isRetryable: true`.
+ * twice at once, and again at once when the hub answers 401 to the token it gave (a revoked token or a regenerated
+ * key): a callback with a cache of its own should then fetch afresh. To make a failure retryable, throw an error
+ * with `isRetryable: true`.
  */
 export type TokenCallback = (audience: string) => HubToken | Promise<HubToken>;
 

@@ -31,14 +31,24 @@ export interface CallbackTokenProviderOptions {
   readonly now?: () => number;
 }
 
+/** A {@link TokenProvider} that can be told the service refused one of its tokens. */
+export interface RefusableTokenProvider extends TokenProvider {
+  /**
+   * The service answered 401 to `token`: if it is still the cached one, it is dropped, so the next
+   * {@link TokenProvider.getToken} asks the callback again instead of reusing a revoked token until its refresh time.
+   */
+  refuse(token: string): void;
+}
+
 /**
  * A {@link TokenProvider} over a caller's callback. The token is cached until `min(5 minutes, 10% of its
  * lifetime)` before it expires, so a cached token is returned synchronously and never expires in flight; then the
  * callback is asked again. Callers asking while a token is being fetched share that one fetch. A callback that
  * throws, or a token that is not a SAS token, has expired or is for another resource, rejects those callers with
- * a {@link CredentialError}; the next call asks again.
+ * a {@link CredentialError}; the next call asks again. A token the service refused ({@link
+ * RefusableTokenProvider.refuse}) is dropped at once.
  */
-export function createCallbackTokenProvider(options: CallbackTokenProviderOptions): TokenProvider {
+export function createCallbackTokenProvider(options: CallbackTokenProviderOptions): RefusableTokenProvider {
   const { callback, audience } = options;
   const now = options.now ?? Date.now;
   let token = "";
@@ -65,6 +75,9 @@ export function createCallbackTokenProvider(options: CallbackTokenProviderOption
           },
         );
       return pending;
+    },
+    refuse(refused) {
+      if (refused === token) refreshAtMs = 0;
     },
   };
 }

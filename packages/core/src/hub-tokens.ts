@@ -4,6 +4,7 @@
  */
 import type { TokenProvider } from "@nhub/sas";
 import { isInvalidSignature, type ResolvedCredential, type TokenCallback } from "./credential-forms";
+import type { RefusableTokenProvider } from "./credentials";
 import type { HubRuntime, NotificationHubBaseOptions } from "./hub-options";
 import type { SigningKeys } from "./pipeline";
 
@@ -19,7 +20,7 @@ export function hubTokens(
   options: NotificationHubBaseOptions,
   runtime: HubRuntime,
   onSwitch: (from: number, to: number) => void,
-): TokenProvider | SigningKeys {
+): TokenProvider | RefusableTokenProvider | SigningKeys {
   if (parts.signing === undefined) {
     return lazyCallbackTokens(parts.callback!, hubUrl);
   }
@@ -34,10 +35,13 @@ export function hubTokens(
  * The callback's token provider, its code loaded on the first request: the connection-string forms (what most
  * hubs use) never load it. Asking before it has loaded waits for it, as asking before the first token does.
  */
-function lazyCallbackTokens(callback: TokenCallback, audience: string): TokenProvider {
-  let provider: TokenProvider | undefined;
-  let loading: Promise<TokenProvider> | undefined;
+function lazyCallbackTokens(callback: TokenCallback, audience: string): RefusableTokenProvider {
+  let provider: RefusableTokenProvider | undefined;
+  let loading: Promise<RefusableTokenProvider> | undefined;
   return {
+    refuse(token) {
+      provider?.refuse(token);
+    },
     getToken() {
       if (provider !== undefined) return provider.getToken();
       loading ??= import("./credentials").then((m) => {

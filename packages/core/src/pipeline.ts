@@ -9,6 +9,7 @@
  * no promise, closure or async frame of its own.
  */
 import type { TokenProvider } from "@nhub/sas";
+import type { RefusableTokenProvider } from "./credentials";
 import type { OperationTraceContext } from "./diagnostics";
 import { AbortError, TimeoutError } from "./errors";
 import type { RequestWatch } from "./request-observer";
@@ -82,10 +83,10 @@ export interface SigningKeys {
  * signed with the other key; when that one verifies, the hub keeps using it. Never more than once per attempt,
  * so a 401 from both keys is the answer.
  */
-export function signRequests(keys: TokenProvider | SigningKeys): Interceptor {
+export function signRequests(keys: TokenProvider | RefusableTokenProvider | SigningKeys): Interceptor {
   if (!("providers" in keys) || keys.providers.length === 1) {
     const tokens = "providers" in keys ? keys.providers[0]! : keys;
-    return (next) => (request) => {
+    const signed = (next: Dispatch, request: PipelineRequest): Promise<TransportResponse> => {
       const token = tokens.getToken();
       if (typeof token === "string") {
         request.headers.Authorization = token;
@@ -96,6 +97,15 @@ export function signRequests(keys: TokenProvider | SigningKeys): Interceptor {
         return next(request);
       });
     };
+    if (!isRefusable(tokens)) return (next) => (request) => signed(next, request);
+    // A caller's token provider: a 401 means the service no longer takes the cached token (a key rotated, a token
+    // revoked), so it is dropped and the request signed once more with what the callback gives now.
+    return (next) => (request) =>
+      signed(next, request).then((response) => {
+        if (response.status !== 401) return response;
+        tokens.refuse(request.headers.Authorization!);
+        return signed(next, request);
+      });
   }
   const { providers, isInvalidSignature, onSwitch } = keys;
   let active = 0;
@@ -128,6 +138,10 @@ export function signRequests(keys: TokenProvider | SigningKeys): Interceptor {
       });
     };
   };
+}
+
+function isRefusable(tokens: TokenProvider): tokens is RefusableTokenProvider {
+  return typeof (tokens as Partial<RefusableTokenProvider>).refuse === "function";
 }
 
 /**

@@ -269,6 +269,44 @@ describe("a hub built from a token provider", () => {
     await hub.close();
   });
 
+  it("asks the callback again once when the service refuses its cached token (401), then keeps the new one", async () => {
+    server = await startRecordingServer({
+      key: KEY,
+      respond: (req) =>
+        req.tokenValid
+          ? { status: 201, headers: { Location: `${server!.origin}/myhub/messages/1?api-version=2020-06` } }
+          : {
+              status: 401,
+              body: "<Error><Code>401</Code><Detail>ExpiredToken: The token is expired.</Detail></Error>",
+            },
+    });
+    // The first token was signed with a key the hub has since regenerated; the callback then signs with the new one.
+    const keys = ["regenerated-old-key=", KEY];
+    const fn = vi.fn(
+      async (audience: string): Promise<HubToken> => minter(3600, keys.shift() ?? KEY).fn(audience),
+    );
+    const hub = await tokenHub(fn, { retry: false });
+    // Five sends refused together share one new fetch.
+    const results = await Promise.all(Array.from({ length: 5 }, () => hub.send(apple)));
+    expect(results.every((r) => r.status === 201)).toBe(true);
+    expect(fn).toHaveBeenCalledTimes(2);
+    await hub.send(apple);
+    expect(fn).toHaveBeenCalledTimes(2);
+    const statuses = server.requests.map((r) => r.tokenValid);
+    expect(statuses.filter((v) => !v)).toHaveLength(5);
+    expect(statuses.slice(-1)).toEqual([true]);
+  });
+
+  it("rejects with the 401 after one new token when the callback's tokens keep being refused", async () => {
+    server = await startRecordingServer({ key: KEY, respond: () => ({ status: 401, body: "Unauthorized" }) });
+    const { fn } = minter();
+    const hub = await tokenHub(fn, { retry: { maxRetries: 3, baseDelayMs: 1 } });
+    const error = await rejection(hub.send(apple));
+    expect(ServiceError.isInstance(error) && error.statusCode).toBe(401);
+    expect(server.requests).toHaveLength(2);
+    expect(fn).toHaveBeenCalledTimes(2);
+  });
+
   it("refuses a bad endpoint, hub name or token function by name", () => {
     const token = async () => ({ token: "" });
     const field = (make: () => unknown) => {
