@@ -142,8 +142,9 @@ async function bundleEntry(esbuild, dir, source, where) {
 }
 
 /** The entry chunk and every chunk it imports statically: what loads before the first send. */
-function initialChunks(outputs) {
-  const entryFile = Object.keys(outputs).find((f) => outputs[f].entryPoint !== undefined);
+export function initialChunks(outputs) {
+  // The chunks `import()` makes have an entryPoint too (the module they start from): the entry is the user's file.
+  const entryFile = Object.keys(outputs).find((f) => outputs[f].entryPoint?.endsWith("entry.mjs"));
   const initial = new Set();
   const walk = (file) => {
     if (initial.has(file)) return;
