@@ -125,22 +125,6 @@ export function isUnsentError(error: NhubError): boolean {
   return unsentErrors.has(error);
 }
 
-/** Checks an option that must be a whole number from 1 to `max`. */
-export function checkCount(value: number | undefined, fallback: number, max: number, field: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new ValidationError(field, "range", `${field} must be an integer from 1 to ${max}`);
-  }
-  return value;
-}
-
-/** Checks a callback option. */
-export function checkFunction(value: unknown, field: string): void {
-  if (value !== undefined && typeof value !== "function") {
-    throw new ValidationError(field, "type", `${field} must be a function`);
-  }
-}
-
 /** An iterator over a sync or async source, read one value at a time. */
 export function openSource<T>(source: BulkSource<T>, field: string): AsyncIterator<T> | Iterator<T> {
   if (source !== null && typeof source === "object") {

@@ -6,6 +6,7 @@
 // The one redaction of nhub lives in @nhub/sas (which knows the token formats); core passes it on so that every
 // package that prints text (the CLI, the emulator) uses the same one.
 export { redactSecrets } from "@nhub/sas";
+export type { BulkEndState, BulkOptions } from "./bulk-send";
 export type { BulkSource, BulkStream } from "./bulk-stream";
 export {
   type HubCredential,

@@ -2,25 +2,20 @@
  * `sendEach`: a personalised multicast, each item its own notification to its own device, as one direct send per
  * item, streamed with the concurrency and memory bound of `streamDirectBatch`.
  */
+import { acceptedFields, type BulkEndState, type BulkOptions, failedFields, openBulk } from "./bulk-send";
 import {
   type BulkSource,
   type BulkStream,
   bulkStream,
-  checkCount,
-  checkFunction,
-  closeSource,
   HALTED,
   nextValue,
-  openSource,
   runBulk,
   toNhubError,
 } from "./bulk-stream";
 import type { DeviceHandle } from "./device-handle";
-import { AbortError, type NhubError, ServiceError, ValidationError } from "./errors";
-import { checkCallOptions, type SendOptions } from "./hub-options";
+import { type NhubError, ValidationError } from "./errors";
+import type { SendOptions } from "./hub-options";
 import type { Notification } from "./notification";
-import { checkBoolean } from "./option-checks";
-import type { RetryOptions } from "./retry";
 import type { SendResult } from "./send-result";
 
 /** One message of a {@link sendEach}: a notification and the device it goes to. */
@@ -73,33 +68,10 @@ export interface SendEachProgress {
 }
 
 /** The totals of a {@link sendEach}, once it has ended. */
-export interface SendEachSummary extends SendEachProgress {
-  /** Whether every item of the source was read (and so is in some result). */
-  readonly complete: boolean;
-  /** Whether `signal` aborted the stream. */
-  readonly aborted: boolean;
-  /** Whether a failure stopped the stream (`stopOnError`). */
-  readonly stopped: boolean;
-}
+export interface SendEachSummary extends SendEachProgress, BulkEndState {}
 
-/** Options of {@link sendEach}. */
-export interface SendEachOptions {
-  /** Most sends in flight at once, 1 or more. Default 16. */
-  readonly concurrency?: number;
-  /**
-   * Stops the stream: no more items are read, sends in flight are aborted (reported with an `AbortError`, their
-   * delivery unconfirmed); the iteration then ends normally with `summary.aborted`.
-   */
-  readonly signal?: AbortSignal;
-  /** After the first failed item, read no more; sends in flight finish and are reported. Default false. */
-  readonly stopOnError?: boolean;
-  /** Called with the counts so far after each result is handed over; a throw ends the stream with it. */
-  readonly onProgress?: (progress: SendEachProgress) => void;
-  /** Retry policy of each send. */
-  readonly retry?: RetryOptions | false;
-  /** Timeout of each send. */
-  readonly timeoutMs?: number;
-}
+/** Options of {@link sendEach}: `concurrency` defaults to 16. */
+export type SendEachOptions = BulkOptions<SendEachProgress>;
 
 /**
  * Sends each item's notification directly to its device (`hub.send(notification, { deviceHandle })`), the items
@@ -126,16 +98,14 @@ export function sendEach(
   items: BulkSource<SendEachItem>,
   options: SendEachOptions = {},
 ): BulkStream<SendEachResult, SendEachSummary> {
-  checkCallOptions(options);
-  const concurrency = checkCount(options.concurrency, 16, Number.MAX_SAFE_INTEGER, "concurrency");
-  checkBoolean(options.stopOnError, "stopOnError");
-  checkFunction(options.onProgress, "onProgress");
-  const iterator = openSource(items, "items");
-  const { signal, retry, timeoutMs, onProgress } = options;
-  if (signal?.aborted) {
-    closeSource(iterator);
-    throw new AbortError("the sends were aborted before they started");
-  }
+  const { iterator, run } = openBulk(
+    items,
+    "items",
+    options,
+    16,
+    "the sends were aborted before they started",
+  );
+  const { retry, timeoutMs, onProgress } = options;
   const counts = { successCount: 0, failureCount: 0 };
   const end = { complete: false, aborted: false, stopped: false };
   let position = 0;
@@ -153,15 +123,7 @@ export function sendEach(
         retry,
         timeoutMs,
       });
-      return {
-        index,
-        deviceHandle,
-        ok: true,
-        status: result.status,
-        ...(result.notificationId === undefined ? {} : { notificationId: result.notificationId }),
-        ...(result.trackingId === undefined ? {} : { trackingId: result.trackingId }),
-        result,
-      };
+      return { index, deviceHandle, ...acceptedFields(result) };
     } catch (error) {
       return failure(index, deviceHandle, toNhubError(error));
     }
@@ -187,11 +149,7 @@ export function sendEach(
           unsent: (error) => failure(index, deviceHandle, error),
         };
       },
-      close: () => closeSource(iterator),
-      concurrency,
-      signal,
-      stopOnError: options.stopOnError ?? false,
-      failed: (r) => !r.ok,
+      ...run,
       settled: (r) => {
         if (r.ok) counts.successCount++;
         else counts.failureCount++;
@@ -214,13 +172,5 @@ function notAnItem(index: number, isObject: boolean): NhubError {
 }
 
 function failure(index: number, deviceHandle: DeviceHandle | undefined, error: NhubError): SendEachResult {
-  const base = { index, deviceHandle, ok: false as const, error };
-  if (ServiceError.isInstance(error)) {
-    return {
-      ...base,
-      status: error.statusCode,
-      ...(error.trackingId === undefined ? {} : { trackingId: error.trackingId }),
-    };
-  }
-  return base;
+  return { index, deviceHandle, ...failedFields(error) };
 }

@@ -4,28 +4,30 @@
  * handed back as it settles, so a million handles take the memory of `concurrency + 1` chunks.
  */
 import {
+  acceptedFields,
+  type BulkEndState,
+  type BulkOptions,
+  checkCount,
+  failedFields,
+  openBulk,
+} from "./bulk-send";
+import {
   type BulkSource,
   type BulkStream,
   type BulkUnit,
   bulkStream,
-  checkCount,
-  checkFunction,
   closeSource,
   HALTED,
   isUnsentError,
   nextValue,
-  openSource,
   runBulk,
   toNhubError,
 } from "./bulk-stream";
 import { assertHandle, isCleanHandle } from "./device-handle";
 import { directBatchBodyFromJson, MAX_DIRECT_BATCH_HANDLES } from "./direct-batch";
-import { AbortError, type NhubError, ServiceError, ValidationError } from "./errors";
-import { checkCallOptions } from "./hub-options";
+import { type NhubError, ValidationError } from "./errors";
 import { type HubClient, notificationHeaders, requestWithCoreHeaders } from "./hub-request";
 import { assertNotification, type Notification } from "./notification";
-import { checkBoolean } from "./option-checks";
-import type { RetryOptions } from "./retry";
 import { type SendResult, toSendResult } from "./send-result";
 
 /** Counts of a {@link streamDirectBatch} so far, handed to `onProgress` after each result. */
@@ -41,14 +43,7 @@ export interface DirectBatchProgress {
 }
 
 /** The totals of a {@link streamDirectBatch}, once it has ended. */
-export interface DirectBatchSummary extends DirectBatchProgress {
-  /** Whether every handle of the source was read (and so is in some result). */
-  readonly complete: boolean;
-  /** Whether `signal` aborted the stream. */
-  readonly aborted: boolean;
-  /** Whether a failure stopped the stream (`stopOnError`). */
-  readonly stopped: boolean;
-}
+export interface DirectBatchSummary extends DirectBatchProgress, BulkEndState {}
 
 /**
  * One result of a {@link streamDirectBatch}: a chunk the hub accepted, a chunk that failed (after its retries)
@@ -83,29 +78,10 @@ export type DirectBatchStreamResult =
       readonly error: NhubError;
     };
 
-/** Options of {@link streamDirectBatch}. */
-export interface StreamDirectBatchOptions {
-  /** Most `$batch` requests in flight at once, 1 or more. Default 4. */
-  readonly concurrency?: number;
+/** Options of {@link streamDirectBatch}: `concurrency` defaults to 4. */
+export interface StreamDirectBatchOptions extends BulkOptions<DirectBatchProgress> {
   /** Handles read per chunk (one request), 1-1000. Default 1000. */
   readonly chunkSize?: number;
-  /**
-   * Stops the stream: no more handles are read, requests in flight are aborted (reported with an `AbortError`,
-   * their delivery unconfirmed), the chunk being read is reported not sent; the iteration then ends normally
-   * with `summary.aborted`.
-   */
-  readonly signal?: AbortSignal;
-  /**
-   * After the first failed result (chunk or invalid handle), read no more handles; requests in flight finish and
-   * are reported, the chunk being read is reported not sent. Default false: every chunk is tried.
-   */
-  readonly stopOnError?: boolean;
-  /** Called with the counts so far after each result is handed over; a throw ends the stream with it. */
-  readonly onProgress?: (progress: DirectBatchProgress) => void;
-  /** Retry policy of each chunk request. */
-  readonly retry?: RetryOptions | false;
-  /** Timeout of each chunk request. */
-  readonly timeoutMs?: number;
 }
 
 /**
@@ -141,17 +117,15 @@ export function streamDirectBatch(
   options: StreamDirectBatchOptions = {},
 ): BulkStream<DirectBatchStreamResult, DirectBatchSummary> {
   assertNotification(notification);
-  checkCallOptions(options);
   const size = checkCount(options.chunkSize, MAX_DIRECT_BATCH_HANDLES, MAX_DIRECT_BATCH_HANDLES, "chunkSize");
-  const concurrency = checkCount(options.concurrency, 4, Number.MAX_SAFE_INTEGER, "concurrency");
-  checkBoolean(options.stopOnError, "stopOnError");
-  checkFunction(options.onProgress, "onProgress");
-  const iterator = openSource(handles, "handles");
-  const { signal, retry, timeoutMs, onProgress } = options;
-  if (signal?.aborted) {
-    closeSource(iterator);
-    throw new AbortError("the batch was aborted before it was sent");
-  }
+  const { iterator, run } = openBulk(
+    handles,
+    "handles",
+    options,
+    4,
+    "the batch was aborted before it was sent",
+  );
+  const { retry, timeoutMs, onProgress } = options;
   const headers = notificationHeaders(notification);
   const counts = { requests: 0, sentHandles: 0, failedHandles: 0, invalidHandles: 0 };
   const end = { complete: false, aborted: false, stopped: false };
@@ -174,15 +148,7 @@ export function streamDirectBatch(
         timeoutMs,
       });
       const result = toSendResult(res);
-      return {
-        index,
-        handles: part,
-        ok: true,
-        status: result.status,
-        ...(result.notificationId === undefined ? {} : { notificationId: result.notificationId }),
-        ...(result.trackingId === undefined ? {} : { trackingId: result.trackingId }),
-        result,
-      };
+      return { index, handles: part, ...acceptedFields(result) };
     } catch (error) {
       return failure(index, part, toNhubError(error));
     }
@@ -253,11 +219,7 @@ export function streamDirectBatch(
   const generator = runBulk<DirectBatchStreamResult>(
     {
       read: readOrFail,
-      close: () => closeSource(iterator),
-      concurrency,
-      signal,
-      stopOnError: options.stopOnError ?? false,
-      failed: (r) => !r.ok,
+      ...run,
       settled: (r) => {
         if (r.ok) {
           counts.requests++;
@@ -276,17 +238,7 @@ export function streamDirectBatch(
 }
 
 function failure(index: number, handles: readonly string[], error: NhubError): DirectBatchStreamResult {
-  if (ServiceError.isInstance(error)) {
-    return {
-      index,
-      handles,
-      ok: false,
-      status: error.statusCode,
-      ...(error.trackingId === undefined ? {} : { trackingId: error.trackingId }),
-      error,
-    };
-  }
-  return { index, handles, ok: false, error };
+  return { index, handles, ...failedFields(error) };
 }
 
 function unsentOne(index: number, handle: string, error: ValidationError): DirectBatchStreamResult {
