@@ -88,6 +88,11 @@ export interface FormatRule {
   readonly maxBytes: number;
   /** The installation platform whose devices it reaches; none for `template`. */
   readonly platform?: InstallationPlatform;
+  /**
+   * What a "too large" answer calls it: the installation platform for the service's own formats (as the service
+   * words it), else the descriptor's name.
+   */
+  readonly label: string;
   /** The body syntax its usual content type implies: a JSON object, well-formed XML, or anything. */
   readonly body: "json" | "xml" | "any";
 }
@@ -198,6 +203,7 @@ function toRule(p: EmulatorPlatform): FormatRule {
     contentType: p.contentTypes[0]!,
     maxBytes: p.maxBytes,
     ...(platform !== undefined ? { platform } : {}),
+    label: Object.hasOwn(FORMAT_PLATFORMS, p.format) ? FORMAT_PLATFORMS[p.format]! : p.name,
     body: bodySyntax(mediaTypes),
   });
 }

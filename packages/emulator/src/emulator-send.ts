@@ -267,7 +267,7 @@ export function checkNotification(input: {
   const platform = rule.platform;
   const limit = platformLimit(rule, input.headers);
   if (limit !== undefined && input.body.length > limit)
-    throw new HttpError(403, tooLarge(platform ?? rule.name, input.body.length, limit));
+    throw new HttpError(403, tooLarge(rule.label, input.body.length, limit));
   return {
     format,
     ...(platform ? { platform } : {}),
