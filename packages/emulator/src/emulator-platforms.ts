@@ -25,7 +25,7 @@ import type { InstallationPlatform } from "./types";
  * that describe the wire, so any descriptor can be passed as it is, plus where its sends go.
  */
 export interface EmulatorPlatform {
-  /** The platform's short name, e.g. `apns`; names it in messages when no installation platform does. */
+  /** The platform's short name, e.g. `apns`; a "too large" answer for a format the service does not know names it. */
   readonly name: string;
   /** The `ServiceBusNotification-Format` its sends carry, e.g. `apple`: lowercase letters and digits. */
   readonly format: string;
@@ -103,7 +103,10 @@ export interface PlatformRegistry {
   readonly formats: readonly string[];
   /** The rule of a format, or `undefined` when it is not taken. */
   rule(format: string): FormatRule | undefined;
-  /** The rule of the format that reaches an installation platform's devices (the first such platform). */
+  /**
+   * The rule of the format that reaches an installation platform's devices: the service's own format for it when
+   * listed, else the first listed that reaches it. Rendered templates go out under it.
+   */
   ruleFor(platform: InstallationPlatform): FormatRule | undefined;
 }
 
@@ -230,7 +233,9 @@ export function platformRegistry(
       throw new ValidationError(`platforms.${i}.format`, "unique", `format "${rule.format}" is listed twice`);
     }
     byFormat.set(rule.format, rule);
-    if (rule.platform !== undefined && !byPlatform.has(rule.platform)) byPlatform.set(rule.platform, rule);
+    const own = rule.label === rule.platform || rule.format === rule.platform;
+    if (rule.platform !== undefined && (own || !byPlatform.has(rule.platform)))
+      byPlatform.set(rule.platform, rule);
   });
   byFormat.set(TEMPLATE_FORMAT, toRule(templatePlatform));
   const formats = Object.freeze([...byFormat.keys()]);

@@ -13,6 +13,7 @@ import {
   ValidationError,
 } from "@nhub/core";
 import { applePlatform } from "@nhub/platform-apns";
+import { xiaomiPlatform } from "@nhub/platform-xiaomi";
 import { templatePlatform } from "@nhub/template";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -233,6 +234,37 @@ describe("a platform passed in `platforms`", () => {
       expect(errorParts(res.text).detail).toContain('"acme" is not supported');
     } finally {
       await plain.close();
+    }
+  });
+
+  it("leaves a device's templates to its own platform's descriptor, wherever the new one is listed", async () => {
+    const first = await startEmulator({
+      platforms: [{ ...acmePlatform, installationPlatform: "xiaomi" }, ...EMULATOR_PLATFORMS],
+      devices: [
+        {
+          installationId: "mi-2",
+          platform: "xiaomi",
+          pushChannel: "mi-regid-2",
+          templates: { hello: { body: '{"text":"$(greeting)"}' } },
+        },
+      ],
+    });
+    try {
+      const res = await rawSend(first, {
+        format: "template",
+        contentType: "application/json",
+        body: '{"greeting":"hi"}',
+      });
+      expect(res.status, res.text).toBe(201);
+      expect(first.hub().deliveries()).toMatchObject([
+        {
+          format: "template",
+          body: '{"text":"hi"}',
+          headers: { "content-type": xiaomiPlatform.contentTypes[0] },
+        },
+      ]);
+    } finally {
+      await first.close();
     }
   });
 
