@@ -8,6 +8,7 @@ import { readdirSync } from "node:fs";
 import {
   createNotification,
   definePlatform,
+  definePlatformSend,
   NotificationHub,
   type PlatformDefinition,
   ValidationError,
@@ -159,15 +160,16 @@ describe("an emulator with the default platforms", () => {
 
 describe("a platform passed in `platforms`", () => {
   const ACME_TYPE = "application/vnd.acme+json";
-  const acmePlatform = definePlatform<{ readonly text: string }>({
+  const createAcme = (payload: { readonly text: string }) =>
+    createNotification({ format: "acme", contentType: ACME_TYPE, body: JSON.stringify(payload) });
+  const acmePlatform = definePlatform({
     specificationVersion: 1,
     name: "acme",
     format: "acme",
     contentTypes: [ACME_TYPE, "text/plain"],
     maxBytes: 64,
-    create: (payload) =>
-      createNotification({ format: "acme", contentType: ACME_TYPE, body: JSON.stringify(payload) }),
-    send: async (hub, payload, tags) => hub.send(acmePlatform.create(payload), { tags }),
+    create: createAcme,
+    send: definePlatformSend(createAcme),
   });
 
   let emulator: Emulator;
