@@ -79,12 +79,15 @@ export const TEMPLATE_FORMAT = templatePlatform.format;
 
 /** One format as the emulator checks and routes it, worked out once from its descriptor. */
 export interface FormatRule {
+  /** The descriptor's `name`. */
   readonly name: string;
+  /** The descriptor's `format`, the `ServiceBusNotification-Format` it is looked up by. */
   readonly format: string;
   /** The descriptor's content types as media types: lowercase, without parameters, each once, in order. */
   readonly mediaTypes: readonly string[];
   /** The descriptor's usual content type, as a device receives a rendered template. */
   readonly contentType: string;
+  /** The descriptor's `maxBytes`; `platformLimit` in `emulator-send.ts` says where the service differs. */
   readonly maxBytes: number;
   /** The installation platform whose devices it reaches; none for `template`. */
   readonly platform?: InstallationPlatform;
