@@ -156,6 +156,7 @@ export function handleBatchSend(hub: HubState, req: HubHttpRequest): Reply {
     headers: platformHeaders(req.rawHeaders),
     body: notificationPart.body,
     direct: true,
+    platforms: hub.platforms,
   });
   const handles = parseHandles(devicesPart);
   const notificationId = randomUUID();

@@ -10,6 +10,7 @@ import {
   installationRegistrations,
 } from "./emulator-installation-registrations";
 import { handleOf, normalizeInstallation } from "./emulator-installations";
+import { DEFAULT_PLATFORMS, type PlatformRegistry } from "./emulator-platforms";
 import { DEFAULT_JOB_DURATION_MS, jobAt, type NotificationRecord, type StoredJob } from "./emulator-records";
 import { NEVER_EXPIRES, newRegistrationId } from "./emulator-registration-ids";
 import { dictionaryOf } from "./emulator-safe";
@@ -138,6 +139,8 @@ export class HubState {
   readonly jobDurationMs: number;
   /** The pricing tier the hub acts as (see `emulator-tiers.ts`). */
   readonly tier: EmulatorTier;
+  /** The formats its sends may use, read from the emulator's platform descriptors. */
+  readonly platforms: PlatformRegistry;
   readonly #installations = new Map<string, Installation>();
   readonly #registrations = new Map<string, Registration>();
   /** The registration ids each installation is shown under, by installation id. */
@@ -165,6 +168,7 @@ export class HubState {
     options: {
       jobDurationMs?: number;
       tier?: EmulatorTier;
+      platforms?: PlatformRegistry;
       log?: (line: string) => void;
       onEvent?: (event: EmulatorEvent) => void;
     } = {},
@@ -173,6 +177,7 @@ export class HubState {
     this.rules = rules;
     this.jobDurationMs = options.jobDurationMs ?? DEFAULT_JOB_DURATION_MS;
     this.tier = options.tier ?? "standard";
+    this.platforms = options.platforms ?? DEFAULT_PLATFORMS;
     this.log = options.log ?? (() => {});
     this.#onEvent = options.onEvent ?? (() => {});
     this.view = Object.freeze({

@@ -142,6 +142,7 @@ export function handleSchedule(hub: HubState, req: HubHttpRequest): Reply {
     contentType: header(req, "content-type"),
     headers: platformHeaders(req.rawHeaders),
     body: req.body,
+    platforms: hub.platforms,
   });
   const tags = header(req, "servicebusnotification-tags");
   const expression = checkTags(tags);

@@ -11,10 +11,20 @@ import {
   type TagExpression,
   ValidationError,
 } from "@nhub/core";
+import { APNS_MAX_PAYLOAD_BYTES } from "@nhub/platform-apns";
+import { MPNS_MAX_RAW_PAYLOAD_BYTES } from "@nhub/platform-mpns";
+import { WNS_RAW_CONTENT_TYPE } from "@nhub/platform-wns";
 import { HttpError, type HubHttpRequest, header, type Reply } from "./emulator-http";
 import type { HubState } from "./emulator-hub";
 import { type RenderedTemplate, renderInstallationTemplate } from "./emulator-installations";
 import { recordSendOutcome } from "./emulator-outcomes";
+import {
+  DEFAULT_PLATFORMS,
+  FORMAT_PLATFORMS,
+  type FormatRule,
+  type PlatformRegistry,
+  TEMPLATE_FORMAT,
+} from "./emulator-platforms";
 import type { CheckedNotification, Routed } from "./emulator-records";
 import { dictionary } from "./emulator-safe";
 import {
@@ -27,25 +37,15 @@ import {
 import { OUTCOME_SENT, type OutcomeEntry, outcomeXml, xmlProblem } from "./emulator-xml";
 import type { Delivery, InstallationPlatform } from "./types";
 
-/** `ServiceBusNotification-Format` value -> the installation platform it reaches. */
-export const FORMAT_PLATFORMS: Readonly<Record<string, InstallationPlatform>> = Object.freeze({
-  apple: "apns",
-  fcmv1: "fcmv1",
-  gcm: "gcm",
-  windows: "wns",
-  windowsphone: "mpns",
-  adm: "adm",
-  baidu: "baidu",
-  browser: "browser",
-  xiaomi: "xiaomi",
-});
-
 const PLATFORM_FORMATS: Readonly<Record<string, string>> = Object.freeze(
   Object.fromEntries(Object.entries(FORMAT_PLATFORMS).map(([format, platform]) => [platform, format])),
 );
 
-/** Every format the service takes. */
-export const SEND_FORMATS: readonly string[] = [...Object.keys(FORMAT_PLATFORMS), "template"];
+/**
+ * Every format an emulator started without `platforms` takes: the formats of the platform descriptors in
+ * `EMULATOR_PLATFORMS`, then `template`.
+ */
+export const SEND_FORMATS: readonly string[] = DEFAULT_PLATFORMS.formats;
 
 /** A test send reaches at most this many registrations. */
 export const TEST_SEND_MAX_RESULTS = 10;
@@ -73,60 +73,66 @@ function isMpnsRaw(headers: Readonly<Record<string, string>>): boolean {
   return lookup(headers, "x-windowsphone-target") === undefined;
 }
 
+function isWnsRaw(headers: Readonly<Record<string, string>>): boolean {
+  return lookup(headers, "x-wns-type")?.toLowerCase() === "wns/raw";
+}
+
+/** Whether a send is a WNS or MPNS raw notification, whose body is opaque to the service. */
+function isRaw(format: string, headers: Readonly<Record<string, string>>): boolean {
+  return (format === "windows" && isWnsRaw(headers)) || (format === "windowsphone" && isMpnsRaw(headers));
+}
+
 /**
- * The payload limit of a platform, answered with 403 like the service's "message too large". Limits the
- * protocol notes leave unverified (Baidu, Xiaomi) are not enforced, so the emulator never refuses a send the
- * service might take.
+ * The payload limit of a format, answered with 403 like the service's "message too large": its descriptor's
+ * `maxBytes`, except where the service's own limit differs. Limits the protocol notes leave unverified (Baidu,
+ * Xiaomi, MPNS toasts and tiles) are not enforced, so the emulator never refuses a send the service might take.
  */
-function platformLimit(
-  platform: InstallationPlatform,
-  headers: Readonly<Record<string, string>>,
-): number | undefined {
-  switch (platform) {
-    case "apns":
-      return lookup(headers, "apns-push-type") === "voip" ? 5120 : 4096;
-    case "fcmv1":
-    case "gcm":
-    case "browser":
-      return 4096;
-    case "wns":
-      return 5000;
-    case "adm":
-      return 6144;
-    case "mpns":
-      return isMpnsRaw(headers) ? 1024 : undefined;
-    default:
+function platformLimit(rule: FormatRule, headers: Readonly<Record<string, string>>): number | undefined {
+  switch (rule.format) {
+    case "apple":
+      // The descriptor's limit is VoIP's; every other push type stops at APNs' smaller one.
+      return lookup(headers, "apns-push-type") === "voip" ? rule.maxBytes : APNS_MAX_PAYLOAD_BYTES;
+    case "windowsphone":
+      return isMpnsRaw(headers) ? MPNS_MAX_RAW_PAYLOAD_BYTES : undefined;
+    case "baidu":
+    case "xiaomi":
+    // The hub's 64 KB request limit (413, `checkRequestSize`) is a template's only one.
+    case TEMPLATE_FORMAT:
       return undefined;
+    default:
+      return rule.maxBytes;
   }
 }
 
-/** Media types each format takes; `undefined` means any. */
+/** Media types a format takes, from its descriptor's content types; `undefined` means any. */
 function allowedMediaTypes(
-  format: string,
+  rule: FormatRule,
   headers: Readonly<Record<string, string>>,
 ): readonly string[] | undefined {
-  switch (format) {
-    case "windows":
-      return lookup(headers, "x-wns-type")?.toLowerCase() === "wns/raw"
-        ? ["application/octet-stream"]
-        : ["application/xml"];
+  switch (rule.format) {
+    case "windows": {
+      // One descriptor covers both: raw notifications take the raw content type, toasts, tiles and badges the rest.
+      const raw = isWnsRaw(headers);
+      return rule.mediaTypes.filter((type) => (type === WNS_RAW_CONTENT_TYPE) === raw);
+    }
     case "windowsphone":
-      return isMpnsRaw(headers) ? undefined : ["application/xml"];
+      return isMpnsRaw(headers) ? undefined : rule.mediaTypes;
     case "baidu":
       // The .NET SDK labels Baidu's JSON as a form; the service takes both.
-      return ["application/json", "application/x-www-form-urlencoded"];
+      return [...rule.mediaTypes, "application/x-www-form-urlencoded"];
     default:
-      return ["application/json"];
+      return rule.mediaTypes;
   }
 }
 
 function checkContentType(
-  format: string,
+  rule: FormatRule,
   contentType: string | undefined,
   headers: Readonly<Record<string, string>>,
 ): void {
+  const format = rule.format;
   if (!contentType) throw new HttpError(400, "The Content-Type header is missing.");
-  const allowed = allowedMediaTypes(format, headers);
+  const allowed = allowedMediaTypes(rule, headers);
   const [media = "", ...params] = contentType.split(";").map((p) => p.trim());
   if (allowed && !allowed.includes(media.toLowerCase())) {
     throw new HttpError(
@@ -142,13 +148,14 @@ function checkContentType(
   }
 }
 
-function checkFormat(format: string | undefined): string {
+function checkFormat(format: string | undefined, platforms: PlatformRegistry): FormatRule {
   if (!format) throw new HttpError(400, "The ServiceBusNotification-Format header is missing.");
-  if (SEND_FORMATS.includes(format)) return format;
+  const rule = platforms.rule(format);
+  if (rule) return rule;
   const hint = format === "fcm" ? ' (FCM legacy is "gcm", FCM v1 is "fcmv1")' : "";
   throw new HttpError(
     400,
-    `The notification format "${format}" is not supported${hint}; use one of ${SEND_FORMATS.join(", ")}.`,
+    `The notification format "${format}" is not supported${hint}; use one of ${platforms.formats.join(", ")}.`,
   );
 }
 
@@ -162,22 +169,24 @@ function checkPlatformHeaders(format: string, headers: Readonly<Record<string, s
   }
 }
 
-/** Checks the body's syntax; for templates returns the sent properties. */
+/**
+ * Checks the body's syntax, the one its descriptor's usual content type implies (raw notifications are opaque);
+ * for templates returns the sent properties.
+ */
 function checkBody(
-  format: string,
+  rule: FormatRule,
   text: string,
   headers: Readonly<Record<string, string>>,
 ): Record<string, string> | undefined {
+  const format = rule.format;
   if (text.length === 0) throw new HttpError(400, "The notification body is empty.");
-  const xml =
-    (format === "windows" && lookup(headers, "x-wns-type")?.toLowerCase() !== "wns/raw") ||
-    (format === "windowsphone" && !isMpnsRaw(headers));
-  if (xml) {
+  const syntax = isRaw(format, headers) ? "any" : rule.body;
+  if (syntax === "xml") {
     const problem = xmlProblem(text);
     if (problem) throw new HttpError(400, `The notification body is not well-formed XML: ${problem}.`);
     return undefined;
   }
-  if (format === "windows" || format === "windowsphone") return undefined;
+  if (syntax === "any") return undefined;
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -187,7 +196,7 @@ function checkBody(
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new HttpError(400, "The notification body must be a JSON object.");
   }
-  if (format !== "template") return undefined;
+  if (format !== TEMPLATE_FORMAT) return undefined;
   // The property bag is keyed by the sender's names, any of which may be "__proto__" or "constructor".
   const properties = dictionary<string>();
   for (const [name, v] of Object.entries(value)) {
@@ -218,26 +227,24 @@ export function checkTags(value: string | undefined): TagExpression | undefined 
   }
 }
 
-function contentTypeFor(platform: InstallationPlatform, headers: Readonly<Record<string, string>>): string {
-  if (platform === "wns")
-    return lookup(headers, "x-wns-type")?.toLowerCase() === "wns/raw"
-      ? "application/octet-stream"
-      : "application/xml";
-  if (platform === "mpns") return "application/xml;charset=utf-8";
-  return "application/json;charset=utf-8";
+/** The content type a device gets a rendered template in: its format's usual one (WNS raw: the raw one). */
+function contentTypeFor(rule: FormatRule | undefined, headers: Readonly<Record<string, string>>): string {
+  if (rule?.format === "windows" && isWnsRaw(headers)) return WNS_RAW_CONTENT_TYPE;
+  return rule?.contentType ?? "application/json;charset=utf-8";
 }
 
 function bytes(text: string): number {
   return Buffer.byteLength(text, "utf8");
 }
 
-function tooLarge(platform: InstallationPlatform, size: number, limit: number): string {
+function tooLarge(platform: string, size: number, limit: number): string {
   return `The notification payload is ${size} bytes; ${platform} takes at most ${limit}.`;
 }
 
 /**
  * Checks a notification the way the service does: format, platform headers, content type, body syntax and
- * the platform's payload limit. Direct sends (`direct`) cannot be templates.
+ * the platform's payload limit, the formats and their content types and limits read from `platforms` (the
+ * hub's). Direct sends (`direct`) cannot be templates.
  *
  * @throws {HttpError} 400 for a malformed notification, 403 for a payload over its platform's limit.
  */
@@ -247,20 +254,20 @@ export function checkNotification(input: {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Buffer;
   readonly direct?: boolean;
+  readonly platforms: PlatformRegistry;
 }): CheckedNotification {
-  const format = checkFormat(input.format);
-  if (input.direct && format === "template")
+  const rule = checkFormat(input.format, input.platforms);
+  const format = rule.format;
+  if (input.direct && format === TEMPLATE_FORMAT)
     throw new HttpError(400, "Direct sends cannot use the template format.");
   checkPlatformHeaders(format, input.headers);
-  checkContentType(format, input.contentType, input.headers);
+  checkContentType(rule, input.contentType, input.headers);
   const text = input.body.toString("utf8");
-  const properties = checkBody(format, text, input.headers);
-  const platform = FORMAT_PLATFORMS[format];
-  if (platform) {
-    const limit = platformLimit(platform, input.headers);
-    if (limit !== undefined && input.body.length > limit)
-      throw new HttpError(403, tooLarge(platform, input.body.length, limit));
-  }
+  const properties = checkBody(rule, text, input.headers);
+  const platform = rule.platform;
+  const limit = platformLimit(rule, input.headers);
+  if (limit !== undefined && input.body.length > limit)
+    throw new HttpError(403, tooLarge(rule.label, input.body.length, limit));
   return {
     format,
     ...(platform ? { platform } : {}),
@@ -313,6 +320,7 @@ function delivery(
 }
 
 function routeTemplates(
+  platforms: PlatformRegistry,
   targets: readonly RouteTarget[],
   expression: TagExpression | undefined,
   properties: Readonly<Record<string, string>>,
@@ -345,7 +353,8 @@ function routeTemplates(
       );
       continue;
     }
-    const limit = platformLimit(target.platform, rendered.headers);
+    const rule = platforms.ruleFor(target.platform);
+    const limit = rule === undefined ? undefined : platformLimit(rule, rendered.headers);
     const size = bytes(rendered.body);
     if (limit !== undefined && size > limit) {
       outcome.push(entryFor(target, "InvalidNotificationSize", tooLarge(target.platform, size, limit)));
@@ -354,7 +363,7 @@ function routeTemplates(
     deliveries.push(
       delivery(target, send, {
         format: "template",
-        headers: { ...rendered.headers, "content-type": contentTypeFor(target.platform, rendered.headers) },
+        headers: { ...rendered.headers, "content-type": contentTypeFor(rule, rendered.headers) },
         body: rendered.body,
         ...(name !== undefined ? { templateName: name } : {}),
       }),
@@ -383,6 +392,7 @@ export function routeByTags(
   if (n.properties) {
     return hub.deviceOutcomes.apply(
       routeTemplates(
+        hub.platforms,
         templateTargets(hub.installations(), hub.registrations()),
         expression,
         n.properties,
@@ -473,6 +483,7 @@ export function handleSend(hub: HubState, req: HubHttpRequest): Reply {
     headers: platformHeaders(req.rawHeaders),
     body: req.body,
     direct,
+    platforms: hub.platforms,
   });
   const tags = direct ? undefined : header(req, "servicebusnotification-tags");
   const expression = checkTags(tags);

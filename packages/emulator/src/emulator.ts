@@ -16,6 +16,7 @@ import { EventStreams } from "./emulator-events";
 import { HttpError, type HubHttpRequest, header, type Reply, readBody } from "./emulator-http";
 import { type ActiveFault, HubState } from "./emulator-hub";
 import { pageReply } from "./emulator-page";
+import { type PlatformRegistry, platformRegistry } from "./emulator-platforms";
 import { DEFAULT_JOB_DURATION_MS } from "./emulator-records";
 import { findHubRoute } from "./emulator-routes";
 import { requestTargetProblem } from "./emulator-safe";
@@ -51,6 +52,7 @@ function createHubs(
   options: {
     jobDurationMs: number;
     tier: EmulatorTier;
+    platforms: PlatformRegistry;
     log: (line: string) => void;
     onEvent: (event: EmulatorEvent) => void;
     defaultKeys: Partial<Record<EmulatorRule, string>>;
@@ -236,7 +238,8 @@ function urlHost(address: AddressInfo): string {
  * await hub.close();
  * await emulator.close();
  *
- * @throws {ValidationError} for a non-loopback host without `allowRemote`, a bad port, hub name, key or device.
+ * @throws {ValidationError} for a non-loopback host without `allowRemote`, a bad port, hub name, key, device or
+ * platform descriptor.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? "127.0.0.1";
@@ -280,6 +283,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const hubs = createHubs(options.hubs ?? ["myhub"], {
     jobDurationMs,
     tier: checkTier(options.tier, "tier", "standard"),
+    // Read once, so every hub checks sends against the same formats.
+    platforms: platformRegistry(options.platforms),
     log,
     onEvent: (event) => events.publish(event),
     defaultKeys: wellKnown ? WELL_KNOWN_KEYS : {},

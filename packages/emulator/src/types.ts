@@ -8,6 +8,7 @@ import type {
   InstallationPlatform,
   InstallationTemplate as ServiceInstallationTemplate,
 } from "@nhub/installations";
+import type { EmulatorPlatform } from "./emulator-platforms";
 
 // One set of service types: the platform names are @nhub/installations', the Web Push subscription is the one
 // @nhub/core's direct sends take. Both stay importable from this package.
@@ -95,6 +96,13 @@ export interface EmulatorOptions {
    * `{ cert, key }` (PEM) to use your own. Connection strings then say `Endpoint=sb://127.0.0.1:PORT/`.
    */
   readonly https?: boolean | EmulatorHttpsOptions;
+  /**
+   * The platform descriptors whose formats sends may use: their formats, content types and payload limits.
+   * Default `EMULATOR_PLATFORMS`, every `@nhub/platform-*` package's descriptor. Pass
+   * `[...EMULATOR_PLATFORMS, acmePlatform]` to try a platform package the emulator does not list yet (give it an
+   * `installationPlatform` when its format is no installation platform's name). `template` is always taken.
+   */
+  readonly platforms?: readonly EmulatorPlatform[];
 }
 
 /** The TLS setup of {@link EmulatorOptions.https}: a certificate of your own, or where to cache the generated one. */

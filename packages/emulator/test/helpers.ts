@@ -77,7 +77,7 @@ export function rawSend(
 
 export const JSON_TYPE = "application/json;charset=utf-8";
 
-/** A plain APNs notification, built directly (platform packages are not dependencies of the emulator). */
+/** A plain APNs notification, built directly so these tests do not lean on a platform package's own checks. */
 export function apple(alert = "Hello", headers?: Record<string, string>): Notification {
   return createNotification({
     format: "apple",
