@@ -188,6 +188,38 @@ async function bytesBySourceModule(esbuild, dir, source, external) {
 }
 
 /**
+ * The initial size of `source` bundled from the TypeScript sources of the send packages under `root` (a checkout,
+ * or an older revision's files extracted elsewhere), the way {@link measureBundles} bundles the built packages:
+ * what `bundle-history.mjs` compares across revisions. Packages outside the workspace resolve from this checkout.
+ */
+export async function measureSourceBundle({ root, source, external }) {
+  const esbuild = await loadEsbuild();
+  const dir = await mkdtemp(join(tmpdir(), "nhub-bench-source-bundle-"));
+  try {
+    const alias = Object.fromEntries(
+      SOURCE_PACKAGES.map((p) => [`@nhub/${p}`, join(root, "packages", p, "src", "index.ts")]),
+    );
+    const out = await bundleEntry(esbuild, dir, source, {
+      external,
+      alias,
+      absWorkingDir: dir,
+      nodePaths: [join(repoDir, "packages", "core", "node_modules"), join(repoDir, "node_modules")],
+      write: true,
+    });
+    let min = 0;
+    let gz = 0;
+    for (const file of initialChunks(out.metafile.outputs)) {
+      const bytes = await readFile(resolve(dir, file));
+      min += bytes.length;
+      gz += gzipSync(bytes, { level: 9 }).length;
+    }
+    return { initialMin: min, initialGz: gz };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
  * `code` with every string and template literal replaced by `""`: what is left when the text (error messages,
  * header names, URLs) is taken out, to show how much of a bundle is code and how much is words.
  */
