@@ -84,7 +84,8 @@ export function retryRequests(options: RetryStepOptions): Interceptor {
     return (request) => {
       let sent: Promise<TransportResponse>;
       try {
-        sent = next(request);
+        // As `await` would: a transport answering with a plain value or a foreign thenable still settles.
+        sent = Promise.resolve(next(request));
       } catch (error) {
         return retrying(request, undefined, error);
       }

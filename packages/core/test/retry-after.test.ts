@@ -251,6 +251,18 @@ describe("the retry step settles each send once, whichever way its first attempt
     expect(hub.stats).toMatchObject({ requests: 1, retries: 2, failures: 1, inFlight: 0 });
   });
 
+  it("takes a transport that answers with a plain value rather than a promise", async () => {
+    let n = 0;
+    const transport = {
+      request: () => (n++ === 0 ? answer(503) : answer(201)),
+      close: async () => {},
+      destroy: async () => {},
+    } as unknown as Transport;
+    hub = new NotificationHub(CONNECTION, "hub", { transport, retry: { maxRetries: 1, baseDelayMs: 1 } });
+    await expect(hub.send(apple)).resolves.toMatchObject({ status: 201 });
+    expect(hub.stats).toMatchObject({ requests: 1, retries: 1, failures: 0, inFlight: 0 });
+  });
+
   it("resolves a first attempt in 2xx without a retry", async () => {
     hub = hubOver([async () => answer(201)]);
     await expect(hub.send(apple)).resolves.toMatchObject({ status: 201 });
