@@ -42,69 +42,84 @@ export const MAX_JSON_DEPTH = 256;
  * @throws {ValidationError} with the dotted path of the first bad value and rule `json`, or `max-depth`.
  */
 export function assertJsonValue(value: unknown, field: string): asserts value is JsonValue {
-  walk(value, { field, objects: [], keys: [] });
+  walk(value, field, undefined, undefined, 0);
 }
 
 /**
- * Where the walk is: the objects above the value (for cycles; payloads are a few levels deep, so a scan beats a
- * Set) and the keys leading to it, joined into a field name only when there is an error to report.
+ * An array or object the walk is inside: a chain up to the root, so the cycle check can see every object above a
+ * value (payloads are a few levels deep, so a scan beats a Set) and the keys leading to a value are joined into a
+ * field name only when there is an error to report. One link per array or object, nothing per key.
  */
-interface JsonWalk {
-  readonly field: string;
-  readonly objects: object[];
-  readonly keys: (string | number)[];
+interface JsonLevel {
+  readonly value: object;
+  /** The key this array or object has in the level above; `undefined` at the root. */
+  readonly key: string | number | undefined;
+  readonly up: JsonLevel | undefined;
 }
 
-function fail(at: JsonWalk, message: string): never {
-  const field = at.keys.length === 0 ? at.field : `${at.field}.${at.keys.join(".")}`;
-  throw new ValidationError(field, "json", message);
+/** The keys from the root down to the value reached by `key` from `up`. */
+function keysTo(key: string | number | undefined, up: JsonLevel | undefined): (string | number)[] {
+  const keys: (string | number)[] = key === undefined ? [] : [key];
+  for (let level = up; level?.key !== undefined; level = level.up) keys.unshift(level.key);
+  return keys;
 }
 
-function walk(value: unknown, at: JsonWalk): void {
+function fail(
+  field: string,
+  key: string | number | undefined,
+  up: JsonLevel | undefined,
+  message: string,
+): never {
+  const keys = keysTo(key, up);
+  throw new ValidationError(keys.length === 0 ? field : `${field}.${keys.join(".")}`, "json", message);
+}
+
+/** Checks `value`, reached by `key` from `up`, with `depth` arrays and objects above it. */
+function walk(
+  value: unknown,
+  field: string,
+  key: string | number | undefined,
+  up: JsonLevel | undefined,
+  depth: number,
+): void {
   switch (typeof value) {
     case "string":
     case "boolean":
       return;
     case "number":
-      if (!Number.isFinite(value)) fail(at, `${value} is not a JSON number (JSON would send null)`);
+      if (!Number.isFinite(value))
+        fail(field, key, up, `${value} is not a JSON number (JSON would send null)`);
       return;
     case "object": {
       if (value === null) return;
-      if (at.objects.includes(value)) fail(at, "the value refers to itself; JSON cannot hold cycles");
-      if (at.objects.length >= MAX_JSON_DEPTH) {
-        const field = `${at.field}.${at.keys.slice(0, 3).join(".")}...`;
+      for (let level = up; level !== undefined; level = level.up) {
+        if (level.value === value)
+          fail(field, key, up, "the value refers to itself; JSON cannot hold cycles");
+      }
+      if (depth >= MAX_JSON_DEPTH) {
         throw new ValidationError(
-          field,
+          `${field}.${keysTo(key, up).slice(0, 3).join(".")}...`,
           "max-depth",
           `arrays and objects are nested more than ${MAX_JSON_DEPTH} deep; the limit is ${MAX_JSON_DEPTH}`,
         );
       }
       if (Array.isArray(value)) {
-        at.objects.push(value);
-        for (let i = 0; i < value.length; i++) {
-          at.keys.push(i);
-          walk(value[i], at);
-          at.keys.pop();
-        }
-        at.objects.pop();
+        const level: JsonLevel = { value, key, up };
+        for (let i = 0; i < value.length; i++) walk(value[i], field, i, level, depth + 1);
         return;
       }
-      if (!isPlainObject(value)) fail(at, `${describeValue(value)} is not a JSON value; convert it first`);
-      at.objects.push(value);
-      for (const key in value) {
-        const member = value[key];
+      if (!isPlainObject(value))
+        fail(field, key, up, `${describeValue(value)} is not a JSON value; convert it first`);
+      const level: JsonLevel = { value, key, up };
+      for (const name in value) {
+        const member = value[name];
         // Dropped by JSON.stringify, like an optional property left out.
-        if (member !== undefined) {
-          at.keys.push(key);
-          walk(member, at);
-          at.keys.pop();
-        }
+        if (member !== undefined) walk(member, field, name, level, depth + 1);
       }
-      at.objects.pop();
       return;
     }
     default:
-      fail(at, `${describeValue(value)} is not a JSON value`);
+      fail(field, key, up, `${describeValue(value)} is not a JSON value`);
   }
 }
 

@@ -18,7 +18,10 @@ export class ResponseCollector implements Dispatcher.DispatchHandler {
   #controller: Dispatcher.DispatchController | undefined;
   #settled = false;
   readonly #limit: number;
-  readonly #timer: ReturnType<typeof setTimeout>;
+  /** When the request times out, on `performance.now()`'s clock (monotonic, so a clock change moves no deadline). */
+  readonly #deadline: number;
+  #earlier: ResponseCollector | undefined;
+  #later: ResponseCollector | undefined;
   readonly #req: TransportRequest;
   readonly #resolve: (response: TransportResponse) => void;
   readonly #reject: (error: NhubError) => void;
@@ -34,8 +37,8 @@ export class ResponseCollector implements Dispatcher.DispatchHandler {
     this.#limit = limit;
     this.#resolve = resolve;
     this.#reject = reject;
-    // A static function and an argument rather than a closure: nothing more is allocated per request.
-    this.#timer = setTimeout(ResponseCollector.#expire, req.timeoutMs, this);
+    this.#deadline = performance.now() + req.timeoutMs;
+    ResponseCollector.#watch(this);
     const signal = req.signal;
     if (signal !== undefined) {
       // A request still queued for a socket settles at once; onRequestStart then stops it before it is written.
@@ -45,6 +48,73 @@ export class ResponseCollector implements Dispatcher.DispatchHandler {
       };
       signal.addEventListener("abort", this.#onAbort, { once: true });
     }
+  }
+
+  /**
+   * The requests in flight, earliest deadline first, linked through the collectors themselves, and the one timer
+   * that serves them all: armed for the earliest deadline, and holding the process open only while a request is
+   * in flight. A timer per request would cost a timer object and a clock read of Node's each, and at concurrency
+   * 1 Node's timer list for the duration would be dropped and rebuilt on every request.
+   */
+  static #earliest: ResponseCollector | undefined;
+  static #latest: ResponseCollector | undefined;
+  static #timer: ReturnType<typeof setTimeout> | undefined;
+  /** The deadline the timer is armed for; later than any when it is not armed. */
+  static #armedFor = Number.POSITIVE_INFINITY;
+
+  /** Puts `c` in deadline order: at the end, as a rule, since most requests share one `timeoutMs`. */
+  static #watch(c: ResponseCollector): void {
+    let before = ResponseCollector.#latest;
+    while (before !== undefined && before.#deadline > c.#deadline) before = before.#earlier;
+    const after = before === undefined ? ResponseCollector.#earliest : before.#later;
+    c.#earlier = before;
+    c.#later = after;
+    if (before === undefined) ResponseCollector.#earliest = c;
+    else before.#later = c;
+    if (after === undefined) ResponseCollector.#latest = c;
+    else after.#earlier = c;
+    if (c.#deadline < ResponseCollector.#armedFor) ResponseCollector.#arm(c.#deadline);
+    else if (before === undefined && after === undefined) ResponseCollector.#timer?.ref();
+  }
+
+  /** Takes `c` out of the deadline order, once it has settled; the timer is let go when none is left. */
+  static #unwatch(c: ResponseCollector): void {
+    const earlier = c.#earlier;
+    const later = c.#later;
+    if (earlier === undefined) ResponseCollector.#earliest = later;
+    else earlier.#later = later;
+    if (later === undefined) ResponseCollector.#latest = earlier;
+    else later.#earlier = earlier;
+    c.#earlier = c.#later = undefined;
+    // Left armed (a later request may use it) but no longer holding the process open.
+    if (ResponseCollector.#earliest === undefined) ResponseCollector.#timer?.unref();
+  }
+
+  static #arm(deadline: number): void {
+    clearTimeout(ResponseCollector.#timer);
+    ResponseCollector.#armedFor = deadline;
+    ResponseCollector.#timer = setTimeout(
+      ResponseCollector.#sweep,
+      Math.max(0, Math.ceil(deadline - performance.now())),
+    );
+  }
+
+  /**
+   * Times out every request due by the deadline the timer was armed for, then arms it for the next one. The timer
+   * itself says the time has come, as a timer per request did; the clock only sets how long the next wait is.
+   */
+  static #sweep(): void {
+    const due = ResponseCollector.#armedFor;
+    ResponseCollector.#timer = undefined;
+    ResponseCollector.#armedFor = Number.POSITIVE_INFINITY;
+    let c = ResponseCollector.#earliest;
+    while (c !== undefined && c.#deadline <= due) {
+      // Out of the order first, so the loop moves on whatever the expiry does.
+      ResponseCollector.#unwatch(c);
+      ResponseCollector.#expire(c);
+      c = ResponseCollector.#earliest;
+    }
+    if (c !== undefined) ResponseCollector.#arm(c.#deadline);
   }
 
   /** The deadline passed: drop the socket (or the queued request) and reject with a timeout. */
@@ -137,7 +207,7 @@ export class ResponseCollector implements Dispatcher.DispatchHandler {
     if (this.#settled) return false;
     this.#settled = true;
     this.#chunks = undefined;
-    clearTimeout(this.#timer);
+    if (this.#earlier !== undefined || ResponseCollector.#earliest === this) ResponseCollector.#unwatch(this);
     if (this.#onAbort !== undefined) this.#req.signal?.removeEventListener("abort", this.#onAbort);
     return true;
   }

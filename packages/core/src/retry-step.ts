@@ -35,36 +35,68 @@ export interface RetryStepOptions {
 /** The retry step; see the module's comment. */
 export function retryRequests(options: RetryStepOptions): Interceptor {
   const { policy, stop, toError, onRetry, onSettled } = options;
-  return (next) => async (request) => {
-    let attempts = 1;
-    let failure: unknown;
-    try {
-      let attempt = request;
-      let retry: ResolvedRetry | undefined;
-      for (;;) {
-        let error: unknown;
-        try {
-          const response = await next(attempt);
-          if (response.status >= 200 && response.status < 300) return response;
-          error = await toError(attempt, response);
-        } catch (thrown) {
-          error = thrown;
+  return (next) => {
+    // Entered once the first attempt has failed (an answer outside 2xx, or `thrown`): a request answered at once
+    // settles in the first attempt's `then`, without an async frame of its own.
+    const retrying = async (
+      request: PipelineRequest,
+      response: TransportResponse | undefined,
+      thrown: unknown,
+    ): Promise<TransportResponse> => {
+      let attempts = 1;
+      let failure: unknown;
+      try {
+        let attempt = request;
+        let retry: ResolvedRetry | undefined;
+        for (;;) {
+          let error = thrown;
+          if (response !== undefined) {
+            if (response.status >= 200 && response.status < 300) return response;
+            try {
+              error = await toError(attempt, response);
+            } catch (e) {
+              error = e;
+            }
+          }
+          retry ??= resolveRetry(policy, request.retry);
+          const n = attempts - 1;
+          const delayMs =
+            n < retry.maxRetries && shouldRetry(error) ? retryDelayMs(error, n, retry) : undefined;
+          if (delayMs === undefined) throw error;
+          onRetry({ attempt: attempts, delayMs, error: error as NhubError }, request);
+          await sleep(delayMs, request.signal, stop);
+          if (stop.aborted) throw new ClosedError("the NotificationHub was destroyed");
+          attempt = { ...request, attempt: ++attempts };
+          response = undefined;
+          try {
+            response = await next(attempt);
+          } catch (e) {
+            thrown = e;
+          }
         }
-        retry ??= resolveRetry(policy, request.retry);
-        const n = attempts - 1;
-        const delayMs =
-          n < retry.maxRetries && shouldRetry(error) ? retryDelayMs(error, n, retry) : undefined;
-        if (delayMs === undefined) throw error;
-        onRetry({ attempt: attempts, delayMs, error: error as NhubError }, request);
-        await sleep(delayMs, request.signal, stop);
-        if (stop.aborted) throw new ClosedError("the NotificationHub was destroyed");
-        attempt = { ...request, attempt: ++attempts };
+      } catch (error) {
+        failure = error;
+        throw error;
+      } finally {
+        onSettled(request, attempts, failure);
       }
-    } catch (error) {
-      failure = error;
-      throw error;
-    } finally {
-      onSettled(request, attempts, failure);
-    }
+    };
+    return (request) => {
+      let sent: Promise<TransportResponse>;
+      try {
+        // As `await` would: a transport answering with a plain value or a foreign thenable still settles.
+        sent = Promise.resolve(next(request));
+      } catch (error) {
+        return retrying(request, undefined, error);
+      }
+      return sent.then(
+        (response) => {
+          if (response.status < 200 || response.status >= 300) return retrying(request, response, undefined);
+          onSettled(request, 1, undefined);
+          return response;
+        },
+        (error: unknown) => retrying(request, undefined, error),
+      );
+    };
   };
 }

@@ -112,6 +112,23 @@ describe("JSON payloads nest at most MAX_JSON_DEPTH arrays and objects deep", ()
     }
   });
 
+  it("assertJsonValue names the full path of a bad value, and tells a cycle from a value used twice", () => {
+    const bad = validationError(() => assertJsonValue({ a: [1, { b: Number.NaN }] }, "payload"));
+    expect(bad).toMatchObject({ field: "payload.a.1.b", rule: "json" });
+    const shared = { x: 1 };
+    expect(() => assertJsonValue({ a: shared, b: [shared, { c: shared }] }, "payload")).not.toThrow();
+    const cyclic: Record<string, unknown> = { a: [{}] };
+    (cyclic.a as Record<string, unknown>[])[0]!.up = cyclic;
+    expect(validationError(() => assertJsonValue(cyclic, "payload"))).toMatchObject({
+      field: "payload.a.0.up",
+      rule: "json",
+    });
+    // A nesting too deep is named by its first three keys from the root.
+    expect(validationError(() => assertJsonValue(nested(MAX_JSON_DEPTH + 1), "payload")).field).toBe(
+      "payload.0.a.0...",
+    );
+  });
+
   it("JSON text obeys the same limit, though JSON.parse alone would take it", () => {
     expect(() => parseJsonText(nestedText(MAX_JSON_DEPTH))).not.toThrow();
     expect(validationError(() => parseJsonText(nestedText(MAX_JSON_DEPTH + 1)))).toMatchObject({

@@ -2,6 +2,7 @@ import { type RecordingServer, startRecordingServer } from "@nhub/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   AbortError,
+  ConnectionError,
   createNotification,
   DEFAULT_RETRY,
   NotificationHub,
@@ -207,5 +208,64 @@ describe("retry sleeps put one listener on a shared signal", () => {
     } finally {
       stop();
     }
+  });
+});
+
+describe("the retry step settles each send once, whichever way its first attempt fails", () => {
+  const answer = (status: number) => ({ status, headers: {}, body: "" });
+  const hubOver = (attempts: ((n: number) => Promise<ReturnType<typeof answer>>)[]) => {
+    let n = 0;
+    const transport: Transport = {
+      request: () => attempts[n]!(n++),
+      close: async () => {},
+      destroy: async () => {},
+    };
+    return new NotificationHub(CONNECTION, "hub", { transport, retry: { maxRetries: 2, baseDelayMs: 1 } });
+  };
+  const throwsAtOnce = (error: Error) => () => {
+    throw error;
+  };
+
+  it("retries a transport that throws a retryable error at once, then resolves", async () => {
+    hub = hubOver([throwsAtOnce(new ConnectionError("reset")), async () => answer(201)]);
+    await expect(hub.send(apple)).resolves.toMatchObject({ status: 201 });
+    expect(hub.stats).toMatchObject({ requests: 1, retries: 1, failures: 0, inFlight: 0 });
+  });
+
+  it("rejects with an error thrown at once that is not retried, counted as one failure", async () => {
+    const error = new Error("transport bug");
+    hub = hubOver([throwsAtOnce(error)]);
+    await expect(hub.send(apple)).rejects.toBe(error);
+    expect(hub.stats).toMatchObject({ requests: 1, retries: 0, failures: 1, inFlight: 0 });
+  });
+
+  it("retries an answer outside 2xx and a rejected attempt, then gives the last error", async () => {
+    hub = hubOver([
+      async () => answer(503),
+      async () => {
+        throw new ConnectionError("reset");
+      },
+      async () => answer(503),
+    ]);
+    await expect(hub.send(apple)).rejects.toMatchObject({ statusCode: 503 });
+    expect(hub.stats).toMatchObject({ requests: 1, retries: 2, failures: 1, inFlight: 0 });
+  });
+
+  it("takes a transport that answers with a plain value rather than a promise", async () => {
+    let n = 0;
+    const transport = {
+      request: () => (n++ === 0 ? answer(503) : answer(201)),
+      close: async () => {},
+      destroy: async () => {},
+    } as unknown as Transport;
+    hub = new NotificationHub(CONNECTION, "hub", { transport, retry: { maxRetries: 1, baseDelayMs: 1 } });
+    await expect(hub.send(apple)).resolves.toMatchObject({ status: 201 });
+    expect(hub.stats).toMatchObject({ requests: 1, retries: 1, failures: 0, inFlight: 0 });
+  });
+
+  it("resolves a first attempt in 2xx without a retry", async () => {
+    hub = hubOver([async () => answer(201)]);
+    await expect(hub.send(apple)).resolves.toMatchObject({ status: 201 });
+    expect(hub.stats).toMatchObject({ requests: 1, retries: 0, failures: 0, inFlight: 0 });
   });
 });

@@ -97,6 +97,39 @@ describe("createUndiciTransport", () => {
     expect(TimeoutError.isInstance(error)).toBe(true);
   });
 
+  it("times out requests of any timeouts each at its own deadline, then holds no timer", async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    const before = timers();
+    // "fast" answers at once; the others never get an answer.
+    const origin = await serve((req, res) => {
+      if (req.url?.includes("fast")) res.end();
+    });
+    transport = createUndiciTransport({ origin });
+    const settled: string[] = [];
+    const send = (name: string, timeoutMs: number) =>
+      transport!
+        .request({ ...post(origin, timeoutMs), path: `/hub/${name}` })
+        .then(
+          () => `${name} answered`,
+          (e: unknown) => `${name} ${TimeoutError.isInstance(e) ? (e as Error).message : String(e)}`,
+        )
+        .then((outcome) => settled.push(outcome));
+    const started = performance.now();
+    // A long deadline first, then shorter ones that go before it, and one answered before any deadline.
+    await Promise.all([send("slow", 400), send("fast", 50), send("short", 100), send("shortest", 60)]);
+    expect(settled).toEqual([
+      "fast answered",
+      expect.stringMatching(/^shortest .*within 60 ms$/),
+      expect.stringMatching(/^short .*within 100 ms$/),
+      expect.stringMatching(/^slow .*within 400 ms$/),
+    ]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(399);
+    // A request after all that times out on time again, and nothing keeps the process open once all settled.
+    await send("again", 80);
+    expect(settled.at(-1)).toMatch(/^again .*within 80 ms$/);
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+
   it("decodes a body as UTF-8 and drops a byte-order mark, as body.text() does", async () => {
     const origin = await serve((req, res) => {
       req.resume();

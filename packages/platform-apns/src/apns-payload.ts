@@ -121,13 +121,17 @@ export function expectValue(
   if (!ok) throw new ValidationError(field, rule, `${want}, not ${describeValue(value)}`);
 }
 
-/** Checks one value that is present; `field` is its dotted path. */
-type Rule = (value: unknown, field: string) => void;
+/**
+ * Checks one value that is present, found at `key` in the dictionary at `parent`. Its dotted path, `parent.key`, is
+ * joined only for an error or a dictionary's own keys: a valid payload builds no string per key.
+ */
+type Rule = (value: unknown, parent: string, key: string | number) => void;
 
 const rule =
   (name: string, ok: (value: unknown) => boolean, want: string): Rule =>
-  (value, field) =>
-    expectValue(ok(value), value, field, name, want);
+  (value, parent, key) => {
+    if (!ok(value)) expectValue(false, value, `${parent}.${key}`, name, want);
+  };
 
 const isString = (value: unknown): boolean => typeof value === "string";
 const isCount = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 0;
@@ -138,37 +142,40 @@ const valueOne = (key: string): Rule => rule("value-one", (v) => v === 1, `"${ke
 const dictionary = (key: string): Rule => rule("type", isPlainObject, `"${key}" is a dictionary`);
 const stringOr =
   (dictionaryRule: Rule): Rule =>
-  (value, field) => {
-    if (typeof value !== "string") dictionaryRule(value, field);
+  (value, parent, key) => {
+    if (typeof value !== "string") dictionaryRule(value, parent, key);
   };
 /**
  * Runs the rule of every key present in `record`, in the record's order. A payload holds a few of the many keys
  * Apple defines, so walking the payload's keys is cheaper than probing for every defined one.
  */
-const keys = (rules: Readonly<Record<string, Rule>>): Rule => {
+const keys = (rules: Readonly<Record<string, Rule>>): ((record: object, field: string) => void) => {
   const byName = new Map(Object.entries(rules));
   return (record, field) => {
     for (const name in record as Record<string, unknown>) {
       const check = byName.get(name);
       const value = (record as Record<string, unknown>)[name];
-      if (check !== undefined && value !== undefined) check(value, `${field}.${name}`);
+      if (check !== undefined && value !== undefined) check(value, field, name);
     }
   };
 };
 const dictionaryOf = (want: string, rules: Readonly<Record<string, Rule>>): Rule => {
   const checkKeys = keys(rules);
-  return (value, field) => {
+  return (value, parent, key) => {
+    const field = `${parent}.${key}`;
     expectValue(isPlainObject(value), value, field, "type", want);
     checkKeys(value, field);
   };
 };
 
-const STRING_ARRAY: Rule = (value, field) => {
+const STRING_ARRAY: Rule = (value, parent, key) => {
+  const field = `${parent}.${key}`;
   expectValue(Array.isArray(value), value, field, "type", "expected an array of strings");
-  for (let i = 0; i < value.length; i++) STRING(value[i], `${field}.${i}`);
+  for (let i = 0; i < value.length; i++) STRING(value[i], field, i);
 };
 
-const UNIX_SECONDS: Rule = (value, field) => {
+const UNIX_SECONDS: Rule = (value, parent, key) => {
+  const field = `${parent}.${key}`;
   expectValue(isCount(value), value, field, "unix-seconds", "expected Unix seconds (a whole number >= 0)");
   if ((value as number) >= MAX_UNIX_SECONDS) {
     throw new ValidationError(
@@ -184,7 +191,8 @@ const SOUND_KEYS = keys({
   volume: rule("range", (v) => typeof v === "number" && v >= 0 && v <= 1, '"volume" is a number from 0 to 1'),
 });
 
-const SOUND: Rule = (value, field) => {
+const SOUND: Rule = (value, parent, key) => {
+  const field = `${parent}.${key}`;
   expectValue(isPlainObject(value), value, field, "type", '"sound" is a file name or a dictionary');
   if (typeof value.name !== "string") {
     throw new ValidationError(
@@ -241,7 +249,7 @@ const APS: Rule = dictionaryOf('"aps" must be a dictionary', {
 export function assertApnsPayload(payload: unknown, field = "payload"): asserts payload is ApnsPayload {
   expectValue(isPlainObject(payload), payload, field, "type", 'an APNs payload is a JSON object with "aps"');
   if (payload.aps === undefined) throw new ValidationError(`${field}.aps`, "required", NO_APS_MESSAGE);
-  APS(payload.aps, `${field}.aps`);
+  APS(payload.aps, field, "aps");
   // Last, so Apple's rule for a key (badge is a whole number) is reported before the generic JSON one.
   assertJsonValue(payload, field);
 }
