@@ -149,7 +149,7 @@ export class HubState {
   readonly #scheduled = new Map<string, PendingSchedule>();
   readonly #jobs = new Map<string, StoredJob>();
   /** Dead push channels and the PNS error details and feedback about sends to them. */
-  readonly deviceOutcomes = new DeviceOutcomeStore();
+  readonly deviceOutcomes = new DeviceOutcomeStore((id, handle) => this.#channelRefused(id, handle));
   #deliveries: Delivery[] = [];
   #requests: EmulatorRequestLog[] = [];
   #faults: QueuedFault[] = [];
@@ -206,6 +206,14 @@ export class HubState {
     });
   }
 
+  /** A push service refused `pnsHandle`: the installation that still has it is flagged `pushChannelExpired`. */
+  #channelRefused(installationId: string, pnsHandle: string): void {
+    const installation = this.#installations.get(installationId);
+    if (installation === undefined || installation.pushChannelExpired === true) return;
+    if (handleOf(installation).toLowerCase() !== pnsHandle.toLowerCase()) return;
+    this.#installations.set(installationId, withChannelExpired(installation, true));
+  }
+
   /**
    * Marks the push channel an installation has now as `expired`, `bad` or `ok`.
    *
@@ -231,7 +239,13 @@ export class HubState {
    * applies the service's push-channel rule.
    */
   upsertInstallation(input: unknown, strictChannel = false): Installation {
-    const installation = normalizeInstallation(input, strictChannel);
+    const checked = normalizeInstallation(input, strictChannel);
+    // pushChannelExpired is the hub's to set: kept while the channel stays the one that was refused.
+    const before = this.#installations.get(checked.installationId);
+    const installation = withChannelExpired(
+      checked,
+      before?.pushChannelExpired === true && handleOf(before) === handleOf(checked),
+    );
     this.#installations.set(installation.installationId, installation);
     this.#syncInstallationIds(installation);
     this.#onEvent({ type: "device", hub: this.name, change: "upsert", installation });
@@ -441,4 +455,15 @@ export class HubState {
     if (--head.remaining <= 0) this.#faults.shift();
     return head.fault;
   }
+}
+
+/** `installation` (frozen) with `pushChannelExpired` set as the hub sees it: present only when `true`. */
+function withChannelExpired(installation: Installation, expired: boolean): Installation {
+  if (
+    (installation.pushChannelExpired === true) === expired &&
+    (expired || !("pushChannelExpired" in installation))
+  )
+    return installation;
+  const { pushChannelExpired: _ignored, ...rest } = installation;
+  return Object.freeze(expired ? { ...rest, pushChannelExpired: true } : rest) as Installation;
 }

@@ -36,6 +36,12 @@ export interface Installation {
   readonly pushVariables?: Readonly<Record<string, string>>;
   /** Emulator-only: a friendly name for tables and logs (the service has no such field). */
   readonly displayName?: string;
+  /**
+   * Read-only, set by the hub: `true` once a push service refused this installation's channel (`ExpiredChannel`,
+   * or `BadChannel`) in a send. It stays while the installation keeps that channel, and goes when a write gives it
+   * a new one; a value a client writes is ignored, as the service ignores it.
+   */
+  readonly pushChannelExpired?: boolean;
 }
 
 /** The three access rules every emulated hub has. */
