@@ -80,64 +80,58 @@ export interface SigningKeys {
  * cached one costs no promise.
  *
  * With two keys, a 401 whose body says the signature is invalid (the key was regenerated) is sent once more,
- * signed with the other key; when that one verifies, the hub keeps using it. Never more than once per attempt,
- * so a 401 from both keys is the answer.
+ * signed with the other key; when that one verifies, the hub keeps using it. With a caller's token provider, a
+ * 401 drops the token it answered and the request is signed once more with a fresh one. Never more than once per
+ * attempt, so a second 401 is the answer.
  */
 export function signRequests(keys: TokenProvider | RefusableTokenProvider | SigningKeys): Interceptor {
   if (!("providers" in keys) || keys.providers.length === 1) {
     const tokens = "providers" in keys ? keys.providers[0]! : keys;
-    const signed = (next: Dispatch, request: PipelineRequest): Promise<TransportResponse> => {
-      const token = tokens.getToken();
-      if (typeof token === "string") {
-        request.headers.Authorization = token;
-        return next(request);
-      }
-      return awaitToken(token, request).then((t) => {
-        request.headers.Authorization = t;
-        return next(request);
-      });
-    };
-    if (!isRefusable(tokens)) return (next) => (request) => signed(next, request);
+    if (!isRefusable(tokens)) return (next) => (request) => signWith(tokens, next, request);
     // A caller's token provider: a 401 means the service no longer takes the cached token (a key rotated, a token
     // revoked), so it is dropped and the request signed once more with what the callback gives now.
     return (next) => (request) =>
-      signed(next, request).then((response) => {
+      signWith(tokens, next, request).then((response) => {
         if (response.status !== 401) return response;
         tokens.refuse(request.headers.Authorization!);
-        return signed(next, request);
+        return signWith(tokens, next, request);
       });
   }
   const { providers, isInvalidSignature, onSwitch } = keys;
   let active = 0;
-  return (next) => {
-    const signed = (request: PipelineRequest, index: number): Promise<TransportResponse> => {
-      const token = providers[index]!.getToken();
-      if (typeof token === "string") {
-        request.headers.Authorization = token;
-        return next(request);
-      }
-      return awaitToken(token, request).then((t) => {
-        request.headers.Authorization = t;
-        return next(request);
+  return (next) => (request) => {
+    const used = active;
+    return signWith(providers[used]!, next, request).then((response) => {
+      if (response.status !== 401 || !isInvalidSignature(response.body)) return response;
+      const other = used === 0 ? 1 : 0;
+      return signWith(providers[other]!, next, request).then((second) => {
+        // Switched only once the other key got past the signature check, and only by the first request to see
+        // it: concurrent requests refused together switch once, and two bad keys never flap.
+        if (!(second.status === 401 && isInvalidSignature(second.body)) && active === used) {
+          active = other;
+          onSwitch(used, other);
+        }
+        return second;
       });
-    };
-    return (request) => {
-      const used = active;
-      return signed(request, used).then((response) => {
-        if (response.status !== 401 || !isInvalidSignature(response.body)) return response;
-        const other = used === 0 ? 1 : 0;
-        return signed(request, other).then((second) => {
-          // Switched only once the other key got past the signature check, and only by the first request to see
-          // it: concurrent requests refused together switch once, and two bad keys never flap.
-          if (!(second.status === 401 && isInvalidSignature(second.body)) && active === used) {
-            active = other;
-            onSwitch(used, other);
-          }
-          return second;
-        });
-      });
-    };
+    });
   };
+}
+
+/** Puts `tokens`' token on `request` and sends it; a cached token costs no promise. */
+function signWith(
+  tokens: TokenProvider,
+  next: Dispatch,
+  request: PipelineRequest,
+): Promise<TransportResponse> {
+  const token = tokens.getToken();
+  if (typeof token === "string") {
+    request.headers.Authorization = token;
+    return next(request);
+  }
+  return awaitToken(token, request).then((t) => {
+    request.headers.Authorization = t;
+    return next(request);
+  });
 }
 
 function isRefusable(tokens: TokenProvider): tokens is RefusableTokenProvider {
