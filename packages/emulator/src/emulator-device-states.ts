@@ -79,10 +79,10 @@ function dayName(iso: string): string {
 /** One hub's dead channels and the reports about sends to them. */
 export class DeviceOutcomeStore {
   readonly #dead = new Map<string, DeadOutcome>();
-  /** Told of each installation whose channel a push service refused, so the hub can flag it. */
-  readonly #onRefused: (installationId: string, pnsHandle: string) => void;
+  /** Told of each installation whose channel a push service refused in a send, so the hub can flag it. */
+  readonly #onRefused: (installationId: string) => void;
 
-  constructor(onRefused: (installationId: string, pnsHandle: string) => void = () => {}) {
+  constructor(onRefused: (installationId: string) => void = () => {}) {
     this.#onRefused = onRefused;
   }
   readonly #errors = new Map<string, FeedbackEntry[]>();
@@ -132,7 +132,7 @@ export class DeviceOutcomeStore {
     });
     if (errors.length === 0) return routed;
     this.#record(notificationId, errors);
-    for (const e of errors) if (e.installationId) this.#onRefused(e.installationId, e.pnsHandle);
+    for (const e of errors) if (e.installationId) this.#onRefused(e.installationId);
     return {
       deliveries: routed.deliveries.filter((d) => !this.#dead.has(key(d.platform, d.pushChannel))),
       outcome,

@@ -149,7 +149,7 @@ export class HubState {
   readonly #scheduled = new Map<string, PendingSchedule>();
   readonly #jobs = new Map<string, StoredJob>();
   /** Dead push channels and the PNS error details and feedback about sends to them. */
-  readonly deviceOutcomes = new DeviceOutcomeStore((id, handle) => this.#channelRefused(id, handle));
+  readonly deviceOutcomes = new DeviceOutcomeStore((id) => this.#channelRefused(id));
   #deliveries: Delivery[] = [];
   #requests: EmulatorRequestLog[] = [];
   #faults: QueuedFault[] = [];
@@ -206,12 +206,14 @@ export class HubState {
     });
   }
 
-  /** A push service refused `pnsHandle`: the installation that still has it is flagged `pushChannelExpired`. */
-  #channelRefused(installationId: string, pnsHandle: string): void {
+  /**
+   * A push service refused an installation's channel in a send: it is flagged `pushChannelExpired`. Routing reads
+   * the installations as they are, so the channel refused is the one it has.
+   */
+  #channelRefused(installationId: string): void {
     const installation = this.#installations.get(installationId);
-    if (installation === undefined || installation.pushChannelExpired === true) return;
-    if (handleOf(installation).toLowerCase() !== pnsHandle.toLowerCase()) return;
-    this.#installations.set(installationId, withChannelExpired(installation, true));
+    if (installation !== undefined)
+      this.#installations.set(installationId, withChannelExpired(installation, true));
   }
 
   /**
@@ -457,13 +459,10 @@ export class HubState {
   }
 }
 
-/** `installation` (frozen) with `pushChannelExpired` set as the hub sees it: present only when `true`. */
+/** `installation` (frozen) with `pushChannelExpired` as the hub sets it: `true`, or absent. */
 function withChannelExpired(installation: Installation, expired: boolean): Installation {
-  if (
-    (installation.pushChannelExpired === true) === expired &&
-    (expired || !("pushChannelExpired" in installation))
-  )
-    return installation;
-  const { pushChannelExpired: _ignored, ...rest } = installation;
-  return Object.freeze(expired ? { ...rest, pushChannelExpired: true } : rest) as Installation;
+  const { pushChannelExpired, ...rest } = installation;
+  if (expired)
+    return pushChannelExpired === true ? installation : Object.freeze({ ...rest, pushChannelExpired: true });
+  return "pushChannelExpired" in installation ? Object.freeze(rest) : installation;
 }
