@@ -6,6 +6,7 @@ import {
   readPnsErrorDetails,
   testSendRecords,
 } from "@nhub/core";
+import { createOrUpdateInstallation, getInstallation, updateInstallation } from "@nhub/installations";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../src/index";
 
@@ -124,5 +125,66 @@ describe("dead devices", () => {
     const missing = await fetch(`${emulator.url}_emulator/hubs/myhub/feedback/nope`);
     expect(missing.status).toBe(404);
     expect(await missing.text()).toContain("<Code>BlobNotFound</Code>");
+  });
+});
+
+describe("pushChannelExpired", () => {
+  it("is set by the hub once a push service refuses the channel, kept while the channel stays, dropped with a new one", async () => {
+    for (const [installationId, pushChannel] of [
+      ["erin", "e1e1"],
+      ["finn", "f2f2"],
+      ["gus", "a3a3"],
+    ] as const) {
+      emulator.hub().upsertInstallation({ installationId, platform: "apns", pushChannel, tags: ["flags"] });
+    }
+    expect((await getInstallation(hub, "erin")).pushChannelExpired).toBeUndefined();
+    emulator.hub().setDeviceState("erin", "expired");
+    emulator.hub().setDeviceState("finn", "bad");
+    // Marking alone changes nothing: the hub learns it from the push service's answer to a send.
+    expect((await getInstallation(hub, "erin")).pushChannelExpired).toBeUndefined();
+
+    await hub.send(apple, { tags: "flags" });
+    expect((await getInstallation(hub, "erin")).pushChannelExpired).toBe(true);
+    expect((await getInstallation(hub, "finn")).pushChannelExpired).toBe(true);
+    expect((await getInstallation(hub, "gus")).pushChannelExpired).toBeUndefined();
+
+    // A get-then-put and a tag patch keep the channel, so the flag stays.
+    const erin = await getInstallation(hub, "erin");
+    await createOrUpdateInstallation(hub, { ...erin, tags: ["flags", "news"] });
+    await updateInstallation(hub, "erin", [{ op: "add", path: "/tags", value: "music" }]);
+    const kept = await getInstallation(hub, "erin");
+    expect(kept.tags).toEqual(expect.arrayContaining(["news", "music"]));
+    expect(kept.pushChannelExpired).toBe(true);
+
+    // A new channel is a new chance.
+    await createOrUpdateInstallation(hub, {
+      installationId: "erin",
+      platform: "apns",
+      pushChannel: "d4d4",
+      tags: kept.tags,
+    });
+    expect((await getInstallation(hub, "erin")).pushChannelExpired).toBeUndefined();
+  });
+
+  it("ignores a value a client writes, as the service does with a read-only field", async () => {
+    // Raw JSON, since @nhub/installations does not send the read-only field at all.
+    await hub.request({
+      method: "PUT",
+      path: "/installations/dora",
+      contentType: "application/json",
+      body: JSON.stringify({
+        installationId: "dora",
+        platform: "apns",
+        pushChannel: "ee55",
+        pushChannelExpired: true,
+      }),
+    });
+    expect((await getInstallation(hub, "dora")).pushChannelExpired).toBeUndefined();
+    const stored = emulator
+      .hub()
+      .installations()
+      .find((i) => i.installationId === "dora");
+    expect(stored).toBeDefined();
+    expect(stored).not.toHaveProperty("pushChannelExpired");
   });
 });
