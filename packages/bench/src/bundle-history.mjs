@@ -7,16 +7,15 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { BUNDLES, benchDir, measureSourceBundle } from "./static-figures.mjs";
+import { BUNDLES, measureSourceBundle, repoDir } from "./static-figures.mjs";
 
 const KB = 1024;
 const PATHS = ["core", "sas", "platform-apns"].flatMap((p) => [
   `packages/${p}/src`,
   `packages/${p}/package.json`,
 ]);
-const repoDir = resolve(benchDir, "../..");
 const git = (...args) => execFileSync("git", args, { cwd: repoDir, encoding: "utf8" }).trim();
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { since: { type: "string" } } });
@@ -35,9 +34,12 @@ let previous;
 for (const rev of revisions) {
   const root = mkdtempSync(join(tmpdir(), "nhub-bundle-history-"));
   try {
-    execFileSync("sh", ["-c", `git archive ${rev} ${PATHS.join(" ")} | tar -x -C "${root}"`], {
+    // No shell: a revision given on the command line is an argument to git, never shell text.
+    const archive = execFileSync("git", ["archive", rev, "--", ...PATHS], {
       cwd: repoDir,
+      maxBuffer: 1 << 30,
     });
+    execFileSync("tar", ["-x", "-C", root], { input: archive });
     const { initialMin, initialGz } = await measureSourceBundle({
       root,
       source: bundle.source,

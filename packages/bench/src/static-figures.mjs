@@ -13,7 +13,8 @@ const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
 /** The bench package's directory: bundles resolve @nhub/*, undici and the SDK from its node_modules. */
 export const benchDir = resolve(here, "..");
-const repoDir = resolve(benchDir, "../..");
+/** The repository checkout the bench belongs to. */
+export const repoDir = resolve(benchDir, "../..");
 
 /** esbuild, borrowed from tsup (the repository's bundler) so the bench adds no dependency of its own. */
 async function loadEsbuild() {
@@ -160,18 +161,22 @@ export function initialChunks(outputs) {
 /** The workspace packages a send bundle is made of, bundled from their TypeScript sources for the breakdown. */
 const SOURCE_PACKAGES = ["core", "sas", "platform-apns"];
 
+/** esbuild aliases that resolve the send packages to their TypeScript sources under `root`. */
+function sourceAlias(root) {
+  return Object.fromEntries(
+    SOURCE_PACKAGES.map((p) => [`@nhub/${p}`, join(root, "packages", p, "src", "index.ts")]),
+  );
+}
+
 /**
  * The same entry bundled the same way from the workspace's TypeScript sources instead of the built `dist` files
  * (where tsup has merged a package's modules into a few chunks), so esbuild's metafile can tell how many
  * minified bytes each source module puts in the initial chunks. Sorted, largest first.
  */
 async function bytesBySourceModule(esbuild, dir, source, external) {
-  const alias = Object.fromEntries(
-    SOURCE_PACKAGES.map((p) => [`@nhub/${p}`, join(repoDir, "packages", p, "src", "index.ts")]),
-  );
   const out = await bundleEntry(esbuild, dir, source, {
     external,
-    alias,
+    alias: sourceAlias(repoDir),
     absWorkingDir: repoDir,
     write: false,
   });
@@ -196,12 +201,9 @@ export async function measureSourceBundle({ root, source, external }) {
   const esbuild = await loadEsbuild();
   const dir = await mkdtemp(join(tmpdir(), "nhub-bench-source-bundle-"));
   try {
-    const alias = Object.fromEntries(
-      SOURCE_PACKAGES.map((p) => [`@nhub/${p}`, join(root, "packages", p, "src", "index.ts")]),
-    );
     const out = await bundleEntry(esbuild, dir, source, {
       external,
-      alias,
+      alias: sourceAlias(root),
       absWorkingDir: dir,
       nodePaths: [join(repoDir, "packages", "core", "node_modules"), join(repoDir, "node_modules")],
       write: true,
