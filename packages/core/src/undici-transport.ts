@@ -1,11 +1,12 @@
 /** The default transport on Node: one undici `Pool` per hub, read through `dispatch`. */
-import { type Dispatcher, Pool } from "undici";
+import type { Dispatcher } from "undici";
 import { ValidationError } from "./errors";
 import { checkInteger, checkMs } from "./option-checks";
 import { ResponseCollector } from "./response-collector";
 import { checkMaxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES } from "./response-limit";
 import type { PoolStats, Transport } from "./transport";
 import { toTransportError } from "./undici-errors";
+import { Pool } from "./undici-pool";
 
 /** Options of {@link createUndiciTransport}. */
 export interface UndiciTransportOptions {
