@@ -73,9 +73,9 @@ if (opts.render) {
   process.exit(saved.failures.length > 0 ? 1 : 0);
 }
 
-const ALL_CLIENTS = ["floor", "nhub", "dispatch", "official", "seed"];
-/** The clients whose ratios the targets judge (and the dispatch floor, for context) share their windows' time. */
-const SLICED = ["floor", "nhub", "dispatch"];
+const ALL_CLIENTS = ["floor", "nhub", "dispatch", "dispatch-work", "official", "seed"];
+/** The clients whose ratios the targets judge (and the two dispatch floors, for context) share their windows' time. */
+const SLICED = ["floor", "nhub", "dispatch", "dispatch-work"];
 const clients = opts.clients ? opts.clients.split(",").map((c) => c.trim()) : ALL_CLIENTS;
 for (const c of clients) if (!ALL_CLIENTS.includes(c)) throw new Error(`unknown client ${c}`);
 const smoke = opts.smoke;

@@ -36,6 +36,7 @@ it("smoke: every client sends, the server accepts every send, the table is writt
     "floor (undici Pool.request)",
     "nhub",
     "undici Pool.dispatch (context)",
+    "Pool.dispatch doing a send's work (context)",
     "official SDK 2.1.0",
     "seed (Python sample's pattern)",
   ]) {
@@ -50,7 +51,7 @@ it("smoke: every client sends, the server accepts every send, the table is writt
     .split("|")
     .slice(2, -1)
     .map((c) => c.trim());
-  expect(cells).toHaveLength(5);
+  expect(cells).toHaveLength(6);
   for (const cell of cells) {
     const [accepted, sent] = cell.split(" / ").map((n) => Number(n.replace(/,/g, "")));
     expect(sent).toBeGreaterThanOrEqual(200);
@@ -58,6 +59,7 @@ it("smoke: every client sends, the server accepts every send, the table is writt
   }
   expect(md).toMatch(/\| sends\/s, concurrency 64\s+\|/);
   expect(md).toMatch(/\| throughput at concurrency 64, nhub \/ Pool\.dispatch floor\s+\| context\s+\|/);
+  expect(md).toMatch(/\| client CPU per 1000 sends \(c64\), nhub \/ dispatch \+ work\s+\| context\s+\|/);
   expect(md).toMatch(/\| nhub: core \+ sas \+ platform-apns \(what a send uses\)\s+\|/);
 
   const lines = result.stdout.trimEnd().split("\n");
