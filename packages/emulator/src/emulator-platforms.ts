@@ -8,7 +8,7 @@
  * texts) stays in this file's {@link FORMAT_PLATFORMS} and in `emulator-send.ts`.
  */
 import { MAX_REQUEST_BODY_BYTES, ValidationError } from "@nhub/core";
-import { INSTALLATION_PLATFORMS } from "@nhub/installations";
+import { INSTALLATION_PLATFORMS, type InstallationPlatform } from "@nhub/installations";
 import { admPlatform } from "@nhub/platform-adm";
 import { applePlatform } from "@nhub/platform-apns";
 import { baiduPlatform } from "@nhub/platform-baidu";
@@ -18,7 +18,6 @@ import { mpnsPlatform } from "@nhub/platform-mpns";
 import { windowsPlatform } from "@nhub/platform-wns";
 import { xiaomiPlatform } from "@nhub/platform-xiaomi";
 import { templatePlatform } from "@nhub/template";
-import type { InstallationPlatform } from "./types";
 
 /**
  * What the emulator reads of a platform: the members of a `@nhub/core` platform descriptor (`definePlatform`)
