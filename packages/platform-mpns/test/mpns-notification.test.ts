@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type NotificationHub, ValidationError } from "@nhub/core";
-import { type RecordedRequest, type RecordingServer, useRecordingHub } from "@nhub/testkit";
+import { assertSend, type ExpectedSend, type RecordingServer, useRecordingHub } from "@nhub/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as mpns from "../src/index";
 import {
@@ -28,31 +28,21 @@ let server: RecordingServer, hub: NotificationHub;
 const startHub = useRecordingHub(afterEach);
 beforeEach(async () => ({ server, hub } = await startHub()));
 
-function only(): RecordedRequest {
+const XML = "application/xml;charset=utf-8";
+
+/** The one request the test made, checked by testkit's assertSend as exactly this MPNS send. */
+function assertOnlySend(expected: Omit<ExpectedSend, "format" | "contentType">): void {
   expect(server.requests).toHaveLength(1);
-  return server.requests[0]!;
+  assertSend(server.requests[0], { format: "windowsphone", contentType: XML, ...expected });
 }
 
-/** The request's headers that are not about transport or auth, so a test can compare them exactly. */
-function notificationHeaders(req: RecordedRequest): Record<string, string | string[] | undefined> {
-  const {
-    authorization,
-    host,
-    connection,
-    "content-length": contentLength,
-    "x-ms-version": version,
-    ...rest
-  } = req.headers;
-  expect(authorization).toMatch(/^SharedAccessSignature /);
-  expect(version).toBe("2020-06");
-  return rest;
-}
-
-function expectSendRequest(req: RecordedRequest): void {
-  expect(req.method).toBe("POST");
-  expect(req.path).toBe("/myhub/messages/");
-  expect([...req.query]).toEqual([["api-version", "2020-06"]]);
-  expect(req.tokenValid).toBe(true);
+/** The MPNS headers of a send of `kind` in class `notificationClass`: raw sends carry no target. */
+function mpnsHeaders(kind: MpnsKind, notificationClass: string): Record<string, string> {
+  const target = { toast: "toast", tile: "token", raw: undefined }[kind];
+  return {
+    ...(target === undefined ? {} : { "x-windowsphone-target": target }),
+    "x-notificationclass": notificationClass,
+  };
 }
 
 describe("sendMpnsNotification", () => {
@@ -60,15 +50,7 @@ describe("sendMpnsNotification", () => {
     const result = await sendMpnsNotification(hub, SAMPLE_TOAST);
     expect(result.status).toBe(201);
     expect(result.notificationId).toBeTruthy();
-    const req = only();
-    expectSendRequest(req);
-    expect(notificationHeaders(req)).toEqual({
-      "content-type": "application/xml;charset=utf-8",
-      "servicebusnotification-format": "windowsphone",
-      "x-windowsphone-target": "toast",
-      "x-notificationclass": "2",
-    });
-    expect(req.body.equals(Buffer.from(SAMPLE_TOAST, "utf8"))).toBe(true);
+    assertOnlySend({ platformHeaders: mpnsHeaders("toast", "2"), body: SAMPLE_TOAST });
   });
 
   it("builds the same toast with mpnsToastXml", () => {
@@ -81,39 +63,26 @@ describe("sendMpnsNotification", () => {
 
   it("sends a tile to a tag expression", async () => {
     await sendMpnsNotification(hub, SAMPLE_TILE, "fans && !muted");
-    const req = only();
-    expectSendRequest(req);
-    expect(notificationHeaders(req)).toEqual({
-      "content-type": "application/xml;charset=utf-8",
-      "servicebusnotification-format": "windowsphone",
-      "servicebusnotification-tags": "fans && !muted",
-      "x-windowsphone-target": "token",
-      "x-notificationclass": "1",
-    });
-    expect(req.text).toBe(SAMPLE_TILE);
+    assertOnlySend({ platformHeaders: mpnsHeaders("tile", "1"), tags: "fans && !muted", body: SAMPLE_TILE });
   });
 
   it("sends raw XML with no target and class 3, to a set of tags", async () => {
     await sendMpnsNotification(hub, RAW, new Set(["a", "b"]));
-    const req = only();
-    expectSendRequest(req);
-    expect(notificationHeaders(req)).toEqual({
-      "content-type": "application/xml;charset=utf-8",
-      "servicebusnotification-format": "windowsphone",
-      "servicebusnotification-tags": "a || b",
-      "x-notificationclass": "3",
-    });
-    expect(req.text).toBe(RAW);
+    assertOnlySend({ platformHeaders: mpnsHeaders("raw", "3"), tags: "a || b", body: RAW });
   });
 
   it("passes other X- headers through", async () => {
     await sendMpnsNotification(hub, SAMPLE_TOAST, undefined, {
       headers: { "X-MessageID": "0f8fad5b-d9cb-469f-a165-70867728950e", "X-Custom-Thing": "yes" },
     });
-    const req = only();
-    expect(req.headers["x-messageid"]).toBe("0f8fad5b-d9cb-469f-a165-70867728950e");
-    expect(req.headers["x-custom-thing"]).toBe("yes");
-    expect(req.headers["x-notificationclass"]).toBe("2");
+    assertOnlySend({
+      platformHeaders: {
+        ...mpnsHeaders("toast", "2"),
+        "x-messageid": "0f8fad5b-d9cb-469f-a165-70867728950e",
+        "x-custom-thing": "yes",
+      },
+      body: SAMPLE_TOAST,
+    });
   });
 
   const classes: ReadonlyArray<readonly [MpnsKind, string, MpnsDelay, string]> = [
@@ -130,12 +99,7 @@ describe("sendMpnsNotification", () => {
 
   it.each(classes)("sends a %s with delay %s... as class %s", async (kind, xml, delay, notificationClass) => {
     await sendMpnsNotification(hub, xml, undefined, { delay });
-    const req = only();
-    expectSendRequest(req);
-    expect(req.headers["x-notificationclass"]).toBe(notificationClass);
-    expect(req.headers["x-windowsphone-target"]).toBe(
-      { toast: "toast", tile: "token", raw: undefined }[kind],
-    );
+    assertOnlySend({ platformHeaders: mpnsHeaders(kind, notificationClass), body: xml });
     expect(mpnsNotificationClass(kind, delay)).toBe(notificationClass);
   });
 });
@@ -188,14 +152,7 @@ describe("kind inference", () => {
   it.each(kinds)("reads %s as %s on the wire", async (_name, xml, kind) => {
     expect(inferMpnsKind(xml)).toBe(kind);
     await sendMpnsNotification(hub, xml);
-    const req = only();
-    expectSendRequest(req);
-    expect(req.headers["x-windowsphone-target"]).toBe(
-      { toast: "toast", tile: "token", raw: undefined }[kind],
-    );
-    expect(req.headers["x-notificationclass"]).toBe(mpnsNotificationClass(kind));
-    expect(req.headers["content-type"]).toBe("application/xml;charset=utf-8");
-    expect(req.body.equals(Buffer.from(xml, "utf8"))).toBe(true);
+    assertOnlySend({ platformHeaders: mpnsHeaders(kind, mpnsNotificationClass(kind)), body: xml });
   });
 });
 

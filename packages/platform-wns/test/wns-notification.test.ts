@@ -1,5 +1,5 @@
 import { type NotificationHub, ValidationError } from "@nhub/core";
-import { type RecordedRequest, type RecordingServer, useRecordingHub } from "@nhub/testkit";
+import { assertSend, type ExpectedSend, type RecordingServer, useRecordingHub } from "@nhub/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   createWindowsNotification,
@@ -16,31 +16,10 @@ let server: RecordingServer, hub: NotificationHub;
 const startHub = useRecordingHub(afterEach);
 beforeEach(async () => ({ server, hub } = await startHub()));
 
-function only(): RecordedRequest {
+/** The one request the test made, checked by testkit's assertSend as exactly this WNS send. */
+function assertOnlySend(expected: Omit<ExpectedSend, "format">): void {
   expect(server.requests).toHaveLength(1);
-  return server.requests[0]!;
-}
-
-/** The request's headers that are not about transport or auth, so a test can compare them exactly. */
-function notificationHeaders(req: RecordedRequest): Record<string, string | string[] | undefined> {
-  const {
-    authorization,
-    host,
-    connection,
-    "content-length": contentLength,
-    "x-ms-version": version,
-    ...rest
-  } = req.headers;
-  expect(authorization).toMatch(/^SharedAccessSignature /);
-  expect(version).toBe("2020-06");
-  return rest;
-}
-
-function expectSendRequest(req: RecordedRequest): void {
-  expect(req.method).toBe("POST");
-  expect(req.path).toBe("/myhub/messages/");
-  expect([...req.query]).toEqual([["api-version", "2020-06"]]);
-  expect(req.tokenValid).toBe(true);
+  assertSend(server.requests[0], { format: "windows", ...expected });
 }
 
 describe("sendWindowsNotification", () => {
@@ -48,14 +27,11 @@ describe("sendWindowsNotification", () => {
     const result = await sendWindowsNotification(hub, SAMPLE_TOAST);
     expect(result.status).toBe(201);
     expect(result.notificationId).toBeTruthy();
-    const req = only();
-    expectSendRequest(req);
-    expect(notificationHeaders(req)).toEqual({
-      "content-type": "application/xml",
-      "servicebusnotification-format": "windows",
-      "x-wns-type": "wns/toast",
+    assertOnlySend({
+      contentType: "application/xml",
+      platformHeaders: { "x-wns-type": "wns/toast" },
+      body: SAMPLE_TOAST,
     });
-    expect(req.body.equals(Buffer.from(SAMPLE_TOAST, "utf8"))).toBe(true);
   });
 
   it("builds the same toast with toastXml", () => {
@@ -69,34 +45,39 @@ describe("sendWindowsNotification", () => {
       "sports && !politics",
       "a || b",
     ]);
-    for (const req of server.requests) expectSendRequest(req);
+    for (const [req, tags] of [
+      [server.requests[0], "sports && !politics"],
+      [server.requests[1], "a || b"],
+    ] as const) {
+      assertSend(req, {
+        format: "windows",
+        contentType: "application/xml",
+        platformHeaders: { "x-wns-type": "wns/toast" },
+        body: SAMPLE_TOAST,
+        tags,
+      });
+    }
   });
 
   it("sends bytes as a raw notification, byte for byte", async () => {
     const bytes = new Uint8Array([0, 1, 0xfe, 0xff, 0x3c, 0x74, 0x6f, 0x61, 0x73, 0x74, 0x3e]);
     await sendWindowsNotification(hub, bytes, "device:42");
-    const req = only();
-    expectSendRequest(req);
-    expect(notificationHeaders(req)).toEqual({
-      "content-type": "application/octet-stream",
-      "servicebusnotification-format": "windows",
-      "servicebusnotification-tags": "device:42",
-      "x-wns-type": "wns/raw",
+    assertOnlySend({
+      contentType: "application/octet-stream",
+      platformHeaders: { "x-wns-type": "wns/raw" },
+      tags: "device:42",
+      body: bytes,
     });
-    expect([...req.body]).toEqual([...bytes]);
   });
 
   it("sends a string as raw only when asked, without checking it as XML", async () => {
     const text = '{"not":"xml"} & <stuff>';
     await sendWindowsNotification(hub, text, undefined, { type: "wns/raw" });
-    const req = only();
-    expectSendRequest(req);
-    expect(notificationHeaders(req)).toEqual({
-      "content-type": "application/octet-stream",
-      "servicebusnotification-format": "windows",
-      "x-wns-type": "wns/raw",
+    assertOnlySend({
+      contentType: "application/octet-stream",
+      platformHeaders: { "x-wns-type": "wns/raw" },
+      body: text,
     });
-    expect(req.text).toBe(text);
   });
 
   it("sends every header option with the values WNS expects, and passes other headers through", async () => {
@@ -114,28 +95,30 @@ describe("sendWindowsNotification", () => {
         headers: { "X-WNS-SuppressPopup": "true" },
       },
     );
-    const req = only();
-    expectSendRequest(req);
-    expect(notificationHeaders(req)).toEqual({
-      "content-type": "application/xml",
-      "servicebusnotification-format": "windows",
-      "x-wns-type": "wns/tile",
-      "x-wns-cache-policy": "no-cache",
-      "x-wns-ttl": "3600",
-      "x-wns-tag": "Score2026",
-      "x-wns-group": "matches",
-      "x-wns-requestforstatus": "true",
-      "x-wns-priority": "2",
-      "x-wns-suppresspopup": "true",
+    assertOnlySend({
+      contentType: "application/xml",
+      platformHeaders: {
+        "x-wns-type": "wns/tile",
+        "x-wns-cache-policy": "no-cache",
+        "x-wns-ttl": "3600",
+        "x-wns-tag": "Score2026",
+        "x-wns-group": "matches",
+        "x-wns-requestforstatus": "true",
+        "x-wns-priority": "2",
+        "x-wns-suppresspopup": "true",
+      },
+      body: '<tile><visual><binding template="TileMedium"/></visual></tile>',
     });
   });
 
   it("sends a badge with a UTF-8 body", async () => {
     const xml = '<?xml version="1.0" encoding="utf-8"?><badge value="alert"/><!-- ünïcode ✓ -->';
     await sendWindowsNotification(hub, xml);
-    const req = only();
-    expect(req.headers["x-wns-type"]).toBe("wns/badge");
-    expect(req.body.equals(Buffer.from(xml, "utf8"))).toBe(true);
+    assertOnlySend({
+      contentType: "application/xml",
+      platformHeaders: { "x-wns-type": "wns/badge" },
+      body: xml,
+    });
   });
 });
 
