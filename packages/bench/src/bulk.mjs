@@ -5,19 +5,17 @@
 //
 //   node src/bulk.mjs                        1,000,000 handles; heap at 10,000 and 1,000,000
 //   node src/bulk.mjs --handles 20000 --out /tmp/B.md   a quick check
-import { execFileSync, fork } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { fork } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { firstMessage, startBenchServer } from "./bench-server.mjs";
 import { renderBulkSection, spliceSection } from "./report.mjs";
 import { snapshotBuild } from "./snapshot.mjs";
 import { benchDir } from "./static-figures.mjs";
-import { BATCH_CONCURRENCY, HUB_NAME, KEY_NAME } from "./workload.mjs";
+import { BATCH_CONCURRENCY } from "./workload.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
 const repoDir = resolve(benchDir, "../..");
 const argv = process.argv.slice(2).filter((a) => a !== "--");
 const { values: opts } = parseArgs({
@@ -43,43 +41,10 @@ const outFile = opts.out ? resolve(opts.out) : join(repoDir, "BENCHMARKS.md");
 const log = (line) => console.error(`bench:bulk: ${line}`);
 
 const work = mkdtempSync(join(tmpdir(), "nhub-bench-bulk-"));
-const certFile = join(work, "cert.pem");
-const keyFile = join(work, "key.pem");
-execFileSync(
-  "openssl",
-  [
-    ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
-    ...["-keyout", keyFile, "-out", certFile, "-days", "1", "-subj", "/CN=127.0.0.1"],
-    ...["-addext", "subjectAltName=IP:127.0.0.1"],
-  ],
-  { stdio: ["ignore", "ignore", "pipe"] },
-);
 const clientsDir = await snapshotBuild(join(work, "snapshot"), { benchDir });
-const key = `${randomBytes(32).toString("base64").slice(0, 43)}=`;
 const lanes = ["bulk-nhub", "bulk-floor"];
 
-function message(child, type) {
-  return new Promise((resolveMessage, reject) => {
-    const onMessage = (m) => {
-      if (m?.type !== type) return;
-      child.off("exit", onExit);
-      resolveMessage(m);
-    };
-    const onExit = (code) => reject(new Error(`process exited (${code}) before "${type}"`));
-    child.on("message", onMessage);
-    child.once("exit", onExit);
-  });
-}
-
-const server = fork(join(here, "server.mjs"), [], {
-  execArgv: [],
-  env: {
-    ...process.env,
-    BENCH_SERVER: JSON.stringify({ lanes, hubName: HUB_NAME, keyName: KEY_NAME, key, certFile, keyFile }),
-  },
-  stdio: ["ignore", "inherit", "inherit", "ipc"],
-});
-const { ports } = await message(server, "listening");
+const { server, ports, certFile, key } = await startBenchServer({ dir: work, lanes });
 
 /** One run in a fresh process: nothing of a previous run is left in its heap. */
 async function run(client, handles, heap) {
@@ -100,7 +65,7 @@ async function run(client, handles, heap) {
     },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  const m = await message(child, "result");
+  const m = await firstMessage(child, "result");
   if (m.error) throw new Error(`${client}: ${m.error}`);
   const r = m.result;
   if (r.sentHandles !== handles || r.failedHandles !== 0) {
@@ -126,7 +91,7 @@ try {
     }
   }
   server.send({ cmd: "stats", id: 1 });
-  const { stats } = await message(server, "stats");
+  const { stats } = await firstMessage(server, "stats");
   data.server = stats;
   for (const client of ["nhub", "floor"]) {
     const s = stats[`bulk-${client}`];

@@ -6,7 +6,6 @@
 //   node src/run.mjs --smoke         a few hundred sends per client, no timing claims; exits 1 if a client failed
 //   node src/run.mjs --profile nhub  also writes a CPU profile of that client's long-lived process (see README)
 import { execFileSync, fork } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
@@ -21,10 +20,11 @@ import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { firstMessage, startBenchServer } from "./bench-server.mjs";
 import { readSection, renderConsole, renderMarkdown, spliceSection } from "./report.mjs";
 import { snapshotBuild } from "./snapshot.mjs";
 import { benchDir, measureBundles, measureInstallFootprint } from "./static-figures.mjs";
-import { BATCH_CONCURRENCY, HUB_NAME, KEY_NAME } from "./workload.mjs";
+import { BATCH_CONCURRENCY } from "./workload.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoDir = resolve(benchDir, "../..");
@@ -116,42 +116,11 @@ const fail = (what) => {
 const log = (line) => console.error(`bench: ${line}`);
 
 // ---------------------------------------------------------------------------------------------------------
-// Certificate and server
+// Server
 
 const work = mkdtempSync(join(tmpdir(), "nhub-bench-run-"));
-const certFile = join(work, "cert.pem");
-const keyFile = join(work, "key.pem");
-try {
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
-      keyFile,
-      "-out",
-      certFile,
-      "-days",
-      "1",
-      "-subj",
-      "/CN=127.0.0.1",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-} catch (error) {
-  throw new Error(`could not make the throwaway certificate with openssl: ${error.message}`);
-}
-
 const clientsDir = await snapshotBuild(join(work, "snapshot"), { benchDir });
 
-const sharedKey = `${randomBytes(32).toString("base64").slice(0, 43)}=`;
 const lanes = [
   ...clients,
   ...clients.map((c) => `cold-${c}`),
@@ -176,36 +145,7 @@ function ask(child, message) {
   });
 }
 
-function firstMessage(child, type) {
-  return new Promise((resolveMessage, reject) => {
-    const onMessage = (m) => {
-      if (m?.type !== type) return;
-      child.off("message", onMessage);
-      child.off("exit", onExit);
-      resolveMessage(m);
-    };
-    const onExit = (code) => reject(new Error(`process exited (${code}) before "${type}"`));
-    child.on("message", onMessage);
-    child.once("exit", onExit);
-  });
-}
-
-const server = fork(join(here, "server.mjs"), [], {
-  execArgv: [],
-  env: {
-    ...process.env,
-    BENCH_SERVER: JSON.stringify({
-      lanes,
-      hubName: HUB_NAME,
-      keyName: KEY_NAME,
-      key: sharedKey,
-      certFile,
-      keyFile,
-    }),
-  },
-  stdio: ["ignore", "inherit", "inherit", "ipc"],
-});
-const { ports } = await firstMessage(server, "listening");
+const { server, ports, certFile, key: sharedKey } = await startBenchServer({ dir: work, lanes });
 const endpoint = (lane) => `https://127.0.0.1:${ports[lane]}`;
 
 const profileDir = plan.profile ? mkdtempSync(join(tmpdir(), "nhub-bench-profile-")) : undefined;
@@ -518,13 +458,9 @@ process.exitCode = failures.length > 0 ? 1 : 0;
 if (!smoke && !opts.clients && !opts["no-bulk"] && !plan.profile) {
   log("bulk: streaming sends (src/bulk.mjs)");
   try {
-    execFileSync(
-      process.execPath,
-      [join(dirname(fileURLToPath(import.meta.url)), "bulk.mjs"), "--out", outFile],
-      {
-        stdio: "inherit",
-      },
-    );
+    execFileSync(process.execPath, [join(here, "bulk.mjs"), "--out", outFile], {
+      stdio: "inherit",
+    });
   } catch {
     process.exitCode = 1;
   }

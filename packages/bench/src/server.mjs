@@ -2,7 +2,7 @@
 // loop), one listening port per "lane" so each client's TLS handshakes, requests and SAS tokens are counted apart.
 // It answers a valid send like the service: 201 with Location, TrackingId and x-ms-correlation-request-id.
 //
-// Started by run.mjs with fork(); configuration comes in BENCH_SERVER (JSON), commands over IPC.
+// Started by bench-server.mjs with fork(); configuration comes in BENCH_SERVER (JSON), commands over IPC.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:https";
