@@ -1,12 +1,5 @@
 import type { Notification } from "@nhub/core";
-import { admPlatform } from "@nhub/platform-adm";
-import { applePlatform } from "@nhub/platform-apns";
-import { baiduPlatform } from "@nhub/platform-baidu";
-import { browserPlatform } from "@nhub/platform-browser";
-import { fcmLegacyPlatform, fcmV1Platform } from "@nhub/platform-fcm";
-import { mpnsPlatform } from "@nhub/platform-mpns";
-import { windowsPlatform } from "@nhub/platform-wns";
-import { xiaomiPlatform } from "@nhub/platform-xiaomi";
+import { PLATFORM_DESCRIPTORS } from "@nhub/emulator";
 import { templatePlatform } from "@nhub/template";
 
 /** What the CLI reads of a platform descriptor: its names, its content types and its `create`. */
@@ -20,19 +13,9 @@ interface Descriptor {
   create(payload: never, options?: never): Notification;
 }
 
-// The one list: a platform joins `nhub send` (and its help) by being imported here.
-const DESCRIPTORS: readonly Descriptor[] = [
-  applePlatform,
-  fcmV1Platform,
-  fcmLegacyPlatform,
-  windowsPlatform,
-  mpnsPlatform,
-  admPlatform,
-  baiduPlatform,
-  browserPlatform,
-  xiaomiPlatform,
-  templatePlatform,
-];
+// The platform packages' descriptors are the emulator's list (one list for both): a platform joins `nhub send`
+// (and its help) by joining PLATFORM_DESCRIPTORS. Templates are a send format of the CLI's, not of the emulator's.
+const DESCRIPTORS: readonly Descriptor[] = [...PLATFORM_DESCRIPTORS, templatePlatform];
 
 /** How the CLI turns payload text into a notification for one platform. */
 export interface PlatformEntry {

@@ -7,7 +7,7 @@
  * reaches, the `template` format, the limits it enforces differently, WNS and MPNS raw notifications, its error
  * texts) stays in this file's {@link FORMAT_PLATFORMS} and in `emulator-send.ts`.
  */
-import { MAX_REQUEST_BODY_BYTES, ValidationError } from "@nhub/core";
+import { MAX_REQUEST_BODY_BYTES, type PlatformDefinition, ValidationError } from "@nhub/core";
 import { INSTALLATION_PLATFORMS, type InstallationPlatform } from "@nhub/installations";
 import { admPlatform } from "@nhub/platform-adm";
 import { applePlatform } from "@nhub/platform-apns";
@@ -41,10 +41,11 @@ export interface EmulatorPlatform {
 }
 
 /**
- * The platform descriptors the emulator takes sends for by default, in the order its error messages list their
- * formats: every platform package's descriptor. A new platform package adds its descriptor here.
+ * Every platform package's descriptor, as `definePlatform` made it, in the order the emulator's error messages
+ * and `nhub --help` list them. The one list: a new platform package adds its descriptor here, and the emulator
+ * takes its sends while `nhub send` offers it (the CLI reads this list, adding templates).
  */
-export const EMULATOR_PLATFORMS: readonly EmulatorPlatform[] = Object.freeze([
+export const PLATFORM_DESCRIPTORS: readonly PlatformDefinition<never, never>[] = Object.freeze([
   applePlatform,
   fcmV1Platform,
   fcmLegacyPlatform,
@@ -55,6 +56,9 @@ export const EMULATOR_PLATFORMS: readonly EmulatorPlatform[] = Object.freeze([
   browserPlatform,
   xiaomiPlatform,
 ]);
+
+/** The platforms the emulator takes sends for by default: {@link PLATFORM_DESCRIPTORS}. */
+export const EMULATOR_PLATFORMS: readonly EmulatorPlatform[] = PLATFORM_DESCRIPTORS;
 
 /**
  * The service's rule of which installation platform each known `ServiceBusNotification-Format` reaches (the

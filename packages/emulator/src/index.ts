@@ -9,7 +9,12 @@ export { startEmulator } from "./emulator";
 export { RULE_NAMES } from "./emulator-auth";
 export { MAX_BATCH_HANDLES } from "./emulator-batch";
 export { JOB_TYPES } from "./emulator-jobs";
-export { EMULATOR_PLATFORMS, type EmulatorPlatform, FORMAT_PLATFORMS } from "./emulator-platforms";
+export {
+  EMULATOR_PLATFORMS,
+  type EmulatorPlatform,
+  FORMAT_PLATFORMS,
+  PLATFORM_DESCRIPTORS,
+} from "./emulator-platforms";
 export { type KindSpec, REGISTRATION_KINDS } from "./emulator-registration-xml";
 export { MAX_SCHEDULE_AHEAD_MS } from "./emulator-scheduled";
 export { SEND_FORMATS } from "./emulator-send";
