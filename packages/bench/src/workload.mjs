@@ -42,12 +42,10 @@ export function connectionString(endpoint, key) {
 }
 
 /**
- * `count` distinct APNs-like device tokens (64 hex characters), the same for a given count in every process.
- * They are flat strings, as a back end gets them from JSON.parse or a database driver: strings glued together
- * with `+=` stay V8 "cons strings" that every reader must flatten first, a cost real handles never carry.
+ * `count` distinct APNs-like device tokens (64 hex characters), one at a time, the same sequence in every process.
+ * Each is glued together with `+=`, so it is still a V8 "cons string": see {@link deviceHandles}.
  */
-export function deviceHandles(count) {
-  const handles = new Array(count);
+export function* handleSequence(count) {
   // xorshift32: deterministic, fast, and no crypto call that the HMAC counter could mistake for signing.
   let x = 0x9e3779b9;
   for (let i = 0; i < count; i++) {
@@ -58,7 +56,15 @@ export function deviceHandles(count) {
       x ^= x << 5;
       h += (x >>> 0).toString(16).padStart(8, "0");
     }
-    handles[i] = h;
+    yield h;
   }
-  return JSON.parse(JSON.stringify(handles));
+}
+
+/**
+ * The first `count` tokens of {@link handleSequence}, as flat strings, as a back end gets them from JSON.parse or
+ * a database driver: strings glued together with `+=` stay V8 "cons strings" that every reader must flatten
+ * first, a cost real handles never carry.
+ */
+export function deviceHandles(count) {
+  return JSON.parse(JSON.stringify(Array.from(handleSequence(count))));
 }

@@ -11,6 +11,7 @@ import {
   BATCH_CHUNK,
   connectionString,
   HUB_NAME,
+  handleSequence,
   PAYLOAD,
 } from "../workload.mjs";
 import { floorHeaders, signToken } from "./floor-request.mjs";
@@ -18,20 +19,10 @@ import { floorHeaders, signToken } from "./floor-request.mjs";
 const cfg = JSON.parse(process.env.BENCH_BULK ?? "{}");
 const gc = globalThis.gc;
 
-/** APNs-like tokens (64 hex characters), made one at a time as a database cursor hands them out. */
+/** The workload's tokens, made one at a time as a database cursor hands them out. */
 async function* handleSource(count) {
-  let x = 0x9e3779b9;
-  for (let i = 0; i < count; i++) {
-    let h = "";
-    for (let w = 0; w < 8; w++) {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      h += (x >>> 0).toString(16).padStart(8, "0");
-    }
-    // Flattened, as a string from a driver is: see deviceHandles in workload.mjs.
-    yield JSON.parse(`"${h}"`);
-  }
+  // Flattened, as a string from a driver is: see deviceHandles in workload.mjs.
+  for (const h of handleSequence(count)) yield JSON.parse(`"${h}"`);
 }
 
 /** The heap in use now, after a full collection when the process may ask for one. */
