@@ -12,6 +12,7 @@ import {
 } from "@nhub/core";
 import {
   checkConcurrency,
+  checkDryRun,
   failureText,
   forEachBounded,
   installationIdOfTags,
@@ -128,10 +129,7 @@ export async function removeDeadDevices(
   ) {
     throw new ValidationError("records", "type", "records must be an iterable or async iterable of records");
   }
-  if (options.dryRun !== undefined && typeof options.dryRun !== "boolean") {
-    throw new ValidationError("dryRun", "type", "dryRun must be a boolean");
-  }
-  const dryRun = options.dryRun ?? true;
+  const dryRun = checkDryRun(options.dryRun);
   const concurrency = checkConcurrency(options.concurrency);
   const perRequest = requestOptions(options);
 

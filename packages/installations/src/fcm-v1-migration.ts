@@ -7,6 +7,7 @@ import { type NotificationHub, ValidationError } from "@nhub/core";
 import { translateLegacyFcmTemplate } from "./fcm-v1-template";
 import {
   checkConcurrency,
+  checkDryRun,
   failureText,
   forEachBounded,
   installationIdOfTags,
@@ -165,13 +166,10 @@ export async function migrateToFcmV1(
   hub: NotificationHub,
   options: MigrateToFcmV1Options = {},
 ): Promise<FcmV1MigrationReport> {
-  if (options.dryRun !== undefined && typeof options.dryRun !== "boolean") {
-    throw new ValidationError("dryRun", "type", "dryRun must be a boolean");
-  }
+  const dryRun = checkDryRun(options.dryRun);
   if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
     throw new ValidationError("onProgress", "type", "onProgress must be a function");
   }
-  const dryRun = options.dryRun ?? true;
   const concurrency = checkConcurrency(options.concurrency);
   const perRequest = requestOptions(options);
   const items: FcmV1MigrationItem[] = [];

@@ -1,4 +1,4 @@
-/** Bounded-concurrency helpers shared by the fleet operations (cleanup, migration, listing). */
+/** Option checks and bounded-concurrency helpers shared by the fleet operations (cleanup, migration, listing). */
 import { AbortError, ServiceError, ValidationError } from "@nhub/core";
 
 /** The default number of requests a fleet operation keeps in flight. */
@@ -19,6 +19,14 @@ export function checkConcurrency(value: unknown, fallback = DEFAULT_FLEET_CONCUR
     );
   }
   return value;
+}
+
+/** Checks `dryRun` (a boolean) and applies the default: a fleet operation changes nothing unless told to. */
+export function checkDryRun(value: unknown): boolean {
+  if (value !== undefined && typeof value !== "boolean") {
+    throw new ValidationError("dryRun", "type", "dryRun must be a boolean");
+  }
+  return value ?? true;
 }
 
 /** Rejects with an `AbortError` when the signal has fired. */
