@@ -178,8 +178,18 @@ export async function removeDeadDevices(
     if (p.via === "registrationId") claimed.add(`registration:${p.value}`);
   }
 
+  /** What every action on `id` says, whatever its result: the device, how it was found, the record behind it. */
+  const actionOn = (target: "installation" | "registration", id: string, p: Planned) => ({
+    target,
+    id,
+    via: p.via,
+    record: p.record,
+    records: p.records,
+    reason: p.record.outcome,
+  });
+
   const remove = async (target: "installation" | "registration", id: string, p: Planned): Promise<void> => {
-    const base = { target, id, via: p.via, record: p.record, records: p.records, reason: p.record.outcome };
+    const base = actionOn(target, id, p);
     if (dryRun) {
       actions.push({ ...base, result: "wouldDelete" });
       return;
@@ -200,6 +210,7 @@ export async function removeDeadDevices(
     if (p.via === "installationId") return remove("installation", p.value, p);
     if (p.via === "registrationId") return remove("registration", p.value, p);
     const handle = p.apple ? p.value.toUpperCase() : p.value;
+    const lookup = actionOn("registration", handle, p);
     const found: { target: "installation" | "registration"; id: string }[] = [];
     try {
       for await (const r of listRegistrations(hub, {
@@ -212,16 +223,7 @@ export async function removeDeadDevices(
       }
     } catch (error) {
       if (!isTransportFailure(error)) throw error;
-      actions.push({
-        target: "registration",
-        id: handle,
-        via: "channel",
-        record: p.record,
-        records: p.records,
-        reason: p.record.outcome,
-        result: "failed",
-        error: failureText(error),
-      });
+      actions.push({ ...lookup, result: "failed", error: failureText(error) });
       return;
     }
     const fresh = found.filter((f) => {
@@ -231,15 +233,7 @@ export async function removeDeadDevices(
       return true;
     });
     if (found.length === 0) {
-      actions.push({
-        target: "registration",
-        id: handle,
-        via: "channel",
-        record: p.record,
-        records: p.records,
-        reason: p.record.outcome,
-        result: "alreadyGone",
-      });
+      actions.push({ ...lookup, result: "alreadyGone" });
     }
     for (const f of fresh) await remove(f.target, f.id, p);
   });
