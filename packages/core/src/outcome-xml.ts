@@ -1,24 +1,10 @@
 /**
  * Reads the hub's XML answers: test-send outcomes, outcome details and error bodies. Loaded on first use (with
- * fast-xml-parser) by the async parsers of `outcome.ts` and `outcome-details.ts`, so a plain send never loads it.
+ * fast-xml-parser, through `xml-parser.ts`) by the async parsers of `outcome.ts` and `outcome-details.ts`, so a
+ * plain send never loads it.
  */
 import type { NotificationOutcome, NotificationOutcomeDetails } from "./outcome-types";
-
-/** A parsed XML element as fast-xml-parser returns it: child elements by name, text under `#text`. */
-type XmlNode = Record<string, unknown>;
-
-// fast-xml-parser is loaded the first time an XML answer has to be read (a test-send outcome, outcome details,
-// an error body), so a plain send never pays for it.
-let parserPromise: Promise<{ parse(xml: string): XmlNode }> | undefined;
-
-/** The shared, lazily loaded XML parser: namespace prefixes removed, values kept as text. */
-function xmlParser(): Promise<{ parse(xml: string): XmlNode }> {
-  parserPromise ??= import("fast-xml-parser").then(
-    ({ XMLParser }) =>
-      new XMLParser({ ignoreAttributes: true, removeNSPrefix: true, parseTagValue: false, trimValues: true }),
-  );
-  return parserPromise;
-}
+import { type XmlNode, xmlParser } from "./xml-parser";
 
 /** The text of an element, `""` when it is absent. */
 function text(node: unknown): string {

@@ -6,18 +6,7 @@
 import { type DeviceOutcomeRecord, toPnsOutcome } from "./device-outcome";
 import { NhubError } from "./errors";
 import { boundServerText } from "./excerpt";
-
-type XmlNode = Record<string, unknown>;
-
-let parserPromise: Promise<{ parse(xml: string): XmlNode }> | undefined;
-
-function xmlParser(): Promise<{ parse(xml: string): XmlNode }> {
-  parserPromise ??= import("fast-xml-parser").then(
-    ({ XMLParser }) =>
-      new XMLParser({ ignoreAttributes: true, removeNSPrefix: true, parseTagValue: false, trimValues: true }),
-  );
-  return parserPromise;
-}
+import { type XmlNode, xmlParser } from "./xml-parser";
 
 /** The error every reader here throws for a body that is not what the service writes. */
 export function unexpectedStorageBody(what: string, cause?: unknown): NhubError {
