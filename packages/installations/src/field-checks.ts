@@ -20,6 +20,13 @@ export const MAX_TEMPLATE_NAME_LENGTH = 200;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
+/** Checks an optional duration: absent, or a positive finite number of milliseconds. */
+export function checkPositiveMs(value: unknown, field: string): void {
+  if (value !== undefined && !(typeof value === "number" && value > 0 && Number.isFinite(value))) {
+    throw new ValidationError(field, "positive", `${field} must be a positive number of milliseconds`);
+  }
+}
+
 /** Checks a required, non-empty string without control characters and returns it. */
 export function requireText(value: unknown, field: string): string {
   if (value === undefined || value === null || value === "") {

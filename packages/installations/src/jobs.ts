@@ -24,7 +24,7 @@ import {
   unexpectedResponse,
   type XmlNode,
 } from "./atom-xml";
-import { requireId, requireText } from "./field-checks";
+import { checkPositiveMs, requireId, requireText } from "./field-checks";
 import { type OperationOptions, requestOptions } from "./operation-options";
 
 /** What a job does. */
@@ -254,12 +254,6 @@ export interface WaitForJobOptions {
   readonly retry?: OperationOptions["retry"];
 }
 
-function positive(value: number | undefined, field: string): void {
-  if (value !== undefined && !(typeof value === "number" && value > 0 && Number.isFinite(value))) {
-    throw new ValidationError(field, "positive", `${field} must be a positive number of milliseconds`);
-  }
-}
-
 /**
  * Polls a job until it is `Completed` or `Failed` and resolves with it in either state: check `status` (and
  * `failure`) on the result.
@@ -272,14 +266,12 @@ export async function waitForNotificationHubJob(
   options: WaitForJobOptions = {},
 ): Promise<NotificationHubJob> {
   requireId(jobId, "jobId");
-  positive(options.intervalMs, "intervalMs");
-  positive(options.timeoutMs, "timeoutMs");
+  checkPositiveMs(options.intervalMs, "intervalMs");
+  checkPositiveMs(options.timeoutMs, "timeoutMs");
   const interval = options.intervalMs ?? 5_000;
   const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
-  const pollOptions: OperationOptions = {
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    ...(options.retry === undefined ? {} : { retry: options.retry }),
-  };
+  // Each poll keeps the hub's per-request timeout: this timeoutMs bounds the whole wait.
+  const pollOptions = requestOptions({ signal: options.signal, retry: options.retry });
   for (;;) {
     const job = await getNotificationHubJob(hub, jobId, pollOptions);
     if (job.status === "Completed" || job.status === "Failed") return job;

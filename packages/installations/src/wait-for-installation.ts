@@ -3,9 +3,10 @@
  * right after a PUT, PATCH or DELETE may still show the old state (or 404 for a new one).
  */
 import { type NotificationHub, sleep, TimeoutError, ValidationError } from "@nhub/core";
+import { checkPositiveMs } from "./field-checks";
 import { isNotFound } from "./fleet-pool";
 import { checkSystemId, getInstallation, type Installation } from "./installation";
-import type { OperationOptions } from "./operation-options";
+import { type OperationOptions, requestOptions } from "./operation-options";
 
 /** What {@link waitForInstallation} waits for. */
 export type InstallationCondition = "exists" | "gone" | ((installation: Installation) => boolean);
@@ -20,12 +21,6 @@ export interface WaitForInstallationOptions extends OperationOptions {
   readonly intervalMs?: number;
   /** The longest pause between reads. Default 5 000 ms. */
   readonly maxIntervalMs?: number;
-}
-
-function positive(value: unknown, field: string): void {
-  if (value !== undefined && !(typeof value === "number" && value > 0 && Number.isFinite(value))) {
-    throw new ValidationError(field, "positive", `${field} must be a positive number of milliseconds`);
-  }
 }
 
 /**
@@ -50,17 +45,15 @@ export async function waitForInstallation(
   if (until !== "exists" && until !== "gone" && typeof until !== "function") {
     throw new ValidationError("until", "enum", 'until must be "exists", "gone" or a function');
   }
-  positive(options.timeoutMs, "timeoutMs");
-  positive(options.intervalMs, "intervalMs");
-  positive(options.maxIntervalMs, "maxIntervalMs");
+  checkPositiveMs(options.timeoutMs, "timeoutMs");
+  checkPositiveMs(options.intervalMs, "intervalMs");
+  checkPositiveMs(options.maxIntervalMs, "maxIntervalMs");
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxInterval = options.maxIntervalMs ?? 5_000;
   let interval = Math.min(options.intervalMs ?? 200, maxInterval);
   const deadline = Date.now() + timeoutMs;
-  const readOptions: OperationOptions = {
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    ...(options.retry === undefined ? {} : { retry: options.retry }),
-  };
+  // Each read keeps the hub's per-request timeout: this timeoutMs bounds the whole wait.
+  const readOptions = requestOptions({ signal: options.signal, retry: options.retry });
   let reads = 0;
   for (;;) {
     let current: Installation | undefined;
