@@ -3,20 +3,8 @@ import { type CannedResponse, type RecordingServer, startRecordingServer } from 
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createCallbackTokenProvider, type HubToken } from "../src/credentials";
 import * as edge from "../src/edge";
-import {
-  CredentialError,
-  createNotification,
-  NotificationHub,
-  ServiceError,
-  TimeoutError,
-  ValidationError,
-} from "../src/index";
-
-const apple = createNotification({
-  format: "apple",
-  contentType: "application/json;charset=utf-8",
-  body: '{"aps":{"alert":"Hello!"}}',
-});
+import { CredentialError, NotificationHub, ServiceError, TimeoutError, ValidationError } from "../src/index";
+import { apple } from "./recording-hub";
 
 const KEY = "testkey=";
 const KEY_NAME = "DefaultFullSharedAccessSignature";

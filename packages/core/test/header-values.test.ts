@@ -10,12 +10,7 @@ import {
   toTransportError,
   ValidationError,
 } from "../src/index";
-
-const apple = createNotification({
-  format: "apple",
-  contentType: "application/json;charset=utf-8",
-  body: '{"aps":{"alert":"Hello!"}}',
-});
+import { apple } from "./recording-hub";
 
 let server: RecordingServer | undefined;
 let hub: NotificationHub | undefined;

@@ -3,18 +3,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { NotificationHub as EdgeNotificationHub } from "../src/edge";
 import {
   createFetchTransport,
-  createNotification,
   createUndiciTransport,
   NotificationHub,
   ValidationError,
   waitForNotificationOutcome,
 } from "../src/index";
+import { apple } from "./recording-hub";
 
-const apple = createNotification({
-  format: "apple",
-  contentType: "application/json;charset=utf-8",
-  body: '{"aps":{"alert":"Hello!"}}',
-});
 const CONNECTION = "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=n;SharedAccessKey=k";
 
 let server: RecordingServer | undefined;

@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   AbortError,
   ConnectionError,
-  createNotification,
   DEFAULT_RETRY,
   NotificationHub,
   parseRetryAfter,
@@ -14,12 +13,8 @@ import {
   ValidationError,
 } from "../src/index";
 import { parseHttpDate } from "../src/retry";
+import { apple } from "./recording-hub";
 
-const apple = createNotification({
-  format: "apple",
-  contentType: "application/json;charset=utf-8",
-  body: '{"aps":{"alert":"Hello!"}}',
-});
 const CONNECTION = "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=n;SharedAccessKey=k";
 
 let server: RecordingServer | undefined;
