@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type DeviceOutcomeRecord, NotificationHub, readFeedback, ValidationError } from "@nhub/core";
 import { type RemoveDeadDevicesReport, removeDeadDevices } from "@nhub/installations";
+import { hubSettings } from "./hub-settings";
 
 /** What the cleanup and migrate commands need from the CLI around them. */
 export interface FleetCommandIo {
@@ -19,22 +20,22 @@ export interface FleetCommandIo {
 export interface FleetConnection {
   readonly "connection-string"?: string;
   readonly hub?: string;
+  readonly concurrency?: string;
 }
 
 /** A hub from the options or the NOTIFICATION_HUB_* variables; a usage mistake is a `ValidationError` (exit 2). */
 export function fleetHub(values: FleetConnection, io: FleetCommandIo): NotificationHub {
-  const connectionString = values["connection-string"] ?? io.env.NOTIFICATION_HUB_CONNECTION_STRING;
-  const hubName = values.hub ?? io.env.NOTIFICATION_HUB_NAME;
-  if (!connectionString) {
-    throw new ValidationError(
-      "connection-string",
-      "required",
-      "no connection string: pass --connection-string or set NOTIFICATION_HUB_CONNECTION_STRING",
-    );
-  }
-  if (!hubName)
-    throw new ValidationError("hub", "required", "no hub name: pass --hub or set NOTIFICATION_HUB_NAME");
+  const { connectionString, hubName } = hubSettings(
+    values,
+    io,
+    (field, message) => new ValidationError(field, "required", message),
+  );
   return new NotificationHub(connectionString, hubName);
+}
+
+/** `--concurrency` as the fleet operation's option: absent, or the number given (the operation checks its range). */
+export function fleetConcurrency(values: FleetConnection): { concurrency?: number } {
+  return values.concurrency === undefined ? {} : { concurrency: Number(values.concurrency) };
 }
 
 /** Reads JSON lines of records; a bad line is a `ValidationError` naming its line number. */
@@ -126,7 +127,10 @@ export async function runCleanup(
   try {
     // The feedback container streams its records newest first; removeDeadDevices reads them as they come.
     const records = fileRecords ?? readFeedback(hub, { since });
-    const report = await removeDeadDevices(hub, records, { dryRun: values.apply !== true });
+    const report = await removeDeadDevices(hub, records, {
+      dryRun: values.apply !== true,
+      ...fleetConcurrency(values),
+    });
     io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatCleanupReport(report));
     return report.counts.failed > 0 ? 1 : 0;
   } finally {

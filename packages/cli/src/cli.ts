@@ -23,6 +23,7 @@ import {
   type Installation,
 } from "@nhub/installations";
 import { formatDemoReport, runDemo } from "./demo";
+import { type HubOptionValues, hubSettings } from "./hub-settings";
 import { runFleetCommand } from "./migrate";
 import { PLATFORM_NAMES, platformEntry, platformHelp, platformUsage } from "./platforms";
 
@@ -375,31 +376,9 @@ function formatRequest(request: TransportRequest): string {
   return `${request.method} ${request.origin}${request.path}\n${headers.join("\n")}\n\n${body}\n`;
 }
 
-/**
- * The connection string and hub name, from the options or the environment. A key given on the command line
- * gets a warning: shells keep it in their history and package-manager scripts echo their arguments.
- */
-function settings(
-  values: { "connection-string"?: unknown; hub?: unknown },
-  io: CliIo,
-  command: string,
-): { connectionString: string; hubName: string } {
-  const given = values["connection-string"] as string | undefined;
-  const connectionString = given ?? io.env.NOTIFICATION_HUB_CONNECTION_STRING;
-  const hubName = (values.hub as string | undefined) ?? io.env.NOTIFICATION_HUB_NAME;
-  if (!connectionString) {
-    throw new UsageError(
-      "no connection string: set NOTIFICATION_HUB_CONNECTION_STRING (or pass --connection-string)",
-      command,
-    );
-  }
-  if (!hubName) throw new UsageError("no hub name: pass --hub or set NOTIFICATION_HUB_NAME", command);
-  if (given !== undefined && /SharedAccessKey=/i.test(given)) {
-    io.stderr(
-      "nhub: warning: --connection-string puts the key on the command line, where shell history and package-manager scripts can show it; set NOTIFICATION_HUB_CONNECTION_STRING instead\n",
-    );
-  }
-  return { connectionString, hubName };
+/** The connection string and hub name of `command`; a missing one is a usage error pointing at its help. */
+function settings(values: HubOptionValues, io: CliIo, command: string) {
+  return hubSettings(values, io, (_field, message) => new UsageError(message, command));
 }
 
 const SEND_OPTIONS: Options = {

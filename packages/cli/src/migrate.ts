@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 import { ValidationError } from "@nhub/core";
 import { type FcmV1MigrationReport, migrateToFcmV1 } from "@nhub/installations";
-import { type FleetCommandIo, type FleetConnection, fleetHub, runCleanup } from "./cleanup";
+import { type FleetCommandIo, type FleetConnection, fleetConcurrency, fleetHub, runCleanup } from "./cleanup";
 
 /** The report as text: one line per device that was not simply migrated, then the totals. */
 export function formatMigrationReport(report: FcmV1MigrationReport): string {
@@ -26,18 +26,17 @@ export function formatMigrationReport(report: FcmV1MigrationReport): string {
 /** Runs `nhub migrate <target>`; resolves with the exit code (1 when a device failed). */
 export async function runMigrate(
   target: string | undefined,
-  values: FleetConnection & { apply?: boolean; concurrency?: string; json?: boolean },
+  values: FleetConnection & { apply?: boolean; json?: boolean },
   io: FleetCommandIo,
 ): Promise<number> {
   if (target !== "fcm-v1") {
     throw new ValidationError("target", "enum", 'name what to migrate: "nhub migrate fcm-v1"');
   }
-  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   const hub = fleetHub(values, io);
   try {
     const report = await migrateToFcmV1(hub, {
       dryRun: values.apply !== true,
-      ...(concurrency === undefined ? {} : { concurrency }),
+      ...fleetConcurrency(values),
       onProgress: (p) =>
         io.stderr(
           `\rscanned ${p.scanned}, handled ${p.handled}: ${p.counts.migrated + p.counts.wouldMigrate} to v1, ${p.counts.untranslatable} untranslatable, ${p.counts.failed} failed`,

@@ -124,6 +124,32 @@ describe("nhub cleanup", () => {
   });
 });
 
+describe("the fleet commands' shared options", () => {
+  it("warn once when --connection-string puts the key on the command line, as nhub send does", async () => {
+    for (const command of [
+      ["cleanup", "--since", "24h"],
+      ["migrate", "fcm-v1"],
+    ]) {
+      const run = await nhub([...command, "--connection-string", emulator.connectionString()]);
+      expect(run.code).toBe(0);
+      expect(run.stderr.match(/nhub: warning: --connection-string puts the key/g)).toHaveLength(1);
+    }
+    const fromEnv = await nhub(["cleanup", "--since", "24h"]);
+    expect(fromEnv.stderr).not.toContain("warning");
+  });
+
+  it("hand --concurrency to the operation in both commands, which refuses one out of range", async () => {
+    for (const command of [
+      ["cleanup", "--since", "24h"],
+      ["migrate", "fcm-v1"],
+    ]) {
+      const run = await nhub([...command, "--concurrency", "0"]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("concurrency must be an integer from 1 to 64");
+    }
+  });
+});
+
 describe("nhub migrate fcm-v1", () => {
   it("reports a dry run, then migrates with --apply, with a progress line on stderr", async () => {
     const registrationId = await createRegistrationId(hub);
